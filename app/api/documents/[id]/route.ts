@@ -1,0 +1,24 @@
+import { NextResponse } from "next/server";
+import { deleteDocument, requireDocument } from "@/lib/documents/document-service";
+import { toDocumentView } from "@/lib/documents/document-view";
+import { handleErrors } from "@/lib/http/responses";
+import { getAppServices } from "@/lib/server/app-services";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+interface Context {
+  params: Promise<{ id: string }>;
+}
+
+export const GET = handleErrors(async (_request: Request, context: Context) => {
+  const { id } = await context.params;
+  const services = getAppServices();
+  return NextResponse.json({ document: toDocumentView(requireDocument(services, id), services.embedder.modelId) });
+});
+
+export const DELETE = handleErrors(async (_request: Request, context: Context) => {
+  const { id } = await context.params;
+  await deleteDocument(getAppServices(), id);
+  return new NextResponse(null, { status: 204 });
+});

@@ -1,0 +1,30 @@
+import { NextResponse } from "next/server";
+import { listDocumentViews } from "@/lib/documents/document-service";
+import { handleUpload } from "@/lib/ingest/upload";
+import { errorResponse, handleErrors } from "@/lib/http/responses";
+import { getAppServices } from "@/lib/server/app-services";
+import { AppError } from "@/lib/errors";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const GET = handleErrors(() => {
+  const services = getAppServices();
+  return Promise.resolve(NextResponse.json({ documents: listDocumentViews(services) }));
+});
+
+export const POST = handleErrors(async (request: Request) => {
+  const services = getAppServices();
+  const results = await handleUpload({ request, services });
+  const accepted = results.filter((result) => result.status === "accepted");
+  if (accepted.length > 0) {
+    return NextResponse.json({ documents: accepted.map((result) => result.document), results }, { status: 202 });
+  }
+  // Nothing accepted: answer with the first refusal's code and status, and every file's result.
+  const first = results[0];
+  const error =
+    first && first.status !== "accepted" ? new AppError(first.error.code as ConstructorParameters<typeof AppError>[0], first.error.message) : new AppError("upload.no_files", "No file was accepted.");
+  const response = errorResponse(error);
+  const body = (await response.json()) as Record<string, unknown>;
+  return NextResponse.json({ ...body, results }, { status: response.status });
+});

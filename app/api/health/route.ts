@@ -1,0 +1,29 @@
+import { NextResponse } from "next/server";
+import { getAppServices } from "@/lib/server/app-services";
+import { isAppError } from "@/lib/errors";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export async function GET() {
+  const services = getAppServices();
+  let vectorStore: { status: "ok" | "unavailable"; collection?: string; message?: string };
+  try {
+    const store = await services.getVectorStore();
+    await store.heartbeat();
+    vectorStore = { status: "ok", collection: store.collectionName };
+  } catch (error) {
+    vectorStore = { status: "unavailable", message: isAppError(error) ? error.message : "The vector database is not reachable." };
+  }
+  const healthy = vectorStore.status === "ok";
+  return NextResponse.json(
+    {
+      status: healthy ? "ok" : "degraded",
+      embedding: { provider: services.embedder.provider, model: services.embedder.modelId, dimensions: services.embedder.dimensions },
+      chat: { mode: services.config.chat.model ? (services.config.openai.baseUrl ? "openai-compatible" : "openai") : "extractive", model: services.config.chat.model ?? null },
+      vectorStore: { ...vectorStore, embedded: services.chromaServer !== undefined },
+      indexing: { queued: services.queue.size },
+    },
+    { status: healthy ? 200 : 503 },
+  );
+}

@@ -1,0 +1,31 @@
+import { NextResponse } from "next/server";
+import { z } from "zod";
+import { handleErrors, parseJsonBody } from "@/lib/http/responses";
+import { MAXIMUM_QUERY_CHARACTERS, searchChunks } from "@/lib/retrieval/search";
+import { getAppServices } from "@/lib/server/app-services";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+const searchRequestSchema = z.object({
+  query: z.string().trim().min(1, "must not be empty").max(MAXIMUM_QUERY_CHARACTERS),
+  topK: z.number().int().min(1).max(50).default(5),
+  threshold: z.number().min(0).max(1).optional(),
+  documentIds: z.array(z.string().min(1).max(100)).max(1000).optional(),
+});
+
+export const POST = handleErrors(async (request: Request) => {
+  const input = await parseJsonBody(request, searchRequestSchema);
+  const services = getAppServices();
+  const started = performance.now();
+  const results = await searchChunks({
+    query: input.query,
+    topK: input.topK,
+    threshold: input.threshold ?? services.config.search.similarityThreshold,
+    documentIds: input.documentIds,
+    registry: services.registry,
+    embedder: services.embedder,
+    vectorStore: await services.getVectorStore(),
+  });
+  return NextResponse.json({ results, tookMs: Math.round(performance.now() - started) });
+});

@@ -1,0 +1,163 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The only module that reads `process.env`. Every setting is validated once, here,
+ * and the rest of the code receives a typed, frozen `AppConfig`.
+ */
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === "" ? undefined : value))
+  .optional();
+
+const environmentSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    DATA_DIR: z.string().trim().min(1).default("./data"),
+    CHROMA_URL: optionalString.pipe(z.url().optional()),
+    CHROMA_TENANT: optionalString,
+    CHROMA_DATABASE: optionalString,
+    CHROMA_AUTH_TOKEN: optionalString,
+    CHROMA_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+    CHROMA_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+    OPENAI_API_KEY: optionalString,
+    OPENAI_BASE_URL: optionalString.pipe(z.url().optional()),
+    EMBEDDING_PROVIDER: z.enum(["local", "openai"]).optional(),
+    EMBEDDING_MODEL: optionalString,
+    EMBEDDING_BATCH_SIZE: z.coerce.number().int().min(1).max(2048).default(32),
+    CHAT_MODEL: optionalString,
+    MAX_UPLOAD_MB: z.coerce.number().positive().max(10_240).default(50),
+    MAX_FILES_PER_UPLOAD: z.coerce.number().int().min(1).max(1000).default(50),
+    DOCX_MAX_UNCOMPRESSED_MB: z.coerce.number().positive().default(200),
+    DOCX_MAX_ENTRIES: z.coerce.number().int().positive().default(10_000),
+    CHUNK_SIZE_TOKENS: z.coerce.number().int().min(16).max(8192).default(1000),
+    CHUNK_OVERLAP_TOKENS: z.coerce.number().int().min(0).default(200),
+    SIMILARITY_THRESHOLD: z.coerce.number().min(0).max(1).default(0.7),
+    INDEXING_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+    CONTEXT_TOKEN_LIMIT: z.coerce.number().int().min(1024).default(8192),
+    LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  })
+  .superRefine((value, context) => {
+    if (value.CHUNK_OVERLAP_TOKENS >= value.CHUNK_SIZE_TOKENS) {
+      context.addIssue({
+        code: "custom",
+        path: ["CHUNK_OVERLAP_TOKENS"],
+        message: `must be smaller than CHUNK_SIZE_TOKENS (${value.CHUNK_SIZE_TOKENS})`,
+      });
+    }
+    if (value.EMBEDDING_PROVIDER === "openai" && !value.OPENAI_API_KEY) {
+      context.addIssue({
+        code: "custom",
+        path: ["EMBEDDING_PROVIDER"],
+        message: "EMBEDDING_PROVIDER=openai needs OPENAI_API_KEY",
+      });
+    }
+  });
+
+export type EmbeddingProviderName = "local" | "openai";
+
+export interface AppConfig {
+  port: number;
+  dataDirectory: string;
+  chroma: {
+    url: string | undefined;
+    tenant: string | undefined;
+    database: string | undefined;
+    authToken: string | undefined;
+    embeddedPort: number;
+    requestTimeoutMs: number;
+  };
+  openai: { apiKey: string | undefined; baseUrl: string | undefined };
+  embedding: { provider: EmbeddingProviderName; model: string; batchSize: number };
+  chat: { model: string | undefined; contextTokenLimit: number };
+  upload: {
+    maxBytes: number;
+    maxFiles: number;
+    docxMaxUncompressedBytes: number;
+    docxMaxEntries: number;
+  };
+  chunking: { sizeTokens: number; overlapTokens: number };
+  search: { similarityThreshold: number };
+  indexing: { concurrency: number };
+  logLevel: "debug" | "info" | "warn" | "error" | "silent";
+}
+
+export const LOCAL_EMBEDDING_MODEL = "all-MiniLM-L6-v2";
+export const DEFAULT_OPENAI_EMBEDDING_MODEL = "text-embedding-3-small";
+export const DEFAULT_OPENAI_CHAT_MODEL = "gpt-4o";
+
+/** Thrown when the environment does not describe a valid configuration. */
+export class ConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigurationError";
+  }
+}
+
+/** Validates an environment (defaults to `process.env`) into an `AppConfig`; pure, for tests. */
+export function parseConfig(environment: Record<string, string | undefined>): AppConfig {
+  const parsed = environmentSchema.safeParse(environment);
+  if (!parsed.success) {
+    const details = parsed.error.issues
+      .map((issue) => `${issue.path.join(".") || "environment"}: ${issue.message}`)
+      .join("; ");
+    throw new ConfigurationError(`Invalid configuration: ${details}`);
+  }
+  const value = parsed.data;
+  const provider: EmbeddingProviderName = value.EMBEDDING_PROVIDER ?? "local";
+  const embeddingModel =
+    provider === "openai"
+      ? (value.EMBEDDING_MODEL ?? DEFAULT_OPENAI_EMBEDDING_MODEL)
+      : LOCAL_EMBEDDING_MODEL;
+  if (provider === "local" && value.EMBEDDING_MODEL && value.EMBEDDING_MODEL !== LOCAL_EMBEDDING_MODEL) {
+    throw new ConfigurationError(
+      `Invalid configuration: EMBEDDING_MODEL=${value.EMBEDDING_MODEL} is not available offline; the local provider only has ${LOCAL_EMBEDDING_MODEL} (set EMBEDDING_PROVIDER=openai for OpenAI models)`,
+    );
+  }
+  if (provider === "openai" && !["text-embedding-3-small", "text-embedding-3-large"].includes(embeddingModel)) {
+    throw new ConfigurationError(
+      `Invalid configuration: EMBEDDING_MODEL must be text-embedding-3-small or text-embedding-3-large, got ${embeddingModel}`,
+    );
+  }
+  const chatModel = value.CHAT_MODEL ?? (value.OPENAI_API_KEY ? DEFAULT_OPENAI_CHAT_MODEL : undefined);
+  return Object.freeze({
+    port: value.PORT,
+    dataDirectory: path.resolve(value.DATA_DIR),
+    chroma: {
+      url: value.CHROMA_URL,
+      tenant: value.CHROMA_TENANT,
+      database: value.CHROMA_DATABASE,
+      authToken: value.CHROMA_AUTH_TOKEN,
+      embeddedPort: value.CHROMA_PORT,
+      requestTimeoutMs: value.CHROMA_REQUEST_TIMEOUT_MS,
+    },
+    openai: { apiKey: value.OPENAI_API_KEY, baseUrl: value.OPENAI_BASE_URL },
+    embedding: { provider, model: embeddingModel, batchSize: value.EMBEDDING_BATCH_SIZE },
+    chat: { model: chatModel, contextTokenLimit: value.CONTEXT_TOKEN_LIMIT },
+    upload: {
+      maxBytes: Math.floor(value.MAX_UPLOAD_MB * 1024 * 1024),
+      maxFiles: value.MAX_FILES_PER_UPLOAD,
+      docxMaxUncompressedBytes: Math.floor(value.DOCX_MAX_UNCOMPRESSED_MB * 1024 * 1024),
+      docxMaxEntries: value.DOCX_MAX_ENTRIES,
+    },
+    chunking: { sizeTokens: value.CHUNK_SIZE_TOKENS, overlapTokens: value.CHUNK_OVERLAP_TOKENS },
+    search: { similarityThreshold: value.SIMILARITY_THRESHOLD },
+    indexing: { concurrency: value.INDEXING_CONCURRENCY },
+    logLevel: value.LOG_LEVEL,
+  });
+}
+
+let cachedConfig: AppConfig | undefined;
+
+/** The process-wide configuration, read from `process.env` on first use. */
+export function getConfig(): AppConfig {
+  cachedConfig ??= parseConfig(process.env);
+  return cachedConfig;
+}
+
+/** True inside Next's Node.js server runtime (not the edge runtime, not the build). */
+export function isNodeServerRuntime(): boolean {
+  return process.env.NEXT_RUNTIME === "nodejs" && process.env.NEXT_PHASE !== "phase-production-build";
+}

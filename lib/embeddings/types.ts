@@ -1,0 +1,16 @@
+/** What the pipeline needs from an embedding model, whichever provider serves it. */
+export interface Embedder {
+  /** Stable model identifier, recorded with every vector and in the collection name. */
+  readonly modelId: string;
+  readonly dimensions: number;
+  readonly provider: "local" | "openai";
+  /**
+   * Splits one chunk into the inputs to embed so that nothing is truncated by the model:
+   * several overlapping windows for short-context models, one input otherwise. `prefix`
+   * (document title and section) is prepended to every window.
+   */
+  windowsFor(options: { text: string; prefix: string }): Promise<string[]>;
+  /** Embeds passages (already windowed), in batches; vectors are L2-normalised. */
+  embedDocuments(texts: string[], signal?: AbortSignal): Promise<number[][]>;
+  embedQuery(text: string): Promise<number[]>;
+}

@@ -1,0 +1,213 @@
+import "server-only";
+import { createHash, randomUUID } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import busboy from "busboy";
+import { toDocumentView, type DocumentView } from "@/lib/documents/document-view";
+import { AppError, isAppError, toErrorBody } from "@/lib/errors";
+import { inspectPdf } from "@/lib/ingest/parsers/pdf-parser";
+import { sanitizeFileName, validateUploadedFile } from "@/lib/ingest/validation";
+import { logger } from "@/lib/logger";
+import type { AppServices } from "@/lib/server/app-services";
+
+/**
+ * Receives a multipart upload without ever buffering it whole: each file streams to a temporary
+ * file while being hashed and counted, so the size limit is enforced as bytes arrive. Only a
+ * file that passed every check is moved into the content-addressed store, registered and queued;
+ * a refused file leaves nothing behind.
+ */
+
+export type UploadItemResult =
+  | { name: string; status: "accepted"; document: DocumentView }
+  | { name: string; status: "duplicate"; document: DocumentView; error: { code: string; message: string } }
+  | { name: string; status: "rejected"; error: { code: string; message: string } };
+
+interface ReceivedFile {
+  rawName: string;
+  temporaryPath: string;
+  size: number;
+  sha256: string;
+  error?: AppError;
+}
+
+// Multipart framing and field overhead allowed on top of the file bytes.
+const REQUEST_OVERHEAD_BYTES = 1024 * 1024;
+
+async function receiveFiles(options: { request: Request; services: AppServices }): Promise<ReceivedFile[]> {
+  const { request, services } = options;
+  const { maxBytes, maxFiles } = services.config.upload;
+  const contentType = request.headers.get("content-type") ?? "";
+  if (!contentType.toLowerCase().startsWith("multipart/form-data")) {
+    throw new AppError("request.not_multipart", "Upload files as multipart/form-data (field name \"file\" or \"files\").");
+  }
+  const announced = Number(request.headers.get("content-length") ?? "NaN");
+  if (Number.isFinite(announced) && announced > maxBytes * maxFiles + REQUEST_OVERHEAD_BYTES) {
+    throw new AppError("upload.too_large", `The upload is larger than allowed (${Math.round(maxBytes / 1024 / 1024)} MB per file, ${maxFiles} files).`);
+  }
+  if (!request.body) throw new AppError("upload.no_files", "The request has no body.");
+
+  const received: ReceivedFile[] = [];
+  const writes: Promise<void>[] = [];
+  let tooManyFiles = false;
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({
+      headers: { "content-type": contentType },
+      defParamCharset: "utf8",
+      limits: { fileSize: maxBytes, files: maxFiles, fields: 20, fieldSize: 64 * 1024, parts: maxFiles + 20 },
+    });
+  } catch (error) {
+    throw new AppError("request.malformed_multipart", "The multipart body is malformed (missing boundary).", { cause: error });
+  }
+
+  parser.on("file", (_fieldName, stream, info) => {
+    const temporaryPath = path.join(services.temporaryDirectory, `${randomUUID()}.upload`);
+    const item: ReceivedFile = { rawName: info.filename || "unnamed", temporaryPath, size: 0, sha256: "" };
+    received.push(item);
+    const hash = createHash("sha256");
+    stream.on("data", (chunk: Buffer) => {
+      item.size += chunk.length;
+      hash.update(chunk);
+    });
+    stream.on("limit", () => {
+      item.error = new AppError("upload.too_large", `"${sanitizeSafe(item.rawName)}" is larger than the ${Math.round(maxBytes / 1024 / 1024)} MB limit.`);
+    });
+    writes.push(
+      pipeline(stream, createWriteStream(temporaryPath)).then(() => {
+        item.sha256 = hash.digest("hex");
+      }),
+    );
+  });
+  parser.on("filesLimit", () => {
+    tooManyFiles = true;
+  });
+
+  try {
+    await pipeline(Readable.fromWeb(request.body as WebReadableStream<Uint8Array>), parser);
+    await Promise.all(writes);
+  } catch (error) {
+    await Promise.allSettled(writes);
+    await removeTemporaryFiles(received);
+    if (isAppError(error)) throw error;
+    throw new AppError("request.malformed_multipart", "The multipart body is malformed or was cut off.", { cause: error });
+  }
+  if (tooManyFiles) {
+    await removeTemporaryFiles(received);
+    throw new AppError("upload.too_many_files", `At most ${maxFiles} files can be uploaded in one request.`);
+  }
+  if (received.length === 0) throw new AppError("upload.no_files", "The request contains no file (use the field name \"file\").");
+  return received;
+}
+
+function sanitizeSafe(rawName: string): string {
+  try {
+    return sanitizeFileName(rawName);
+  } catch {
+    return "file";
+  }
+}
+
+async function removeTemporaryFiles(files: ReceivedFile[]): Promise<void> {
+  await Promise.all(files.map((file) => fs.rm(file.temporaryPath, { force: true })));
+}
+
+function rejected(name: string, error: unknown): UploadItemResult {
+  const { body } = toErrorBody(error);
+  if (!isAppError(error)) logger.error("upload.unexpected_error", { name, error });
+  else logger.info("upload.rejected", { name, code: error.code, cause: error.cause instanceof Error ? error.cause.message : undefined });
+  return { name, status: "rejected", error: { code: body.error.code, message: body.error.message } };
+}
+
+async function acceptFile(options: { file: ReceivedFile; services: AppServices }): Promise<UploadItemResult> {
+  const { file, services } = options;
+  const { registry, fileStore, config } = services;
+  const displayName = sanitizeSafe(file.rawName);
+  try {
+    if (file.error) throw file.error;
+    const validated = await validateUploadedFile({
+      name: file.rawName,
+      filePath: file.temporaryPath,
+      size: file.size,
+      limits: {
+        maxBytes: config.upload.maxBytes,
+        docxMaxUncompressedBytes: config.upload.docxMaxUncompressedBytes,
+        docxMaxEntries: config.upload.docxMaxEntries,
+      },
+    });
+    const existing = registry.findDocumentBySha256(file.sha256);
+    if (existing) return duplicateOf(validated.name, existing.id, services);
+    if (validated.kind === "pdf") {
+      // Encrypted PDFs are refused at the door, not accepted and failed later.
+      await inspectPdf(new Uint8Array(await fs.readFile(file.temporaryPath)));
+    }
+    await fileStore.importFile({ temporaryPath: file.temporaryPath, sha256: file.sha256 });
+    const id = randomUUID();
+    try {
+      registry.createDocument({ id, name: validated.name, kind: validated.kind, sizeBytes: file.size, sha256: file.sha256 });
+    } catch (error) {
+      // Two identical uploads raced: the unique hash lets exactly one through.
+      const winner = registry.findDocumentBySha256(file.sha256);
+      if (winner) return duplicateOf(validated.name, winner.id, services);
+      throw error;
+    }
+    services.queue.enqueue(id);
+    const document = registry.getDocument(id);
+    if (!document) throw new Error("Document vanished right after creation");
+    logger.info("upload.accepted", { documentId: id, name: validated.name, kind: validated.kind, sizeBytes: file.size });
+    return { name: validated.name, status: "accepted", document: toDocumentView(document, services.embedder.modelId) };
+  } catch (error) {
+    return rejected(displayName, error);
+  } finally {
+    await fs.rm(file.temporaryPath, { force: true });
+  }
+}
+
+function duplicateOf(name: string, existingId: string, services: AppServices): UploadItemResult {
+  const existing = services.registry.getDocument(existingId);
+  if (!existing) throw new Error("Duplicate target vanished");
+  return {
+    name,
+    status: "duplicate",
+    document: toDocumentView(existing, services.embedder.modelId),
+    error: { code: "upload.duplicate", message: `"${name}" is a duplicate of "${existing.name}", which is already in the library.` },
+  };
+}
+
+/** Handles one upload request end to end and returns a result per file, in order. */
+export async function handleUpload(options: { request: Request; services: AppServices }): Promise<UploadItemResult[]> {
+  const files = await receiveFiles(options);
+  const results: UploadItemResult[] = [];
+  // Sequential on purpose: duplicates inside one request are then detected against each other.
+  for (const file of files) results.push(await acceptFile({ file, services: options.services }));
+  return results;
+}
+
+/** Ingests one file from the local disk (the `npm run ingest` command) through the same checks as an upload. */
+export async function ingestLocalFile(options: { filePath: string; services: AppServices }): Promise<UploadItemResult> {
+  const { filePath, services } = options;
+  const temporaryPath = path.join(services.temporaryDirectory, `${randomUUID()}.upload`);
+  const hash = createHash("sha256");
+  let size = 0;
+  const name = path.basename(filePath);
+  const source = createReadStream(filePath);
+  source.on("data", (chunk) => {
+    const bytes = chunk as Buffer;
+    size += bytes.length;
+    hash.update(bytes);
+  });
+  try {
+    await pipeline(source, createWriteStream(temporaryPath));
+  } catch (error) {
+    await fs.rm(temporaryPath, { force: true });
+    return rejected(name, error);
+  }
+  const file: ReceivedFile = { rawName: name, temporaryPath, size, sha256: hash.digest("hex") };
+  if (size > services.config.upload.maxBytes) {
+    file.error = new AppError("upload.too_large", `"${name}" is larger than the ${Math.round(services.config.upload.maxBytes / 1024 / 1024)} MB limit.`);
+  }
+  return acceptFile({ file, services });
+}

@@ -1,0 +1,39 @@
+/** Structured JSON logging: one line per event, machine-readable, never sent to clients. */
+
+type Level = "debug" | "info" | "warn" | "error";
+const LEVEL_RANK: Record<Level | "silent", number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+
+let minimumLevel: Level | "silent" = "info";
+
+/** Sets the lowest level written (from configuration at start-up). */
+export function setLogLevel(level: Level | "silent"): void {
+  minimumLevel = level;
+}
+
+function serialiseError(error: unknown): unknown {
+  if (error instanceof Error) {
+    return { name: error.name, message: error.message, stack: error.stack, cause: error.cause ? serialiseError(error.cause) : undefined };
+  }
+  return error;
+}
+
+function write(level: Level, event: string, fields?: Record<string, unknown>): void {
+  if (LEVEL_RANK[level] < LEVEL_RANK[minimumLevel]) return;
+  const record: Record<string, unknown> = { time: new Date().toISOString(), level, event };
+  if (fields) {
+    for (const [key, value] of Object.entries(fields)) {
+      record[key] = key === "error" ? serialiseError(value) : value;
+    }
+  }
+  const line = JSON.stringify(record);
+  if (level === "error" || level === "warn") process.stderr.write(line + "\n");
+  else process.stdout.write(line + "\n");
+}
+
+/** The application logger. */
+export const logger = {
+  debug: (event: string, fields?: Record<string, unknown>) => write("debug", event, fields),
+  info: (event: string, fields?: Record<string, unknown>) => write("info", event, fields),
+  warn: (event: string, fields?: Record<string, unknown>) => write("warn", event, fields),
+  error: (event: string, fields?: Record<string, unknown>) => write("error", event, fields),
+};

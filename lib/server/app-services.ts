@@ -1,0 +1,164 @@
+import "server-only";
+import fs from "node:fs";
+import path from "node:path";
+import { getConfig, type AppConfig } from "@/lib/config";
+import { AppError } from "@/lib/errors";
+import { createLocalEmbedder } from "@/lib/embeddings/local-embedder";
+import { createOpenAiEmbedder } from "@/lib/embeddings/openai-embedder";
+import type { Embedder } from "@/lib/embeddings/types";
+import { indexDocument, isTransientIndexingError } from "@/lib/ingest/indexer";
+import { IndexingQueue } from "@/lib/ingest/indexing-queue";
+import { logger, setLogLevel } from "@/lib/logger";
+import { createLocalFileStore, type FileStore } from "@/lib/storage/file-store";
+import type { DocumentRegistry } from "@/lib/storage/registry-types";
+import { openSqliteRegistry } from "@/lib/storage/sqlite-registry";
+import { openChromaVectorStore } from "@/lib/vector-store/chroma-vector-store";
+import { EmbeddedChromaServer } from "@/lib/vector-store/embedded-chroma-server";
+import type { VectorStore } from "@/lib/vector-store/types";
+
+/**
+ * The process-wide composition root: configuration, registry, file store, embedder, vector
+ * store (with the embedded Chroma server unless CHROMA_URL is set) and the indexing queue.
+ * Kept on `globalThis` so every route bundle and hot reload shares one instance.
+ */
+
+export interface AppServices {
+  config: AppConfig;
+  registry: DocumentRegistry;
+  fileStore: FileStore;
+  embedder: Embedder;
+  queue: IndexingQueue;
+  /** Resolves the vector store, starting the embedded Chroma server if needed. */
+  getVectorStore: () => Promise<VectorStore>;
+  /** Directory for in-flight uploads (same file system as the store, so moves are renames). */
+  temporaryDirectory: string;
+  chromaServer: EmbeddedChromaServer | undefined;
+  shutdown: () => Promise<void>;
+}
+
+const RETRY_DELAY_MS = 2_000;
+const MAXIMUM_TRANSIENT_RETRIES = 30;
+
+function createEmbedder(config: AppConfig): Embedder {
+  if (config.embedding.provider === "openai") {
+    if (!config.openai.apiKey) throw new AppError("embedding.unavailable", "EMBEDDING_PROVIDER=openai needs OPENAI_API_KEY.");
+    return createOpenAiEmbedder({
+      apiKey: config.openai.apiKey,
+      baseUrl: config.openai.baseUrl,
+      model: config.embedding.model,
+      batchSize: Math.max(config.embedding.batchSize, 64),
+    });
+  }
+  return createLocalEmbedder({ batchSize: config.embedding.batchSize });
+}
+
+function assertWritableDataDirectory(dataDirectory: string): void {
+  try {
+    fs.mkdirSync(dataDirectory, { recursive: true });
+    const probe = path.join(dataDirectory, `.write-check-${process.pid}`);
+    fs.writeFileSync(probe, "ok");
+    fs.rmSync(probe);
+  } catch (error) {
+    throw new Error(`The data directory ${dataDirectory} is not writable (${(error as Error).message}). Set DATA_DIR to a writable folder.`);
+  }
+}
+
+function createAppServices(config: AppConfig): AppServices {
+  setLogLevel(config.logLevel);
+  assertWritableDataDirectory(config.dataDirectory);
+  const temporaryDirectory = path.join(config.dataDirectory, "tmp");
+  fs.mkdirSync(temporaryDirectory, { recursive: true });
+  // Leftovers of uploads interrupted by a crash are never referenced: clear them.
+  for (const entry of fs.readdirSync(temporaryDirectory)) fs.rmSync(path.join(temporaryDirectory, entry), { force: true, recursive: true });
+
+  const registry = openSqliteRegistry(path.join(config.dataDirectory, "app.db"));
+  const fileStore = createLocalFileStore(path.join(config.dataDirectory, "files"));
+  const embedder = createEmbedder(config);
+  const chromaServer = config.chroma.url
+    ? undefined
+    : new EmbeddedChromaServer({ dataDirectory: path.join(config.dataDirectory, "chroma"), port: config.chroma.embeddedPort });
+
+  let vectorStorePromise: Promise<VectorStore> | undefined;
+  const getVectorStore = () => {
+    vectorStorePromise ??= (async () => {
+      const url = chromaServer ? await chromaServer.start() : (config.chroma.url as string);
+      return openChromaVectorStore({
+        connection: {
+          url,
+          tenant: config.chroma.tenant,
+          database: config.chroma.database,
+          authToken: config.chroma.authToken,
+          requestTimeoutMs: config.chroma.requestTimeoutMs,
+        },
+        embeddingModel: embedder.modelId,
+        dimensions: embedder.dimensions,
+      });
+    })().catch((error: unknown) => {
+      vectorStorePromise = undefined;
+      throw error;
+    });
+    return vectorStorePromise;
+  };
+
+  const transientRetries = new Map<string, number>();
+  const queue: IndexingQueue = new IndexingQueue({
+    concurrency: config.indexing.concurrency,
+    run: async (documentId, signal) => {
+      try {
+        await indexDocument({
+          documentId,
+          signal,
+          dependencies: { registry, fileStore, embedder, getVectorStore, chunking: config.chunking },
+        });
+        transientRetries.delete(documentId);
+      } catch (error) {
+        if (!isTransientIndexingError(error)) throw error;
+        const attempts = (transientRetries.get(documentId) ?? 0) + 1;
+        transientRetries.set(documentId, attempts);
+        if (attempts > MAXIMUM_TRANSIENT_RETRIES) {
+          registry.failIndexing({ id: documentId, code: "store.unavailable", message: "The vector database stayed unreachable; reindex the document later." });
+          return;
+        }
+        // The store is down (restarting, say): keep the document queued and try again.
+        logger.warn("indexing.retry_later", { documentId, attempts });
+        if (registry.getDocument(documentId)) registry.updateProgress(documentId, { status: "queued" });
+        setTimeout(() => queue.enqueue(documentId), RETRY_DELAY_MS).unref();
+      }
+    },
+  });
+
+  const shutdown = async () => {
+    await chromaServer?.stop();
+    registry.close();
+  };
+  if (chromaServer) {
+    // Chroma hangs on SIGTERM; it must get SIGINT whenever this process goes away.
+    process.once("exit", () => chromaServer.stopNow());
+  }
+
+  return { config, registry, fileStore, embedder, queue, getVectorStore, temporaryDirectory, chromaServer, shutdown };
+}
+
+const GLOBAL_KEY = Symbol.for("cited.app-services");
+type GlobalWithServices = typeof globalThis & { [GLOBAL_KEY]?: AppServices };
+
+/** The shared services of this process, created on first use. */
+export function getAppServices(): AppServices {
+  const holder = globalThis as GlobalWithServices;
+  holder[GLOBAL_KEY] ??= createAppServices(getConfig());
+  return holder[GLOBAL_KEY];
+}
+
+/** Start-up work: start the vector store and resume documents left unfinished by a crash or restart. */
+export async function startAppServices(): Promise<AppServices> {
+  const services = getAppServices();
+  const unfinished = services.registry.listDocumentsByStatus(["queued", "parsing", "embedding"]);
+  for (const document of unfinished) services.queue.enqueue(document.id);
+  if (unfinished.length > 0) logger.info("indexing.resumed", { documents: unfinished.length });
+  try {
+    await services.getVectorStore();
+  } catch (error) {
+    logger.error("store.start_failed", { error });
+  }
+  return services;
+}

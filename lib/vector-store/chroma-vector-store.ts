@@ -1,0 +1,187 @@
+import { ChromaClient, type Collection, type Metadata, type Where } from "chromadb";
+import { Agent } from "undici";
+import { AppError, isAppError } from "@/lib/errors";
+import { collectionNameFor } from "@/lib/vector-store/collection-name";
+import type { VectorMatch, VectorStore } from "@/lib/vector-store/types";
+
+/**
+ * Chroma behind the `VectorStore` interface. Choices that are not obvious:
+ * - `upsert`, never `add`: Chroma's `add` silently ignores ids that exist, which would leave
+ *   stale vectors after a re-index.
+ * - HNSW `ef_search` is fixed at creation (Chroma's default gives poor recall) and the space is
+ *   cosine; the model and dimension are also stored in the collection metadata and checked.
+ * - Every request goes through an undici dispatcher with timeouts: the client has none of its
+ *   own, and a hung server must become a `store.unavailable` error, never a hung request.
+ */
+
+const HNSW_EF_SEARCH = 200;
+const HNSW_EF_CONSTRUCTION = 200;
+const UPSERT_BATCH = 256;
+
+export interface ChromaConnection {
+  url: string;
+  tenant?: string;
+  database?: string;
+  authToken?: string;
+  requestTimeoutMs: number;
+}
+
+function metadataText(value: unknown): string {
+  return typeof value === "string" ? value : JSON.stringify(value) ?? "";
+}
+
+function toStoreError(error: unknown): AppError {
+  if (isAppError(error)) return error;
+  return new AppError("store.unavailable", "The vector database is not reachable right now; try again shortly.", { cause: error });
+}
+
+/** Creates a Chroma client with request timeouts for `connection`. */
+export function createChromaClient(connection: ChromaConnection): ChromaClient {
+  const url = new URL(connection.url);
+  const dispatcher = new Agent({
+    connectTimeout: Math.min(connection.requestTimeoutMs, 5_000),
+    headersTimeout: connection.requestTimeoutMs,
+    bodyTimeout: connection.requestTimeoutMs,
+  });
+  const headers: Record<string, string> = {};
+  if (connection.authToken) {
+    headers.Authorization = `Bearer ${connection.authToken}`;
+    headers["X-Chroma-Token"] = connection.authToken;
+  }
+  return new ChromaClient({
+    host: url.hostname,
+    port: url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80,
+    ssl: url.protocol === "https:",
+    tenant: connection.tenant,
+    database: connection.database,
+    headers,
+    // Node's fetch accepts an undici dispatcher; RequestInit's DOM typing does not know it.
+    fetchOptions: { dispatcher } as RequestInit,
+  });
+}
+
+/** Opens (creating if needed) the collection for one embedding model and returns a `VectorStore`. */
+export async function openChromaVectorStore(options: {
+  connection: ChromaConnection;
+  embeddingModel: string;
+  dimensions: number;
+}): Promise<VectorStore> {
+  const client = createChromaClient(options.connection);
+  const collectionName = collectionNameFor({ model: options.embeddingModel, dimensions: options.dimensions });
+  let collection: Collection;
+  try {
+    collection = await client.getOrCreateCollection({
+      name: collectionName,
+      embeddingFunction: null,
+      metadata: { embedding_model: options.embeddingModel, dimensions: options.dimensions, created_by: "cited" },
+      configuration: { hnsw: { space: "cosine", ef_search: HNSW_EF_SEARCH, ef_construction: HNSW_EF_CONSTRUCTION } },
+    });
+  } catch (error) {
+    throw toStoreError(error);
+  }
+  const metadata = collection.metadata ?? {};
+  if (metadata.embedding_model !== options.embeddingModel || metadata.dimensions !== options.dimensions) {
+    throw new AppError(
+      "embedding.model_mismatch",
+      `Collection ${collectionName} holds vectors of ${metadataText(metadata.embedding_model)} (${metadataText(metadata.dimensions)} dimensions), not ${options.embeddingModel}.`,
+    );
+  }
+
+  const guard = async <T>(operation: () => Promise<T>): Promise<T> => {
+    try {
+      return await operation();
+    } catch (error) {
+      throw toStoreError(error);
+    }
+  };
+
+  return {
+    collectionName,
+    embeddingModel: options.embeddingModel,
+    dimensions: options.dimensions,
+    async upsert(records) {
+      for (const record of records) {
+        if (record.vector.length !== options.dimensions) {
+          throw new AppError(
+            "embedding.model_mismatch",
+            `A ${record.vector.length}-dimensional vector cannot be stored in ${collectionName} (${options.dimensions} dimensions).`,
+          );
+        }
+      }
+      for (let start = 0; start < records.length; start += UPSERT_BATCH) {
+        const batch = records.slice(start, start + UPSERT_BATCH);
+        await guard(() =>
+          collection.upsert({
+            ids: batch.map((record) => record.id),
+            embeddings: batch.map((record) => record.vector),
+            documents: batch.map((record) => record.text),
+            metadatas: batch.map(
+              (record): Metadata => ({
+                documentId: record.documentId,
+                chunkId: record.chunkId,
+                chunkIndex: record.chunkIndex,
+                windowIndex: record.windowIndex,
+                source: record.source,
+                pageStart: record.pageStart,
+                pageEnd: record.pageEnd,
+                section: record.section,
+                tokenCount: record.tokenCount,
+                createdAt: record.createdAt,
+                embeddingModel: options.embeddingModel,
+              }),
+            ),
+          }),
+        );
+      }
+    },
+    async query({ vector, topK, documentIds }) {
+      let where: Where | undefined;
+      if (documentIds && documentIds.length === 1) where = { documentId: documentIds[0] ?? "" };
+      else if (documentIds && documentIds.length > 1) where = { documentId: { $in: documentIds } };
+      const result = await guard(() =>
+        collection.query({ queryEmbeddings: [vector], nResults: topK, where, include: ["metadatas", "distances"] }),
+      );
+      const ids = result.ids[0] ?? [];
+      const distances = result.distances[0] ?? [];
+      const metadatas = result.metadatas[0] ?? [];
+      const matches: VectorMatch[] = [];
+      ids.forEach((id, index) => {
+        const meta = metadatas[index];
+        const distance = distances[index];
+        if (!meta || distance === null || distance === undefined) return;
+        matches.push({
+          id,
+          chunkId: metadataText(meta.chunkId),
+          documentId: metadataText(meta.documentId),
+          windowIndex: Number(meta.windowIndex ?? 0),
+          distance,
+        });
+      });
+      return matches;
+    },
+    async deleteDocument(documentId) {
+      await guard(() => collection.delete({ where: { documentId } }));
+    },
+    async countDocumentVectors(documentId) {
+      const result = await guard(() => collection.get({ where: { documentId }, include: [] }));
+      return result.ids.length;
+    },
+    async listDocumentVectorIds(documentId) {
+      const result = await guard(() => collection.get({ where: { documentId }, include: [] }));
+      return result.ids;
+    },
+    async listDocumentIds() {
+      const documentIds = new Set<string>();
+      const pageSize = 5_000;
+      for (let offset = 0; ; offset += pageSize) {
+        const page = await guard(() => collection.get({ include: ["metadatas"], limit: pageSize, offset }));
+        for (const meta of page.metadatas) if (meta?.documentId) documentIds.add(metadataText(meta.documentId));
+        if (page.ids.length < pageSize) break;
+      }
+      return [...documentIds];
+    },
+    async heartbeat() {
+      await guard(() => client.heartbeat());
+    },
+  };
+}

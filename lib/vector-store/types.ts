@@ -1,0 +1,46 @@
+/**
+ * The narrow interface the pipeline needs from a vector database. The Chroma implementation is
+ * in `chroma-vector-store.ts`; one store instance is bound to one embedding model and dimension.
+ */
+
+export interface VectorRecord {
+  /** `${chunkId}:${windowIndex}`: deterministic, so re-indexing upserts instead of duplicating. */
+  id: string;
+  chunkId: string;
+  documentId: string;
+  chunkIndex: number;
+  windowIndex: number;
+  vector: number[];
+  /** The exact text that was embedded (window with title/section prefix). */
+  text: string;
+  source: string;
+  pageStart: number | null;
+  pageEnd: number | null;
+  section: string | null;
+  tokenCount: number;
+  createdAt: string;
+}
+
+export interface VectorMatch {
+  id: string;
+  chunkId: string;
+  documentId: string;
+  windowIndex: number;
+  /** Cosine distance (0 = identical direction, 2 = opposite). */
+  distance: number;
+}
+
+export interface VectorStore {
+  readonly collectionName: string;
+  readonly embeddingModel: string;
+  readonly dimensions: number;
+  upsert(records: VectorRecord[]): Promise<void>;
+  query(options: { vector: number[]; topK: number; documentIds?: string[] }): Promise<VectorMatch[]>;
+  deleteDocument(documentId: string): Promise<void>;
+  countDocumentVectors(documentId: string): Promise<number>;
+  /** Ids of every vector of a document (for consistency checks). */
+  listDocumentVectorIds(documentId: string): Promise<string[]>;
+  /** Every document id present in the collection (for consistency checks). */
+  listDocumentIds(): Promise<string[]>;
+  heartbeat(): Promise<void>;
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// `npm start`: builds the production app when no build exists, then runs `next start`.
+// Next reads PORT itself (default 3000). Signals are forwarded so the app can stop its
+// embedded Chroma server with SIGINT before exiting.
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+
+const projectRoot = path.resolve(import.meta.dirname, "..");
+const nextBinary = createRequire(path.join(projectRoot, "package.json")).resolve("next/dist/bin/next");
+
+function run(arguments_) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [nextBinary, ...arguments_], { cwd: projectRoot, stdio: "inherit" });
+    const forward = (signal) => child.kill(signal);
+    process.on("SIGINT", forward);
+    process.on("SIGTERM", forward);
+    child.on("exit", (code, signal) => {
+      process.off("SIGINT", forward);
+      process.off("SIGTERM", forward);
+      resolve(code ?? (signal ? 1 : 0));
+    });
+  });
+}
+
+if (!existsSync(path.join(projectRoot, ".next", "BUILD_ID"))) {
+  console.log("[cited] no production build found; running `next build` first (about a minute)…");
+  const buildCode = await run(["build"]);
+  if (buildCode !== 0) process.exit(buildCode);
+}
+process.exit(await run(["start", ...process.argv.slice(2)]));

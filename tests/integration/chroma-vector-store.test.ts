@@ -1,0 +1,117 @@
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openChromaVectorStore } from "@/lib/vector-store/chroma-vector-store";
+import { EmbeddedChromaServer } from "@/lib/vector-store/embedded-chroma-server";
+import type { VectorRecord } from "@/lib/vector-store/types";
+
+/** The Chroma adapter and the embedded server manager against a real Chroma server. */
+
+function unitVector(dimensions: number, hot: number): number[] {
+  return Array.from({ length: dimensions }, (_, index) => (index === hot ? 1 : 0));
+}
+
+function record(options: { documentId: string; chunkIndex: number; windowIndex?: number; hot: number; dimensions?: number }): VectorRecord {
+  const chunkId = `${options.documentId}:${options.chunkIndex}`;
+  return {
+    id: `${chunkId}:${options.windowIndex ?? 0}`,
+    chunkId,
+    documentId: options.documentId,
+    chunkIndex: options.chunkIndex,
+    windowIndex: options.windowIndex ?? 0,
+    vector: unitVector(options.dimensions ?? 8, options.hot),
+    text: `chunk ${chunkId}`,
+    source: `${options.documentId}.pdf`,
+    pageStart: 1,
+    pageEnd: 2,
+    section: null,
+    tokenCount: 10,
+    createdAt: new Date().toISOString(),
+  };
+}
+
+describe("embedded Chroma and the vector store", () => {
+  let dataDirectory: string;
+  let server: EmbeddedChromaServer;
+  let url: string;
+
+  beforeAll(async () => {
+    dataDirectory = await fs.mkdtemp(path.join(os.tmpdir(), "cited-chroma-"));
+    server = new EmbeddedChromaServer({ dataDirectory: path.join(dataDirectory, "chroma"), port: 0 });
+    url = await server.start();
+  });
+
+  afterAll(async () => {
+    await server.stop();
+    await fs.rm(dataDirectory, { recursive: true, force: true });
+  });
+
+  it("answers the heartbeat on 127.0.0.1", async () => {
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const response = await fetch(`${url}/api/v2/heartbeat`);
+    expect(response.ok).toBe(true);
+  });
+
+  it("upserts without duplicating, queries by cosine distance, filters by document and deletes", async () => {
+    const store = await openChromaVectorStore({ connection: { url, requestTimeoutMs: 10_000 }, embeddingModel: "test-model", dimensions: 8 });
+    expect(store.collectionName).toBe("cited_test-model_8");
+    await store.upsert([record({ documentId: "a", chunkIndex: 0, hot: 0 }), record({ documentId: "a", chunkIndex: 1, hot: 1 }), record({ documentId: "b", chunkIndex: 0, hot: 2 })]);
+    // The same ids again (a re-index) must replace, not add.
+    await store.upsert([record({ documentId: "a", chunkIndex: 0, hot: 0 }), record({ documentId: "a", chunkIndex: 1, hot: 1 })]);
+    expect(await store.countDocumentVectors("a")).toBe(2);
+
+    const nearest = await store.query({ vector: unitVector(8, 1), topK: 3 });
+    expect(nearest[0]).toMatchObject({ chunkId: "a:1", documentId: "a" });
+    expect(nearest[0]?.distance).toBeCloseTo(0, 5);
+    expect(nearest[1]?.distance).toBeCloseTo(1, 5);
+
+    const onlyB = await store.query({ vector: unitVector(8, 1), topK: 3, documentIds: ["b"] });
+    expect(onlyB.map((match) => match.documentId)).toEqual(["b"]);
+
+    expect((await store.listDocumentIds()).sort()).toEqual(["a", "b"]);
+    await store.deleteDocument("a");
+    expect(await store.countDocumentVectors("a")).toBe(0);
+    expect(await store.countDocumentVectors("b")).toBe(1);
+  });
+
+  it("refuses vectors of another dimension and a collection of another model", async () => {
+    const store = await openChromaVectorStore({ connection: { url, requestTimeoutMs: 10_000 }, embeddingModel: "test-model", dimensions: 8 });
+    await expect(store.upsert([record({ documentId: "c", chunkIndex: 0, hot: 0, dimensions: 4 })])).rejects.toMatchObject({ code: "embedding.model_mismatch" });
+    // Collections are named per model and dimension; a different model gets its own collection.
+    const other = await openChromaVectorStore({ connection: { url, requestTimeoutMs: 10_000 }, embeddingModel: "other-model", dimensions: 8 });
+    expect(other.collectionName).not.toBe(store.collectionName);
+    expect(await other.countDocumentVectors("b")).toBe(0);
+  });
+
+  it("restarts the server when it dies and keeps the data", async () => {
+    const pid = server.pid;
+    expect(pid).toBeDefined();
+    process.kill(pid as number, "SIGKILL");
+    const deadline = Date.now() + 30_000;
+    let healthy = false;
+    while (Date.now() < deadline && !healthy) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      healthy = server.pid !== undefined && server.pid !== pid && (await fetch(`${url}/api/v2/heartbeat`).then((response) => response.ok).catch(() => false));
+    }
+    expect(healthy).toBe(true);
+    const store = await openChromaVectorStore({ connection: { url, requestTimeoutMs: 10_000 }, embeddingModel: "test-model", dimensions: 8 });
+    expect(await store.countDocumentVectors("b")).toBe(1);
+  });
+
+  it("turns an unreachable server into store.unavailable quickly", async () => {
+    const started = Date.now();
+    await expect(
+      openChromaVectorStore({ connection: { url: "http://127.0.0.1:9", requestTimeoutMs: 1_000 }, embeddingModel: "test-model", dimensions: 8 }),
+    ).rejects.toMatchObject({ code: "store.unavailable" });
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it("stops with SIGINT and exits", async () => {
+    const pid = server.pid as number;
+    await server.stop();
+    expect(() => process.kill(pid, 0)).toThrow();
+    url = await server.start();
+    expect((await fetch(`${url}/api/v2/heartbeat`)).ok).toBe(true);
+  });
+});
