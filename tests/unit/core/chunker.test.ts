@@ -97,78 +97,92 @@ function sharedOverlap(previous: string, next: string, units: readonly SourceUni
   return "";
 }
 
-/** Checks every structural promise of `chunkBlocks` for a document whose units all fit a chunk. */
-function expectWellFormedChunks(options: { document: GeneratedDocument; chunks: ChunkDraft[]; sizeTokens: number; overlapTokens: number }): void {
+/** Every broken structural promise of `chunkBlocks` for a document whose units all fit a chunk. */
+function chunkProblems(options: { document: GeneratedDocument; chunks: ChunkDraft[]; sizeTokens: number; overlapTokens: number }): string[] {
   const { document, chunks, sizeTokens, overlapTokens } = options;
   const { units } = document;
-  expect(chunks.length).toBeGreaterThan(0);
+  const problems: string[] = [];
+  if (chunks.length === 0) problems.push("no chunks");
 
   chunks.forEach((chunk, index) => {
-    expect(chunk.chunkIndex).toBe(index);
+    if (chunk.chunkIndex !== index) problems.push(`chunk ${index} has chunkIndex ${chunk.chunkIndex}`);
     // The reported count is the real count, and the real count respects the size.
-    expect(chunk.tokenCount).toBe(countTokens(chunk.text));
-    expect(chunk.tokenCount).toBeLessThanOrEqual(sizeTokens);
+    const tokens = countTokens(chunk.text);
+    if (chunk.tokenCount !== tokens) problems.push(`chunk ${index} reports ${chunk.tokenCount} tokens, has ${tokens}`);
+    if (tokens > sizeTokens) problems.push(`chunk ${index} has ${tokens} tokens > ${sizeTokens}`);
     // Chunks start and end on whole units (sentence, line, heading), never mid-sentence.
-    expect(units.some((unit) => chunk.text.startsWith(unit.text)), `chunk ${index} starts mid-unit`).toBe(true);
-    expect(units.some((unit) => chunk.text.endsWith(unit.text)), `chunk ${index} ends mid-unit`).toBe(true);
+    if (!units.some((unit) => chunk.text.startsWith(unit.text))) problems.push(`chunk ${index} starts mid-unit`);
+    if (!units.some((unit) => chunk.text.endsWith(unit.text))) problems.push(`chunk ${index} ends mid-unit`);
   });
 
   // No text is lost, and the units appear in reading order.
   let lastChunk = 0;
   for (const unit of units) {
     const first = chunks.findIndex((chunk) => chunk.text.includes(unit.text));
-    expect(first, `unit lost: ${unit.text}`).toBeGreaterThanOrEqual(0);
-    expect(first).toBeGreaterThanOrEqual(lastChunk);
-    lastChunk = first;
+    if (first < 0) problems.push(`unit lost: ${unit.text}`);
+    else if (first < lastChunk) problems.push(`unit out of order: ${unit.text}`);
+    lastChunk = Math.max(lastChunk, first);
   }
 
   for (let index = 1; index < chunks.length; index += 1) {
     const previous = chunks[index - 1] as ChunkDraft;
     const chunk = chunks[index] as ChunkDraft;
     const overlap = sharedOverlap(previous.text, chunk.text, units);
-    expect(countTokens(overlap)).toBeLessThanOrEqual(overlapTokens);
-    if (overlapTokens === 0) expect(overlap).toBe("");
+    const overlapSize = countTokens(overlap);
+    if (overlapSize > overlapTokens) problems.push(`chunk ${index} overlaps by ${overlapSize} tokens > ${overlapTokens}`);
     // Every chunk brings new text.
-    expect(chunk.text.length).toBeGreaterThan(overlap.length);
+    if (chunk.text.length <= overlap.length) problems.push(`chunk ${index} is only overlap`);
     // The section is that of the first new unit, not of the carried-over overlap.
     const firstNew = chunk.text.slice(overlap.length).trimStart();
     const unit = units.find((candidate) => firstNew.startsWith(candidate.text));
-    expect(chunk.sectionPath).toEqual(unit?.sectionPath);
+    if (JSON.stringify(chunk.sectionPath) !== JSON.stringify(unit?.sectionPath)) {
+      problems.push(`chunk ${index} has section ${JSON.stringify(chunk.sectionPath)}, its first new unit ${JSON.stringify(unit?.sectionPath)}`);
+    }
   }
 
   chunks.forEach((chunk, index) => {
-    expect(chunk.section).toBe(chunk.sectionPath.length > 0 ? chunk.sectionPath.join(" > ") : null);
+    const expectedSection = chunk.sectionPath.length > 0 ? chunk.sectionPath.join(" > ") : null;
+    if (chunk.section !== expectedSection) problems.push(`chunk ${index} section ${chunk.section} != ${expectedSection}`);
     // A heading never ends a chunk when content follows it in the document.
     const lastSegment = chunk.text.split("\n\n").at(-1) ?? "";
     const headingIndex = units.findIndex((unit) => unit.isHeading && unit.text === lastSegment);
-    if (headingIndex >= 0) {
-      expect(units.slice(headingIndex + 1).some((unit) => !unit.isHeading), `chunk ${index} ends with heading "${lastSegment}"`).toBe(false);
+    if (headingIndex >= 0 && units.slice(headingIndex + 1).some((unit) => !unit.isHeading)) {
+      problems.push(`chunk ${index} ends with heading "${lastSegment}"`);
     }
-    expectPageSpansMatch(chunk, units);
+    problems.push(...pageSpanProblems(chunk, units).map((problem) => `chunk ${index}: ${problem}`));
   });
+  return problems;
 }
 
 /** `pageSpans` cover the chunk's text, in order, and each span's text comes from its page. */
-function expectPageSpansMatch(chunk: ChunkDraft, units: readonly SourceUnit[]): void {
+function pageSpanProblems(chunk: ChunkDraft, units: readonly SourceUnit[]): string[] {
+  const problems: string[] = [];
   const pages = chunk.pageSpans.map((span) => span.page);
-  expect(chunk.pageStart).toBe(pages.length > 0 ? Math.min(...pages) : null);
-  expect(chunk.pageEnd).toBe(pages.length > 0 ? Math.max(...pages) : null);
+  if (chunk.pageStart !== (pages.length > 0 ? Math.min(...pages) : null)) problems.push(`pageStart ${chunk.pageStart}`);
+  if (chunk.pageEnd !== (pages.length > 0 ? Math.max(...pages) : null)) problems.push(`pageEnd ${chunk.pageEnd}`);
   let previousEnd = 0;
   let uncovered = "";
   for (const span of chunk.pageSpans) {
-    expect(span.start).toBeGreaterThanOrEqual(previousEnd);
-    expect(span.end).toBeGreaterThan(span.start);
-    expect(span.end).toBeLessThanOrEqual(chunk.text.length);
+    if (span.start < previousEnd || span.end <= span.start || span.end > chunk.text.length) {
+      problems.push(`bad span ${JSON.stringify(span)}`);
+      continue;
+    }
     uncovered += chunk.text.slice(previousEnd, span.start);
     let rest = chunk.text.slice(span.start, span.end);
     for (const unit of units) {
       if (unit.page === span.page) rest = rest.replace(unit.text, "");
     }
-    expect(rest.trim(), `text of page ${span.page} span comes from another page`).toBe("");
+    if (rest.trim() !== "") problems.push(`span of page ${span.page} holds text from elsewhere: ${rest.trim()}`);
     previousEnd = span.end;
   }
   uncovered += chunk.text.slice(previousEnd);
-  if (units.every((unit) => unit.page !== undefined)) expect(uncovered.trim()).toBe("");
+  if (units.every((unit) => unit.page !== undefined) && uncovered.trim() !== "") problems.push(`text without a page: ${uncovered.trim()}`);
+  return problems;
+}
+
+/** Asserts every structural promise of `chunkBlocks`. */
+function expectWellFormedChunks(options: { document: GeneratedDocument; chunks: ChunkDraft[]; sizeTokens: number; overlapTokens: number }): void {
+  expect(chunkProblems(options)).toEqual([]);
 }
 
 /** Sentences of exactly known content, e.g. "Fact 3 policy covers dental care." */
