@@ -45,8 +45,9 @@ export function createLocalFileStore(rootDirectory: string): FileStore {
       }
       await fs.rename(temporaryPath, target);
     },
-    read(sha256) {
-      return fs.readFile(pathFor(sha256));
+    async read(sha256) {
+      // Async so that an invalid hash rejects the promise instead of throwing synchronously.
+      return await fs.readFile(pathFor(sha256));
     },
     openReadStream(sha256) {
       return createReadStream(pathFor(sha256));

@@ -32,8 +32,9 @@ function headingText(source: string): string {
     .replace(/!\[([^\]]*)\]\([^)]*\)/g, "$1")
     .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
     .replace(/`([^`]*)`/g, "$1")
-    .replace(/(\*\*|__)(.+?)\1/g, "$2")
-    .replace(/(\*|_)(.+?)\1/g, "$2");
+    .replace(/(\*\*?)(?=\S)(.+?)(?<=\S)\1/g, "$2")
+    // Underscores inside words (snake_case) are not emphasis.
+    .replace(/(^|[^\p{L}\p{N}_])(__?)(?=\S)(.+?)(?<=\S)\2(?![\p{L}\p{N}_])/gu, "$1$3");
   return collapseWhitespace(text);
 }
 

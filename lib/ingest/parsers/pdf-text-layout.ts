@@ -79,14 +79,12 @@ function directionOf(item: PdfTextItem, text: string): Direction {
 }
 
 function toFragment(item: PdfTextItem, text: string): Fragment {
-  const [a, b, c, d, e, f] = [0, 1, 2, 3, 4, 5].map((index) => numberAt(item.transform, index, index === 0 || index === 3 ? 1 : 0)) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const a = numberAt(item.transform, 0, 1);
+  const b = numberAt(item.transform, 1, 0);
+  const c = numberAt(item.transform, 2, 0);
+  const d = numberAt(item.transform, 3, 1);
+  const e = numberAt(item.transform, 4, 0);
+  const f = numberAt(item.transform, 5, 0);
   const direction = directionOf(item, text);
   if (item.dir === "ttb") {
     // Vertical writing: characters run down the page and lines (columns) follow each other across it.

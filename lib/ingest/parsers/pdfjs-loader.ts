@@ -71,6 +71,8 @@ let packageDirectory: string | undefined;
 
 /** The installed pdfjs-dist folder, for its standard font and CMap data files. */
 export function pdfJsPackageDirectory(): string {
-  packageDirectory ??= path.dirname(createRequire(import.meta.url).resolve("pdfjs-dist/package.json"));
+  // Resolved from the project root: bundlers rewrite `require.resolve` relative to
+  // `import.meta.url` into numeric module ids, which are not paths.
+  packageDirectory ??= path.dirname(createRequire(path.join(process.cwd(), "package.json")).resolve("pdfjs-dist/package.json"));
   return packageDirectory;
 }
