@@ -28,6 +28,9 @@ const environmentSchema = z
     EMBEDDING_MODEL: optionalString,
     EMBEDDING_BATCH_SIZE: z.coerce.number().int().min(1).max(2048).default(32),
     CHAT_MODEL: optionalString,
+    CHAT_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+    CHAT_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(90_000),
+    CHAT_TOP_K: z.coerce.number().int().min(1).max(20).default(5),
     MAX_UPLOAD_MB: z.coerce.number().positive().max(10_240).default(50),
     MAX_FILES_PER_UPLOAD: z.coerce.number().int().min(1).max(1000).default(50),
     DOCX_MAX_UNCOMPRESSED_MB: z.coerce.number().positive().default(200),
@@ -71,7 +74,15 @@ export interface AppConfig {
   };
   openai: { apiKey: string | undefined; baseUrl: string | undefined };
   embedding: { provider: EmbeddingProviderName; model: string; batchSize: number };
-  chat: { model: string | undefined; contextTokenLimit: number };
+  chat: {
+    /** extractive: no language model configured; quotes the documents. */
+    mode: "openai" | "openai-compatible" | "extractive";
+    model: string | undefined;
+    contextTokenLimit: number;
+    maxRetries: number;
+    timeoutMs: number;
+    topK: number;
+  };
   upload: {
     maxBytes: number;
     maxFiles: number;
@@ -121,7 +132,18 @@ export function parseConfig(environment: Record<string, string | undefined>): Ap
       `Invalid configuration: EMBEDDING_MODEL must be text-embedding-3-small or text-embedding-3-large, got ${embeddingModel}`,
     );
   }
-  const chatModel = value.CHAT_MODEL ?? (value.OPENAI_API_KEY ? DEFAULT_OPENAI_CHAT_MODEL : undefined);
+  let chatMode: AppConfig["chat"]["mode"] = "extractive";
+  let chatModel: string | undefined;
+  if (value.OPENAI_BASE_URL) {
+    if (!value.CHAT_MODEL) throw new ConfigurationError("Invalid configuration: OPENAI_BASE_URL needs CHAT_MODEL (the model name on that server)");
+    chatMode = "openai-compatible";
+    chatModel = value.CHAT_MODEL;
+  } else if (value.OPENAI_API_KEY) {
+    chatMode = "openai";
+    chatModel = value.CHAT_MODEL ?? DEFAULT_OPENAI_CHAT_MODEL;
+  } else if (value.CHAT_MODEL) {
+    throw new ConfigurationError("Invalid configuration: CHAT_MODEL needs OPENAI_API_KEY or OPENAI_BASE_URL");
+  }
   return Object.freeze({
     port: value.PORT,
     dataDirectory: path.resolve(value.DATA_DIR),
@@ -135,7 +157,14 @@ export function parseConfig(environment: Record<string, string | undefined>): Ap
     },
     openai: { apiKey: value.OPENAI_API_KEY, baseUrl: value.OPENAI_BASE_URL },
     embedding: { provider, model: embeddingModel, batchSize: value.EMBEDDING_BATCH_SIZE },
-    chat: { model: chatModel, contextTokenLimit: value.CONTEXT_TOKEN_LIMIT },
+    chat: {
+      mode: chatMode,
+      model: chatModel,
+      contextTokenLimit: value.CONTEXT_TOKEN_LIMIT,
+      maxRetries: value.CHAT_MAX_RETRIES,
+      timeoutMs: value.CHAT_TIMEOUT_MS,
+      topK: value.CHAT_TOP_K,
+    },
     upload: {
       maxBytes: Math.floor(value.MAX_UPLOAD_MB * 1024 * 1024),
       maxFiles: value.MAX_FILES_PER_UPLOAD,

@@ -49,7 +49,7 @@ export class IndexingQueue {
   }
 
   private pump(): void {
-    while (this.running.size <= this.options.concurrency && this.pending.length > 0) {
+    while (this.running.size < this.options.concurrency && this.pending.length > 0) {
       const documentId = this.pending.shift();
       if (documentId === undefined) break;
       const controller = new AbortController();

@@ -12,6 +12,7 @@ import { logger, setLogLevel } from "@/lib/logger";
 import { createLocalFileStore, type FileStore } from "@/lib/storage/file-store";
 import type { DocumentRegistry } from "@/lib/storage/registry-types";
 import { openSqliteRegistry } from "@/lib/storage/sqlite-registry";
+import { openConversationStore, type ConversationStore } from "@/lib/storage/conversation-store";
 import { openChromaVectorStore } from "@/lib/vector-store/chroma-vector-store";
 import { EmbeddedChromaServer } from "@/lib/vector-store/embedded-chroma-server";
 import type { VectorStore } from "@/lib/vector-store/types";
@@ -25,6 +26,7 @@ import type { VectorStore } from "@/lib/vector-store/types";
 export interface AppServices {
   config: AppConfig;
   registry: DocumentRegistry;
+  conversations: ConversationStore;
   fileStore: FileStore;
   embedder: Embedder;
   queue: IndexingQueue;
@@ -72,6 +74,7 @@ function createAppServices(config: AppConfig): AppServices {
   for (const entry of fs.readdirSync(temporaryDirectory)) fs.rmSync(path.join(temporaryDirectory, entry), { force: true, recursive: true });
 
   const registry = openSqliteRegistry(path.join(config.dataDirectory, "app.db"));
+  const conversations = openConversationStore(path.join(config.dataDirectory, "app.db"));
   const fileStore = createLocalFileStore(path.join(config.dataDirectory, "files"));
   const embedder = createEmbedder(config);
   const chromaServer = config.chroma.url
@@ -130,13 +133,14 @@ function createAppServices(config: AppConfig): AppServices {
   const shutdown = async () => {
     await chromaServer?.stop();
     registry.close();
+    conversations.close();
   };
   if (chromaServer) {
     // Chroma hangs on SIGTERM; it must get SIGINT whenever this process goes away.
     process.once("exit", () => chromaServer.stopNow());
   }
 
-  return { config, registry, fileStore, embedder, queue, getVectorStore, temporaryDirectory, chromaServer, shutdown };
+  return { config, registry, conversations, fileStore, embedder, queue, getVectorStore, temporaryDirectory, chromaServer, shutdown };
 }
 
 const GLOBAL_KEY = Symbol.for("cited.app-services");

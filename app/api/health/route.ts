@@ -20,7 +20,7 @@ export async function GET() {
     {
       status: healthy ? "ok" : "degraded",
       embedding: { provider: services.embedder.provider, model: services.embedder.modelId, dimensions: services.embedder.dimensions },
-      chat: { mode: services.config.chat.model ? (services.config.openai.baseUrl ? "openai-compatible" : "openai") : "extractive", model: services.config.chat.model ?? null },
+      chat: { mode: services.config.chat.mode, model: services.config.chat.model ?? null },
       vectorStore: { ...vectorStore, embedded: services.chromaServer !== undefined },
       indexing: { queued: services.queue.size },
     },

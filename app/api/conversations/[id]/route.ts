@@ -1,0 +1,23 @@
+import { NextResponse } from "next/server";
+import { loadConversation } from "@/lib/chat/conversation-service";
+import { AppError } from "@/lib/errors";
+import { handleErrors } from "@/lib/http/responses";
+import { getAppServices } from "@/lib/server/app-services";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+interface Context {
+  params: Promise<{ id: string }>;
+}
+
+export const GET = handleErrors(async (_request: Request, context: Context) => {
+  const { id } = await context.params;
+  return NextResponse.json(loadConversation(getAppServices(), id));
+});
+
+export const DELETE = handleErrors(async (_request: Request, context: Context) => {
+  const { id } = await context.params;
+  if (!getAppServices().conversations.delete(id)) throw new AppError("conversation.not_found", "No conversation has this id.");
+  return new NextResponse(null, { status: 204 });
+});

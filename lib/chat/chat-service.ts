@@ -1,0 +1,238 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { APICallError, RetryError, createUIMessageStream, createUIMessageStreamResponse, streamText, type ModelMessage, type TextStreamPart, type ToolSet } from "ai";
+import { CitationFilter } from "@/lib/chat/citation-filter";
+import { fitContextBudget, type HistoryTurn } from "@/lib/chat/context-budget";
+import { EXTRACTIVE_NOTE, renderExtractiveAnswer, selectAnswerSentences } from "@/lib/chat/extractive-answerer";
+import { createChatModel, type AttemptCounter } from "@/lib/chat/language-model";
+import { SYSTEM_PROMPT, renderQuestionWithSources, renderSources } from "@/lib/chat/prompt";
+import { buildSearchQuery } from "@/lib/chat/search-query";
+import type { AnswerMode, ChatSourceData, CitedUIMessage } from "@/lib/chat/types";
+import { AppError, isAppError } from "@/lib/errors";
+import { logger } from "@/lib/logger";
+import { MAXIMUM_QUERY_CHARACTERS, searchChunks } from "@/lib/retrieval/search";
+import type { AppServices } from "@/lib/server/app-services";
+import { titleFromQuestion } from "@/lib/storage/conversation-store";
+
+/**
+ * One chat turn: build the search query from the conversation, retrieve, send the sources,
+ * then stream the answer (language model or extractive), and persist the exchange.
+ */
+
+export const NO_ANSWER_TEXT = "The documents in the library do not answer this question, so there is nothing to cite.";
+const ANSWER_RESERVE_TOKENS = 1_024;
+const MAXIMUM_QUESTION_CHARACTERS = 8_000;
+
+export interface ChatRequest {
+  messages: CitedUIMessage[];
+  conversationId?: string;
+  documentIds?: string[];
+}
+
+/** The plain text of a message's text parts. */
+export function messageText(message: CitedUIMessage): string {
+  return message.parts
+    .map((part) => (part.type === "text" ? part.text : ""))
+    .join("")
+    .trim();
+}
+
+function toSourceData(results: Awaited<ReturnType<typeof searchChunks>>): ChatSourceData[] {
+  return results.map((result, position) => ({
+    index: position + 1,
+    documentId: result.documentId,
+    documentName: result.documentName,
+    chunkId: result.chunkId,
+    page: result.page,
+    pageStart: result.pageStart,
+    pageEnd: result.pageEnd,
+    section: result.section,
+    text: result.text,
+  }));
+}
+
+function modelError(error: unknown): AppError {
+  if (isAppError(error)) return error;
+  const last = RetryError.isInstance(error) ? error.lastError : error;
+  if (APICallError.isInstance(last) && last.statusCode === 429) {
+    return new AppError("chat.rate_limited", "The language model is rate-limited right now; try again in a moment.", { cause: error });
+  }
+  if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {
+    return new AppError("chat.model_unavailable", "The language model did not answer in time; try again.", { cause: error });
+  }
+  return new AppError("chat.model_unavailable", "The language model failed to answer; try again in a moment.", { cause: error });
+}
+
+/** Handles a chat request and returns the streamed UI-message response (or throws an AppError). */
+export async function respondToChat(options: { request: ChatRequest; services: AppServices; signal: AbortSignal }): Promise<Response> {
+  const { request, services } = options;
+  const { config } = services;
+  const started = performance.now();
+  const lastMessage = request.messages[request.messages.length - 1];
+  if (!lastMessage || lastMessage.role !== "user") throw new AppError("chat.invalid_request", "The last message must be the user's question.");
+  const question = messageText(lastMessage);
+  if (!question) throw new AppError("chat.invalid_request", "The question is empty.");
+  if (question.length > MAXIMUM_QUESTION_CHARACTERS) {
+    throw new AppError("chat.question_too_long", `The question is longer than ${MAXIMUM_QUESTION_CHARACTERS} characters; shorten it.`);
+  }
+
+  const conversationId = request.conversationId ?? randomUUID();
+  const userTurns = request.messages.filter((message) => message.role === "user").map(messageText);
+  const searchQuery = buildSearchQuery(userTurns).slice(0, MAXIMUM_QUERY_CHARACTERS);
+  const results = await searchChunks({
+    query: searchQuery,
+    topK: config.chat.topK,
+    threshold: config.search.similarityThreshold,
+    documentIds: request.documentIds,
+    registry: services.registry,
+    embedder: services.embedder,
+    vectorStore: await services.getVectorStore(),
+  });
+  let sources = toSourceData(results);
+  const mode: AnswerMode = config.chat.mode;
+  const attempts: AttemptCounter = { attempts: 0 };
+  const model = sources.length > 0 ? createChatModel(config, attempts) : undefined;
+
+  // With a language model, wait for its first token before answering, so a failure before any
+  // text becomes a clear HTTP error instead of a broken stream.
+  let modelStream: AsyncIterator<TextStreamPart<ToolSet>> | undefined;
+  const firstParts: TextStreamPart<ToolSet>[] = [];
+  let usage: { inputTokens?: number; outputTokens?: number } = {};
+  if (model) {
+    const history: HistoryTurn[] = request.messages
+      .slice(0, -1)
+      .filter((message) => message.role === "user" || message.role === "assistant")
+      .map((message) => ({ role: message.role as "user" | "assistant", text: messageText(message) }))
+      .filter((turn) => turn.text.length > 0);
+    const budget = fitContextBudget({
+      limit: config.chat.contextTokenLimit,
+      answerReserve: ANSWER_RESERVE_TOKENS,
+      systemPrompt: SYSTEM_PROMPT,
+      question,
+      sources,
+      history,
+      renderSources,
+    });
+    sources = budget.sources;
+    const messages: ModelMessage[] = [
+      ...budget.history.map((turn): ModelMessage => ({ role: turn.role, content: turn.text })),
+      { role: "user", content: renderQuestionWithSources({ question, sources }) },
+    ];
+    const result = streamText({
+      model,
+      system: SYSTEM_PROMPT,
+      messages,
+      maxRetries: config.chat.maxRetries,
+      maxOutputTokens: ANSWER_RESERVE_TOKENS,
+      abortSignal: AbortSignal.any([options.signal, AbortSignal.timeout(config.chat.timeoutMs)]),
+      onFinish: (event) => {
+        usage = { inputTokens: event.totalUsage.inputTokens, outputTokens: event.totalUsage.outputTokens };
+      },
+    });
+    modelStream = result.fullStream[Symbol.asyncIterator]();
+    for (;;) {
+      let next: IteratorResult<TextStreamPart<ToolSet>>;
+      try {
+        next = await modelStream.next();
+      } catch (error) {
+        logger.warn("chat.model_failed", { model: config.chat.model, attempts: attempts.attempts, error });
+        throw modelError(error);
+      }
+      if (next.done) break;
+      if (next.value.type === "error") {
+        logger.warn("chat.model_failed", { model: config.chat.model, attempts: attempts.attempts, error: next.value.error });
+        throw modelError(next.value.error);
+      }
+      firstParts.push(next.value);
+      if (next.value.type === "text-delta") break;
+    }
+  }
+
+  let failed = false;
+  let answerText = "";
+  const stream = createUIMessageStream<CitedUIMessage>({
+    originalMessages: request.messages,
+    execute: async ({ writer }) => {
+      writer.write({ type: "start", messageMetadata: { conversationId, mode, model: config.chat.model ?? null, createdAt: new Date().toISOString() } });
+      for (const source of sources) {
+        writer.write({ type: "data-source", id: String(source.index), data: source });
+        writer.write({ type: "source-document", sourceId: String(source.index), mediaType: "text/plain", title: source.documentName });
+      }
+      const textId = "answer";
+      const emit = (delta: string) => {
+        if (!delta) return;
+        answerText += delta;
+        writer.write({ type: "text-delta", id: textId, delta });
+      };
+      writer.write({ type: "text-start", id: textId });
+      if (sources.length === 0) {
+        emit(NO_ANSWER_TEXT);
+      } else if (!modelStream) {
+        emit(`${EXTRACTIVE_NOTE}\n\n`);
+        const sentences = await selectAnswerSentences({
+          question,
+          sources,
+          embed: (texts) => services.embedder.embedDocuments(texts, options.signal),
+        });
+        if (sentences.length === 0) emit(NO_ANSWER_TEXT);
+        for (const line of renderExtractiveAnswer(sentences)) emit(`- ${line}\n`);
+      } else {
+        const filter = new CitationFilter(sources.length);
+        const handle = (part: TextStreamPart<ToolSet>) => {
+          if (part.type === "text-delta") emit(filter.push(part.text));
+          if (part.type === "error") throw modelError(part.error);
+        };
+        try {
+          for (const part of firstParts) handle(part);
+          for (;;) {
+            const next = await modelStream.next();
+            if (next.done) break;
+            handle(next.value);
+          }
+          emit(filter.flush());
+        } catch (error) {
+          failed = true;
+          emit(filter.flush());
+          const appError = modelError(error);
+          logger.warn("chat.stream_broken", { model: config.chat.model, attempts: attempts.attempts, error });
+          writer.write({ type: "text-end", id: textId });
+          writer.write({ type: "error", errorText: `The answer was interrupted: ${appError.message}` });
+          return;
+        }
+      }
+      writer.write({ type: "text-end", id: textId });
+      writer.write({ type: "finish", finishReason: "stop" });
+    },
+    onError: (error) => {
+      failed = true;
+      logger.error("chat.failed", { error });
+      return isAppError(error) ? error.message : "The answer failed because of a server error.";
+    },
+    onFinish: ({ responseMessage, isAborted }) => {
+      logger.info("chat.answered", {
+        conversationId,
+        mode,
+        model: config.chat.model ?? null,
+        sources: sources.length,
+        attempts: attempts.attempts,
+        inputTokens: usage.inputTokens,
+        outputTokens: usage.outputTokens,
+        milliseconds: Math.round(performance.now() - started),
+        aborted: isAborted,
+        failed,
+      });
+      // Only complete exchanges are stored: a broken or aborted answer leaves no half message.
+      if (failed || isAborted || answerText.length === 0) return;
+      try {
+        services.conversations.appendMessages({
+          conversationId,
+          title: titleFromQuestion(userTurns[0] ?? question),
+          messages: [...request.messages, { ...responseMessage, metadata: { ...responseMessage.metadata, conversationId, mode } }],
+        });
+      } catch (error) {
+        logger.error("chat.persist_failed", { conversationId, error });
+      }
+    },
+  });
+  return createUIMessageStreamResponse({ stream, headers: { "X-Conversation-Id": conversationId } });
+}

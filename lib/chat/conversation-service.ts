@@ -1,0 +1,23 @@
+import "server-only";
+import type { CitedUIMessage } from "@/lib/chat/types";
+import { AppError } from "@/lib/errors";
+import type { AppServices } from "@/lib/server/app-services";
+import type { ConversationSummary } from "@/lib/storage/conversation-store";
+
+/** A stored conversation with its messages; citations of deleted documents are marked as such. */
+export function loadConversation(services: AppServices, id: string): { conversation: ConversationSummary; messages: CitedUIMessage[] } {
+  const stored = services.conversations.get(id);
+  if (!stored) throw new AppError("conversation.not_found", "No conversation has this id.");
+  const existing = new Map<string, boolean>();
+  const exists = (documentId: string) => {
+    if (!existing.has(documentId)) existing.set(documentId, services.registry.getDocument(documentId) !== undefined);
+    return existing.get(documentId) === true;
+  };
+  const messages = stored.messages.map((message) => ({
+    ...message,
+    parts: message.parts.map((part) =>
+      part.type === "data-source" && !exists(part.data.documentId) ? { ...part, data: { ...part.data, documentDeleted: true } } : part,
+    ),
+  }));
+  return { conversation: stored.conversation, messages };
+}

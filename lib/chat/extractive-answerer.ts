@@ -1,0 +1,120 @@
+import type { ChatSourceData } from "@/lib/chat/types";
+import { splitSentences } from "@/lib/text/sentences";
+
+/**
+ * The answerer used when no language model is configured. It quotes the sentences of the
+ * retrieved passages that best answer the question: ranked by embedding similarity to the
+ * question (plus a little keyword overlap), made diverse with maximal marginal relevance so
+ * near-repeats are skipped, then put back in reading order (by source, then position), each
+ * followed by its citation.
+ */
+
+export const EXTRACTIVE_NOTE =
+  "_Extractive answer: no language model is configured, so these are the most relevant sentences quoted from your documents._";
+
+export interface ExtractedSentence {
+  text: string;
+  sourceIndex: number;
+  /** Character offset of the sentence in its source passage. */
+  start: number;
+  score: number;
+}
+
+export interface ExtractiveOptions {
+  question: string;
+  sources: ChatSourceData[];
+  embed: (texts: string[]) => Promise<number[][]>;
+  maximumSentences?: number;
+}
+
+const MINIMUM_WORDS = 4;
+const MAXIMUM_CHARACTERS = 600;
+const DIVERSITY_WEIGHT = 0.3;
+const STOP_WORDS = new Set(
+  "a an the and or but of to in on at for with by from is are was were be been being do does did what which who whom whose how when where why can could should would will shall may might must i you he she it we they my your our their this that these those there here as if than then so not no yes any all some".split(" "),
+);
+
+/** A sentence worth quoting as part of an answer: not a heading, a question or a fragment. */
+export function isQuotable(text: string): boolean {
+  const words = text.split(" ").length;
+  if (words < MINIMUM_WORDS || text.length > MAXIMUM_CHARACTERS) return false;
+  // Questions in the documents (FAQ headings) restate the question rather than answer it.
+  if (/\?["'”’)]*$/.test(text)) return false;
+  // Headings and table fragments lack terminal punctuation; long unpunctuated runs may still be prose.
+  if (!/[.!;:)"”’]$/.test(text) && words < 12) return false;
+  return true;
+}
+
+function dot(left: number[], right: number[]): number {
+  let sum = 0;
+  for (let index = 0; index < left.length; index += 1) sum += (left[index] ?? 0) * (right[index] ?? 0);
+  return sum;
+}
+
+function keywords(text: string): Set<string> {
+  return new Set(
+    text
+      .toLowerCase()
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter((word) => word.length > 2 && !STOP_WORDS.has(word)),
+  );
+}
+
+/** Picks the sentences to quote, in reading order. */
+export async function selectAnswerSentences(options: ExtractiveOptions): Promise<ExtractedSentence[]> {
+  const maximum = options.maximumSentences ?? 5;
+  const candidates: { text: string; sourceIndex: number; start: number; rank: number }[] = [];
+  for (const [rank, source] of options.sources.entries()) {
+    for (const sentence of splitSentences(source.text)) {
+      const text = sentence.text.replace(/\s+/g, " ").trim();
+      if (!isQuotable(text)) continue;
+      candidates.push({ text, sourceIndex: source.index, start: sentence.start, rank });
+    }
+  }
+  if (candidates.length === 0) return [];
+
+  const [questionVector, ...sentenceVectors] = await options.embed([options.question, ...candidates.map((candidate) => candidate.text)]);
+  if (!questionVector) return [];
+  const questionWords = keywords(options.question);
+  const scored = candidates.map((candidate, index) => {
+    const vector = sentenceVectors[index] ?? [];
+    const words = keywords(candidate.text);
+    const overlap = questionWords.size === 0 ? 0 : [...questionWords].filter((word) => words.has(word)).length / questionWords.size;
+    // Retrieval rank is a prior: the search already judged the passage as a whole.
+    const score = dot(questionVector, vector) + 0.15 * overlap - 0.01 * candidate.rank;
+    return { ...candidate, vector, score };
+  });
+
+  const best = Math.max(...scored.map((candidate) => candidate.score));
+  // Sentences far weaker than the best are noise, not part of the answer.
+  const floor = Math.max(0.15, best * 0.6);
+  const pool = scored.filter((candidate) => candidate.score >= floor);
+  const selected: typeof pool = [];
+  while (selected.length < maximum && pool.length > 0) {
+    let bestIndex = 0;
+    let bestValue = -Infinity;
+    for (const [index, candidate] of pool.entries()) {
+      const redundancy = selected.length === 0 ? 0 : Math.max(...selected.map((chosen) => dot(chosen.vector, candidate.vector)));
+      const value = (1 - DIVERSITY_WEIGHT) * candidate.score - DIVERSITY_WEIGHT * redundancy;
+      if (value > bestValue) {
+        bestValue = value;
+        bestIndex = index;
+      }
+    }
+    const [chosen] = pool.splice(bestIndex, 1);
+    if (!chosen) break;
+    // Near-duplicates (the same sentence on two pages or in two documents) are skipped.
+    if (selected.some((item) => dot(item.vector, chosen.vector) > 0.95)) continue;
+    selected.push(chosen);
+  }
+
+  const sourceOrder = new Map(options.sources.map((source, position) => [source.index, position]));
+  return selected
+    .sort((left, right) => (sourceOrder.get(left.sourceIndex) ?? 0) - (sourceOrder.get(right.sourceIndex) ?? 0) || left.start - right.start)
+    .map(({ text, sourceIndex, start, score }) => ({ text, sourceIndex, start, score }));
+}
+
+/** Renders selected sentences as Markdown lines, each with its citation. */
+export function renderExtractiveAnswer(sentences: ExtractedSentence[]): string[] {
+  return sentences.map((sentence) => `${sentence.text} [${sentence.sourceIndex}]`);
+}
