@@ -40,6 +40,8 @@ const environmentSchema = z
     SIMILARITY_THRESHOLD: z.coerce.number().min(0).max(1).default(0.7),
     INDEXING_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
     CONTEXT_TOKEN_LIMIT: z.coerce.number().int().min(1024).default(8192),
+    RATE_LIMIT_UPLOADS_PER_MINUTE: z.coerce.number().int().min(0).default(120),
+    RATE_LIMIT_CHATS_PER_MINUTE: z.coerce.number().int().min(0).default(120),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   })
   .superRefine((value, context) => {
@@ -92,6 +94,8 @@ export interface AppConfig {
   chunking: { sizeTokens: number; overlapTokens: number };
   search: { similarityThreshold: number };
   indexing: { concurrency: number };
+  /** Requests per client per minute; 0 disables the limit. */
+  rateLimits: { uploadsPerMinute: number; chatsPerMinute: number };
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
 }
 
@@ -174,6 +178,7 @@ export function parseConfig(environment: Record<string, string | undefined>): Ap
     chunking: { sizeTokens: value.CHUNK_SIZE_TOKENS, overlapTokens: value.CHUNK_OVERLAP_TOKENS },
     search: { similarityThreshold: value.SIMILARITY_THRESHOLD },
     indexing: { concurrency: value.INDEXING_CONCURRENCY },
+    rateLimits: { uploadsPerMinute: value.RATE_LIMIT_UPLOADS_PER_MINUTE, chatsPerMinute: value.RATE_LIMIT_CHATS_PER_MINUTE },
     logLevel: value.LOG_LEVEL,
   });
 }

@@ -7,6 +7,8 @@ import { logger } from "@/lib/logger";
 /** The one JSON error response: `{ error: { code, message } }` with the code's status. */
 export function errorResponse(error: unknown, extraHeaders?: Record<string, string>): NextResponse {
   const { status, body } = toErrorBody(error);
+  const retryAfter = isAppError(error) ? error.details?.retryAfterSeconds : undefined;
+  if (typeof retryAfter === "number") extraHeaders = { ...extraHeaders, "Retry-After": String(retryAfter) };
   if (!isAppError(error)) logger.error("request.unhandled_error", { error });
   else if (status >= 500) logger.warn("request.failed", { code: body.error.code, error });
   return NextResponse.json(body, { status, headers: extraHeaders });

@@ -9,6 +9,7 @@ import type { Embedder } from "@/lib/embeddings/types";
 import { indexDocument, isTransientIndexingError } from "@/lib/ingest/indexer";
 import { IndexingQueue } from "@/lib/ingest/indexing-queue";
 import { logger, setLogLevel } from "@/lib/logger";
+import { RateLimiter } from "@/lib/http/rate-limit";
 import { createLocalFileStore, type FileStore } from "@/lib/storage/file-store";
 import type { DocumentRegistry } from "@/lib/storage/registry-types";
 import { openSqliteRegistry } from "@/lib/storage/sqlite-registry";
@@ -35,6 +36,7 @@ export interface AppServices {
   /** Directory for in-flight uploads (same file system as the store, so moves are renames). */
   temporaryDirectory: string;
   chromaServer: EmbeddedChromaServer | undefined;
+  rateLimiters: { uploads: RateLimiter; chats: RateLimiter };
   shutdown: () => Promise<void>;
 }
 
@@ -140,7 +142,11 @@ function createAppServices(config: AppConfig): AppServices {
     process.once("exit", () => chromaServer.stopNow());
   }
 
-  return { config, registry, conversations, fileStore, embedder, queue, getVectorStore, temporaryDirectory, chromaServer, shutdown };
+  const rateLimiters = {
+    uploads: new RateLimiter(config.rateLimits.uploadsPerMinute),
+    chats: new RateLimiter(config.rateLimits.chatsPerMinute),
+  };
+  return { config, registry, conversations, fileStore, embedder, queue, getVectorStore, temporaryDirectory, chromaServer, rateLimiters, shutdown };
 }
 
 const GLOBAL_KEY = Symbol.for("cited.app-services");

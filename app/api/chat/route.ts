@@ -2,6 +2,7 @@ import { z } from "zod";
 import { respondToChat } from "@/lib/chat/chat-service";
 import type { CitedUIMessage } from "@/lib/chat/types";
 import { handleErrors, parseJsonBody } from "@/lib/http/responses";
+import { clientKey } from "@/lib/http/rate-limit";
 import { getAppServices } from "@/lib/server/app-services";
 
 export const runtime = "nodejs";
@@ -36,6 +37,7 @@ const chatRequestSchema = z.object({
 });
 
 export const POST = handleErrors(async (request: Request) => {
+  getAppServices().rateLimiters.chats.take(clientKey(request));
   const body = await parseJsonBody(request, chatRequestSchema);
   return respondToChat({
     request: {

@@ -4,6 +4,7 @@ import { handleUpload } from "@/lib/ingest/upload";
 import { errorResponse, handleErrors } from "@/lib/http/responses";
 import { getAppServices } from "@/lib/server/app-services";
 import { AppError } from "@/lib/errors";
+import { clientKey } from "@/lib/http/rate-limit";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -15,6 +16,7 @@ export const GET = handleErrors(() => {
 
 export const POST = handleErrors(async (request: Request) => {
   const services = getAppServices();
+  services.rateLimiters.uploads.take(clientKey(request));
   const results = await handleUpload({ request, services });
   const accepted = results.filter((result) => result.status === "accepted");
   if (accepted.length > 0) {

@@ -1,0 +1,109 @@
+import "server-only";
+import type { AppServices } from "@/lib/server/app-services";
+
+/**
+ * Consistency check between the three stores that must agree: the registry (documents and
+ * chunks), the file store (original bytes) and the vector store (one or more vectors per chunk).
+ * With `repair`, drift is fixed in the safe direction: orphans are deleted, and documents whose
+ * vectors do not match their chunks are queued for re-indexing (never silently "ready").
+ */
+
+export type DriftKind =
+  | "orphan_vectors"
+  | "orphan_file"
+  | "missing_file"
+  | "missing_vectors"
+  | "unexpected_vectors"
+  | "stale_vectors"
+  | "unfinished_document";
+
+export interface Drift {
+  kind: DriftKind;
+  documentId?: string;
+  sha256?: string;
+  detail: string;
+  repaired: boolean;
+}
+
+export interface DoctorReport {
+  documents: number;
+  readyDocuments: number;
+  vectorsChecked: number;
+  drift: Drift[];
+}
+
+function chunkIdOfVector(vectorId: string): string {
+  return vectorId.slice(0, vectorId.lastIndexOf(":"));
+}
+
+/** Checks (and with `repair`, fixes) drift between registry, files and vectors. */
+export async function runDoctor(options: { services: AppServices; repair: boolean }): Promise<DoctorReport> {
+  const { services, repair } = options;
+  const { registry, fileStore } = services;
+  const vectorStore = await services.getVectorStore();
+  const documents = registry.listDocuments();
+  const knownIds = new Set(documents.map((document) => document.id));
+  const drift: Drift[] = [];
+  let vectorsChecked = 0;
+
+  for (const documentId of await vectorStore.listDocumentIds()) {
+    if (knownIds.has(documentId)) continue;
+    if (repair) await vectorStore.deleteDocument(documentId);
+    drift.push({ kind: "orphan_vectors", documentId, detail: "vectors of a document that is not in the registry", repaired: repair });
+  }
+
+  const knownHashes = new Set(documents.map((document) => document.sha256));
+  for (const sha256 of await fileStore.list()) {
+    if (knownHashes.has(sha256)) continue;
+    if (repair) await fileStore.remove(sha256);
+    drift.push({ kind: "orphan_file", sha256, detail: "stored file no document refers to", repaired: repair });
+  }
+
+  for (const document of documents) {
+    if (!(await fileStore.exists(document.sha256))) {
+      if (repair) registry.failIndexing({ id: document.id, code: "document.file_missing", message: "The stored file of this document is missing; upload it again." });
+      if (repair) await vectorStore.deleteDocument(document.id);
+      drift.push({ kind: "missing_file", documentId: document.id, detail: `${document.name}: original file missing`, repaired: repair });
+      continue;
+    }
+    const vectorIds = await vectorStore.listDocumentVectorIds(document.id);
+    vectorsChecked += vectorIds.length;
+    if (document.status === "queued" || document.status === "parsing" || document.status === "embedding") {
+      // Resumed by the app at start-up; the doctor only reports it.
+      drift.push({ kind: "unfinished_document", documentId: document.id, detail: `${document.name}: ${document.status}`, repaired: false });
+      continue;
+    }
+    if (document.status === "failed") {
+      if (vectorIds.length > 0) {
+        if (repair) await vectorStore.deleteDocument(document.id);
+        drift.push({ kind: "unexpected_vectors", documentId: document.id, detail: `${document.name}: failed but has ${vectorIds.length} vectors`, repaired: repair });
+      }
+      continue;
+    }
+    // Ready (with the configured model): every chunk has vectors and no vector points elsewhere.
+    if (document.embeddingModel !== services.embedder.modelId) continue;
+    const chunkIds = new Set(registry.listChunks(document.id).map((chunk) => chunk.id));
+    const vectorChunkIds = new Set(vectorIds.map(chunkIdOfVector));
+    const missing = [...chunkIds].filter((chunkId) => !vectorChunkIds.has(chunkId));
+    const stale = [...vectorChunkIds].filter((chunkId) => !chunkIds.has(chunkId));
+    if (missing.length === 0 && stale.length === 0) continue;
+    if (repair) {
+      await vectorStore.deleteDocument(document.id);
+      registry.resetForIndexing(document.id);
+      services.queue.enqueue(document.id);
+    }
+    drift.push({
+      kind: missing.length > 0 ? "missing_vectors" : "stale_vectors",
+      documentId: document.id,
+      detail: `${document.name}: ${missing.length} chunk(s) without vectors, ${stale.length} vector group(s) without chunk`,
+      repaired: repair,
+    });
+  }
+
+  return {
+    documents: documents.length,
+    readyDocuments: documents.filter((document) => document.status === "ready").length,
+    vectorsChecked,
+    drift,
+  };
+}
