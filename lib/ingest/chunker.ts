@@ -148,12 +148,21 @@ export function chunkBlocks(options: { blocks: TextBlock[]; sizeTokens: number; 
 
     let chunkUnits = current.slice(0, cut);
     let leftover = current.slice(cut);
-    // The exact count of the joined text can exceed the estimate by a token or two.
-    while (chunkUnits.length - 1 > firstNewUnit && countTokens(joinUnits(chunkUnits).text) > sizeTokens) {
-      leftover = [chunkUnits[chunkUnits.length - 1] as Unit, ...leftover];
-      chunkUnits = chunkUnits.slice(0, -1);
+    let newUnitIndex = firstNewUnit;
+    // The exact count of the joined text can exceed the estimate by a token or two: move new
+    // units from the end to the next chunk or, when only one is left, drop overlap from the front.
+    let tokens = countTokens(joinUnits(chunkUnits).text);
+    while (tokens > sizeTokens && chunkUnits.length > 1) {
+      if (chunkUnits.length - 1 > newUnitIndex) {
+        leftover = [chunkUnits[chunkUnits.length - 1] as Unit, ...leftover];
+        chunkUnits = chunkUnits.slice(0, -1);
+      } else {
+        chunkUnits = chunkUnits.slice(1);
+        newUnitIndex -= 1;
+      }
+      tokens = countTokens(joinUnits(chunkUnits).text);
     }
-    emit(chunkUnits, firstNewUnit);
+    emit(chunkUnits, newUnitIndex);
 
     const overlap: Unit[] = [];
     if (overlapTokens > 0) {

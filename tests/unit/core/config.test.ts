@@ -16,19 +16,20 @@ function configurationErrorOf(action: () => unknown): string {
 describe("parseConfig: defaults", () => {
   it("fills every setting from an empty environment", () => {
     const config = parseConfig({});
-    expect(config).toEqual({
+    expect(config).toMatchObject({
       port: 3000,
       dataDirectory: path.resolve("./data"),
       chroma: { url: undefined, tenant: undefined, database: undefined, authToken: undefined, embeddedPort: 0, requestTimeoutMs: 30_000 },
       openai: { apiKey: undefined, baseUrl: undefined },
       embedding: { provider: "local", model: "all-MiniLM-L6-v2", batchSize: 32 },
-      chat: { model: undefined, contextTokenLimit: 8192 },
+      chat: { mode: "extractive", model: undefined, contextTokenLimit: 8192 },
       upload: { maxBytes: 50 * 1024 * 1024, maxFiles: 50, docxMaxUncompressedBytes: 200 * 1024 * 1024, docxMaxEntries: 10_000 },
       chunking: { sizeTokens: 1000, overlapTokens: 200 },
       search: { similarityThreshold: 0.7 },
       indexing: { concurrency: 2 },
       logLevel: "info",
     });
+    expect(config.upload.maxBytes).toBe(52_428_800);
     expect(path.isAbsolute(config.dataDirectory)).toBe(true);
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -149,13 +150,24 @@ describe("parseConfig: Chroma and chat", () => {
   });
 
   it("uses gpt-4o for chat when an OpenAI key is set, and no chat model otherwise", () => {
-    expect(parseConfig({ OPENAI_API_KEY: "sk-test" }).chat.model).toBe("gpt-4o");
+    expect(parseConfig({ OPENAI_API_KEY: "sk-test" }).chat).toMatchObject({ mode: "openai", model: "gpt-4o" });
     expect(parseConfig({ OPENAI_API_KEY: "sk-test" }).openai.apiKey).toBe("sk-test");
-    expect(parseConfig({}).chat.model).toBeUndefined();
+    expect(parseConfig({}).chat).toMatchObject({ mode: "extractive", model: undefined });
   });
 
   it("lets CHAT_MODEL override the chat model", () => {
-    expect(parseConfig({ OPENAI_API_KEY: "sk-test", CHAT_MODEL: "gpt-4o-mini" }).chat.model).toBe("gpt-4o-mini");
-    expect(parseConfig({ CHAT_MODEL: "local-llama" }).chat.model).toBe("local-llama");
+    expect(parseConfig({ OPENAI_API_KEY: "sk-test", CHAT_MODEL: "gpt-4o-mini" }).chat).toMatchObject({ mode: "openai", model: "gpt-4o-mini" });
+  });
+
+  it("rejects CHAT_MODEL without a server to send it to", () => {
+    expect(configurationErrorOf(() => parseConfig({ CHAT_MODEL: "local-llama" }))).toContain("CHAT_MODEL");
+  });
+
+  it("needs CHAT_MODEL for an OpenAI-compatible server at OPENAI_BASE_URL", () => {
+    expect(configurationErrorOf(() => parseConfig({ OPENAI_BASE_URL: "http://localhost:11434/v1" }))).toContain("CHAT_MODEL");
+    expect(parseConfig({ OPENAI_BASE_URL: "http://localhost:11434/v1", CHAT_MODEL: "llama3.1" }).chat).toMatchObject({
+      mode: "openai-compatible",
+      model: "llama3.1",
+    });
   });
 });
