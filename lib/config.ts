@@ -38,6 +38,8 @@ const environmentSchema = z
     CHUNK_SIZE_TOKENS: z.coerce.number().int().min(16).max(8192).default(1000),
     CHUNK_OVERLAP_TOKENS: z.coerce.number().int().min(0).default(200),
     SIMILARITY_THRESHOLD: z.coerce.number().min(0).max(1).default(0.7),
+    PARSE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(300),
+    PARSE_MAX_MEMORY_MB: z.coerce.number().int().min(64).default(1536),
     INDEXING_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
     CONTEXT_TOKEN_LIMIT: z.coerce.number().int().min(1024).default(8192),
     RATE_LIMIT_UPLOADS_PER_MINUTE: z.coerce.number().int().min(0).default(120),
@@ -93,7 +95,7 @@ export interface AppConfig {
   };
   chunking: { sizeTokens: number; overlapTokens: number };
   search: { similarityThreshold: number };
-  indexing: { concurrency: number };
+  indexing: { concurrency: number; parseTimeoutMs: number; parseMaxMemoryMb: number };
   /** Requests per client per minute; 0 disables the limit. */
   rateLimits: { uploadsPerMinute: number; chatsPerMinute: number };
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
@@ -177,7 +179,11 @@ export function parseConfig(environment: Record<string, string | undefined>): Ap
     },
     chunking: { sizeTokens: value.CHUNK_SIZE_TOKENS, overlapTokens: value.CHUNK_OVERLAP_TOKENS },
     search: { similarityThreshold: value.SIMILARITY_THRESHOLD },
-    indexing: { concurrency: value.INDEXING_CONCURRENCY },
+    indexing: {
+      concurrency: value.INDEXING_CONCURRENCY,
+      parseTimeoutMs: value.PARSE_TIMEOUT_SECONDS * 1000,
+      parseMaxMemoryMb: value.PARSE_MAX_MEMORY_MB,
+    },
     rateLimits: { uploadsPerMinute: value.RATE_LIMIT_UPLOADS_PER_MINUTE, chatsPerMinute: value.RATE_LIMIT_CHATS_PER_MINUTE },
     logLevel: value.LOG_LEVEL,
   });

@@ -43,6 +43,8 @@ export const ERROR_STATUS = {
   "embedding.model_mismatch": 409,
   "indexing.failed": 500,
   "indexing.timeout": 500,
+  "parse.timeout": 422,
+  "parse.too_large": 422,
   "internal.error": 500,
 } as const;
 

@@ -24,6 +24,13 @@ function run(arguments_) {
   });
 }
 
+if (!existsSync(path.join(projectRoot, "dist", "parse-worker.mjs"))) {
+  // The parser's worker-thread bundle (seconds to build); see scripts/build-workers.mjs.
+  const workersCode = await new Promise((resolve) => {
+    spawn(process.execPath, [path.join(projectRoot, "scripts", "build-workers.mjs")], { cwd: projectRoot, stdio: "inherit" }).on("exit", (code) => resolve(code ?? 1));
+  });
+  if (workersCode !== 0) process.exit(workersCode);
+}
 if (!existsSync(path.join(projectRoot, ".next", "BUILD_ID"))) {
   console.log("[cited] no production build found; running `next build` first (about a minute)…");
   const buildCode = await run(["build"]);

@@ -1,7 +1,7 @@
 import "server-only";
 import { chunkBlocks } from "@/lib/ingest/chunker";
 import { embeddingPrefix, titleFromFileName } from "@/lib/ingest/document-title";
-import { parseDocument } from "@/lib/ingest/parsers";
+import { parseWithBudget, type ParseBudget } from "@/lib/ingest/parse-in-worker";
 import { AppError, isAppError } from "@/lib/errors";
 import type { Embedder } from "@/lib/embeddings/types";
 import { logger } from "@/lib/logger";
@@ -25,6 +25,7 @@ export interface IndexerDependencies {
   embedder: Embedder;
   getVectorStore: () => Promise<VectorStore>;
   chunking: { sizeTokens: number; overlapTokens: number };
+  parseBudget: ParseBudget;
 }
 
 /** Errors after which the document should be retried later rather than failed. */
@@ -49,7 +50,7 @@ export async function indexDocument(options: { documentId: string; signal: Abort
     const bytes = await fileStore.read(document.sha256).catch((error: unknown) => {
       throw new AppError("document.file_missing", "The stored file of this document is missing.", { cause: error });
     });
-    const parsed = await parseDocument({ kind: document.kind, bytes: new Uint8Array(bytes) });
+    const parsed = await parseWithBudget({ kind: document.kind, bytes: new Uint8Array(bytes), budget: dependencies.parseBudget, signal });
     signal.throwIfAborted();
     const drafts = chunkBlocks({ blocks: parsed.blocks, ...dependencies.chunking });
     if (drafts.length === 0) throw new AppError("text.no_text", "The document has no text to index.");

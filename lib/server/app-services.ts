@@ -113,7 +113,14 @@ function createAppServices(config: AppConfig): AppServices {
         await indexDocument({
           documentId,
           signal,
-          dependencies: { registry, fileStore, embedder, getVectorStore, chunking: config.chunking },
+          dependencies: {
+            registry,
+            fileStore,
+            embedder,
+            getVectorStore,
+            chunking: config.chunking,
+            parseBudget: { timeoutMs: config.indexing.parseTimeoutMs, maxMemoryMb: config.indexing.parseMaxMemoryMb },
+          },
         });
         transientRetries.delete(documentId);
       } catch (error) {
@@ -157,6 +164,14 @@ export function getAppServices(): AppServices {
   const holder = globalThis as GlobalWithServices;
   holder[GLOBAL_KEY] ??= createAppServices(getConfig());
   return holder[GLOBAL_KEY];
+}
+
+/**
+ * Services for an explicit configuration, outside the process-wide instance (the evaluation
+ * harness indexes into a throw-away DATA_DIR this way). The caller owns them and calls `shutdown`.
+ */
+export function createAppServicesForConfig(config: AppConfig): AppServices {
+  return createAppServices(config);
 }
 
 /** Start-up work: start the vector store and resume documents left unfinished by a crash or restart. */

@@ -1,0 +1,49 @@
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { parseWithBudget, parseWorkerPath } from "@/lib/ingest/parse-in-worker";
+
+/** Parsing in a worker thread with a time and memory budget (the real bundled worker). */
+
+beforeAll(() => {
+  if (!existsSync(parseWorkerPath())) execFileSync(process.execPath, ["scripts/build-workers.mjs"], { stdio: "inherit" });
+});
+
+const markdown = (text: string) => new TextEncoder().encode(text);
+
+describe("parseWithBudget", () => {
+  it("parses in a worker and returns the structured document", async () => {
+    const parsed = await parseWithBudget({
+      kind: "markdown",
+      bytes: markdown("# Guide\n\n## Setup\n\nInstall the app.\n"),
+      budget: { timeoutMs: 30_000, maxMemoryMb: 256 },
+    });
+    expect(parsed.blocks.at(-1)).toMatchObject({ text: "Install the app.", sectionPath: ["Guide", "Setup"] });
+  });
+
+  it("maps parser errors to their codes", async () => {
+    await expect(parseWithBudget({ kind: "pdf", bytes: markdown("%PDF-1.7 garbage"), budget: { timeoutMs: 30_000, maxMemoryMb: 256 } })).rejects.toMatchObject({
+      code: "pdf.invalid",
+    });
+  });
+
+  it("stops a parse that exceeds its time budget", async () => {
+    const huge = markdown(Array.from({ length: 200_000 }, (_, index) => `Paragraph ${index} has some words in it.`).join("\n\n"));
+    await expect(parseWithBudget({ kind: "markdown", bytes: huge, budget: { timeoutMs: 50, maxMemoryMb: 512 } })).rejects.toMatchObject({ code: "parse.timeout" });
+  });
+
+  it("stops a parse that exceeds its memory budget, and the process keeps going", async () => {
+    const huge = markdown(Array.from({ length: 400_000 }, (_, index) => `# Heading ${index}\n\nText ${index} of the section.`).join("\n\n"));
+    await expect(parseWithBudget({ kind: "markdown", bytes: huge, budget: { timeoutMs: 60_000, maxMemoryMb: 16 } })).rejects.toMatchObject({ code: "parse.too_large" });
+    const parsed = await parseWithBudget({ kind: "text", bytes: markdown("Still alive."), budget: { timeoutMs: 30_000, maxMemoryMb: 256 } });
+    expect(parsed.blocks[0]?.text).toBe("Still alive.");
+  });
+
+  it("can be cancelled", async () => {
+    const controller = new AbortController();
+    const huge = markdown(Array.from({ length: 200_000 }, (_, index) => `Paragraph ${index}.`).join("\n\n"));
+    const pending = parseWithBudget({ kind: "markdown", bytes: huge, budget: { timeoutMs: 60_000, maxMemoryMb: 512 }, signal: controller.signal });
+    controller.abort(new Error("cancelled"));
+    await expect(pending).rejects.toThrow("cancelled");
+  });
+});
