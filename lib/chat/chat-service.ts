@@ -63,6 +63,15 @@ function modelError(error: unknown): AppError {
   return new AppError("chat.model_unavailable", "The language model failed to answer; try again in a moment.", { cause: error });
 }
 
+/**
+ * streamText does not throw when its abort signal fires (timeout or client gone): it emits an
+ * `abort` part and ends the stream. That is a failed answer, not a complete one.
+ */
+function abortError(clientSignal: AbortSignal): AppError {
+  if (clientSignal.aborted) return new AppError("chat.model_unavailable", "The request was cancelled.");
+  return new AppError("chat.model_unavailable", "The language model did not answer in time; try again.");
+}
+
 /** Handles a chat request and returns the streamed UI-message response (or throws an AppError). */
 export async function respondToChat(options: { request: ChatRequest; services: AppServices; signal: AbortSignal }): Promise<Response> {
   const { request, services } = options;
@@ -139,9 +148,10 @@ export async function respondToChat(options: { request: ChatRequest; services: A
         throw modelError(error);
       }
       if (next.done) break;
-      if (next.value.type === "error") {
-        logger.warn("chat.model_failed", { model: config.chat.model, attempts: attempts.attempts, error: next.value.error });
-        throw modelError(next.value.error);
+      if (next.value.type === "error" || next.value.type === "abort") {
+        const error = next.value.type === "error" ? next.value.error : abortError(options.signal);
+        logger.warn("chat.model_failed", { model: config.chat.model, attempts: attempts.attempts, error });
+        throw modelError(error);
       }
       firstParts.push(next.value);
       if (next.value.type === "text-delta") break;
@@ -181,6 +191,7 @@ export async function respondToChat(options: { request: ChatRequest; services: A
         const handle = (part: TextStreamPart<ToolSet>) => {
           if (part.type === "text-delta") emit(filter.push(part.text));
           if (part.type === "error") throw modelError(part.error);
+          if (part.type === "abort") throw abortError(options.signal);
         };
         try {
           for (const part of firstParts) handle(part);

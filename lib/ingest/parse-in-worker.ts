@@ -44,7 +44,7 @@ export async function parseWithBudget(options: {
   return new Promise<ParsedDocument>((resolve, reject) => {
     const worker = new Worker(workerFile, {
       workerData: { kind: options.kind, bytes },
-      transferList: [bytes.buffer as ArrayBuffer],
+      transferList: [bytes.buffer],
       resourceLimits: { maxOldGenerationSizeMb: options.budget.maxMemoryMb, maxYoungGenerationSizeMb: 64 },
       stdout: false,
       stderr: false,

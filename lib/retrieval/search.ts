@@ -21,11 +21,14 @@ export interface SearchResult {
   score: number;
 }
 
+export type SearchMode = "hybrid" | "vector" | "keyword";
+
 export interface SearchOptions {
   query: string;
   topK: number;
   threshold: number;
   documentIds?: string[];
+  mode?: SearchMode;
 }
 
 export const MAXIMUM_QUERY_CHARACTERS = 4_000;
