@@ -3,11 +3,13 @@
 type Level = "debug" | "info" | "warn" | "error";
 const LEVEL_RANK: Record<Level | "silent", number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
-let minimumLevel: Level | "silent" = "info";
+// Kept on globalThis: Next bundles this module into several chunks, which must share one level.
+const LEVEL_KEY = Symbol.for("cited.log-level");
+type GlobalWithLevel = typeof globalThis & { [LEVEL_KEY]?: Level | "silent" };
 
 /** Sets the lowest level written (from configuration at start-up). */
 export function setLogLevel(level: Level | "silent"): void {
-  minimumLevel = level;
+  (globalThis as GlobalWithLevel)[LEVEL_KEY] = level;
 }
 
 function serialiseError(error: unknown): unknown {
@@ -18,7 +20,7 @@ function serialiseError(error: unknown): unknown {
 }
 
 function write(level: Level, event: string, fields?: Record<string, unknown>): void {
-  if (LEVEL_RANK[level] < LEVEL_RANK[minimumLevel]) return;
+  if (LEVEL_RANK[level] < LEVEL_RANK[(globalThis as GlobalWithLevel)[LEVEL_KEY] ?? "info"]) return;
   const record: Record<string, unknown> = { time: new Date().toISOString(), level, event };
   if (fields) {
     for (const [key, value] of Object.entries(fields)) {

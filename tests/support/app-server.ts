@@ -91,7 +91,11 @@ export async function waitForDocuments(options: { baseUrl: string; ids: string[]
   while (Date.now() < deadline) {
     for (const id of options.ids) {
       if (final[id]) continue;
-      const response = await fetch(`${options.baseUrl}/api/documents/${id}`);
+      // A poll can hit a keep-alive connection the server just closed; retry it rather than fail.
+      const response = await fetch(`${options.baseUrl}/api/documents/${id}`).catch(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        return fetch(`${options.baseUrl}/api/documents/${id}`);
+      });
       const body = (await response.json()) as { document: { status: string; [key: string]: unknown } };
       if (body.document.status === "ready" || body.document.status === "failed") final[id] = body.document;
     }

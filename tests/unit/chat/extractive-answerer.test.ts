@@ -1,0 +1,130 @@
+import { describe, expect, it } from "vitest";
+import { EXTRACTIVE_NOTE, isQuotable, renderExtractiveAnswer, selectAnswerSentences } from "@/lib/chat/extractive-answerer";
+import type { ChatSourceData } from "@/lib/chat/types";
+
+/** Normalised bag-of-words vectors over a vocabulary grown as texts arrive: cosine = word overlap. */
+function bagOfWordsEmbedder() {
+  const vocabulary = new Map<string, number>();
+  const calls: string[][] = [];
+  const words = (text: string) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const embed = (texts: string[]): Promise<number[][]> => {
+    calls.push(texts);
+    for (const text of texts) for (const word of words(text)) if (!vocabulary.has(word)) vocabulary.set(word, vocabulary.size);
+    return Promise.resolve(
+      texts.map((text) => {
+        const vector = new Array<number>(vocabulary.size).fill(0);
+        for (const word of words(text)) {
+          const position = vocabulary.get(word) ?? 0;
+          vector[position] = (vector[position] ?? 0) + 1;
+        }
+        const norm = Math.sqrt(vector.reduce((sum, value) => sum + value * value, 0)) || 1;
+        return vector.map((value) => value / norm);
+      }),
+    );
+  };
+  return { embed, calls };
+}
+
+function source(index: number, text: string): ChatSourceData {
+  return { index, documentId: `doc-${index}`, documentName: `doc-${index}.pdf`, chunkId: `doc-${index}:0`, page: 1, pageStart: 1, pageEnd: 1, section: null, text };
+}
+
+const VACATION = "Every employee receives twenty-eight days of paid vacation per year.";
+
+describe("selectAnswerSentences", () => {
+  it("picks the sentences that answer the question and leaves out unrelated ones", async () => {
+    const { embed } = bagOfWordsEmbedder();
+    const sentences = await selectAnswerSentences({
+      question: "How many days of paid vacation does every employee receive?",
+      sources: [source(1, `The cafeteria opens at eight in the morning. ${VACATION} Parking permits are issued by the facilities team.`)],
+      embed,
+    });
+    expect(sentences.map((sentence) => sentence.text)).toEqual([VACATION]);
+    expect(sentences[0]).toMatchObject({ sourceIndex: 1, start: "The cafeteria opens at eight in the morning. ".length });
+    expect(sentences[0]?.score).toBeGreaterThan(0);
+  });
+
+  it("skips questions, headings, fragments and near-duplicates", async () => {
+    const { embed } = bagOfWordsEmbedder();
+    const sentences = await selectAnswerSentences({
+      question: "How many days of paid vacation does every employee receive?",
+      sources: [
+        source(1, `Paid vacation days\n\nHow many days of paid vacation does every employee receive?\n\n${VACATION}\n\nVacation days\n\n`),
+        source(2, `${VACATION}  Unused paid vacation days of every employee expire in March.`),
+      ],
+      embed,
+    });
+    const texts = sentences.map((sentence) => sentence.text);
+    expect(texts.filter((text) => text === VACATION)).toHaveLength(1);
+    // The copy in the better-ranked source is the one quoted.
+    expect(sentences.find((sentence) => sentence.text === VACATION)?.sourceIndex).toBe(1);
+    expect(texts.some((text) => text.endsWith("?"))).toBe(false);
+    expect(texts).not.toContain("Paid vacation days");
+    expect(texts).not.toContain("Vacation days");
+  });
+
+  it("returns the sentences in reading order: by source, then by position", async () => {
+    const { embed } = bagOfWordsEmbedder();
+    const question = "dental coverage for employees and families";
+    const sentences = await selectAnswerSentences({
+      question,
+      sources: [
+        source(1, "Dental coverage starts for employees after three months. The dental coverage for employees and families is identical in every country."),
+        source(2, "Dental coverage for employees and families includes two cleanings."),
+      ],
+      embed,
+      maximumSentences: 5,
+    });
+    expect(sentences.length).toBeGreaterThanOrEqual(3);
+    const order = sentences.map((sentence) => [sentence.sourceIndex, sentence.start]);
+    const sorted = [...order].sort((left, right) => (left[0] ?? 0) - (right[0] ?? 0) || (left[1] ?? 0) - (right[1] ?? 0));
+    expect(order).toEqual(sorted);
+    // Not simply the score order: the best sentence is not the first one quoted.
+    const byScore = [...sentences].sort((left, right) => right.score - left.score);
+    expect(byScore[0]).not.toBe(sentences[0]);
+  });
+
+  it("quotes at most maximumSentences", async () => {
+    const { embed } = bagOfWordsEmbedder();
+    const text = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh"].map((word) => `The ${word} dental benefit covers employees fully.`).join(" ");
+    const question = "Which dental benefit covers employees?";
+    expect(await selectAnswerSentences({ question, sources: [source(1, text)], embed, maximumSentences: 2 })).toHaveLength(2);
+    const byDefault = await selectAnswerSentences({ question, sources: [source(1, text)], embed });
+    expect(byDefault.length).toBeGreaterThan(2);
+    expect(byDefault.length).toBeLessThanOrEqual(5);
+  });
+
+  it("embeds the question first, with all candidates in one call", async () => {
+    const { embed, calls } = bagOfWordsEmbedder();
+    await selectAnswerSentences({ question: "paid vacation", sources: [source(1, `${VACATION} Unused paid vacation days expire in March.`)], embed });
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.[0]).toBe("paid vacation");
+    expect(calls[0]).toHaveLength(3);
+  });
+
+  it("returns nothing, without embedding, when no sentence is quotable", async () => {
+    const { embed, calls } = bagOfWordsEmbedder();
+    expect(await selectAnswerSentences({ question: "vacation", sources: [source(1, "Vacation\n\nHow many days?\n\n")], embed })).toEqual([]);
+    expect(calls).toHaveLength(0);
+  });
+});
+
+describe("isQuotable", () => {
+  it.each([
+    ["Employees get twenty days.", true],
+    ["Ends with a colon:", true],
+    ["a long line of prose without any final punctuation that still reads like a sentence", true],
+    ["Vacation policy", false],
+    ["Table cell value 42", false],
+    ["How many days do I get?", false],
+    ["Too short.", false],
+    [`${"word ".repeat(130)}end.`, false],
+  ])("%j → %s", (text, expected) => expect(isQuotable(text)).toBe(expected));
+});
+
+describe("renderExtractiveAnswer", () => {
+  it("renders one line per sentence with its citation", () => {
+    expect(renderExtractiveAnswer([{ text: VACATION, sourceIndex: 2, start: 0, score: 1 }])).toEqual([`${VACATION} [2]`]);
+    expect(EXTRACTIVE_NOTE).toMatch(/no language model is configured/);
+  });
+});
