@@ -7,6 +7,7 @@ import { EXTRACTIVE_NOTE, renderExtractiveAnswer, selectAnswerSentences } from "
 import { createChatModel, type AttemptCounter } from "@/lib/chat/language-model";
 import { SYSTEM_PROMPT, renderQuestionWithSources, renderSources } from "@/lib/chat/prompt";
 import { buildSearchQuery } from "@/lib/chat/search-query";
+import { toChatSources } from "@/lib/chat/sources";
 import type { AnswerMode, ChatSourceData, CitedUIMessage } from "@/lib/chat/types";
 import { AppError, isAppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
@@ -35,20 +36,6 @@ export function messageText(message: CitedUIMessage): string {
     .map((part) => (part.type === "text" ? part.text : ""))
     .join("")
     .trim();
-}
-
-function toSourceData(results: Awaited<ReturnType<typeof searchChunks>>): ChatSourceData[] {
-  return results.map((result, position) => ({
-    index: position + 1,
-    documentId: result.documentId,
-    documentName: result.documentName,
-    chunkId: result.chunkId,
-    page: result.page,
-    pageStart: result.pageStart,
-    pageEnd: result.pageEnd,
-    section: result.section,
-    text: result.text,
-  }));
 }
 
 function modelError(error: unknown): AppError {
@@ -97,7 +84,7 @@ export async function respondToChat(options: { request: ChatRequest; services: A
     embedder: services.embedder,
     vectorStore: await services.getVectorStore(),
   });
-  let sources = toSourceData(results);
+  let sources = toChatSources(results);
   const mode: AnswerMode = config.chat.mode;
   const attempts: AttemptCounter = { attempts: 0 };
   const model = sources.length > 0 ? createChatModel(config, attempts) : undefined;
