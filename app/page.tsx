@@ -1,16 +1,9 @@
-import Link from "next/link";
+import { ChatWorkspace } from "@/components/chat/chat-workspace";
+import { loadChatPageData } from "@/components/chat/chat-page-data";
 
-export default function HomePage() {
-  return (
-    <section className="space-y-4">
-      <h1 className="text-2xl font-semibold">Ask your documents</h1>
-      <p className="text-zinc-600 dark:text-zinc-400">
-        The chat arrives soon. Meanwhile, add documents in the{" "}
-        <Link className="underline" href="/library">
-          library
-        </Link>{" "}
-        and search them through <code>POST /api/search</code>.
-      </p>
-    </section>
-  );
+export const dynamic = "force-dynamic";
+
+export default function NewChatPage() {
+  const data = loadChatPageData();
+  return <ChatWorkspace initialChat={null} initialConversations={data.conversations} initialDocuments={data.documents} answerMode={data.answerMode} />;
 }

@@ -1,171 +1,415 @@
 "use client";
 
-import { useCallback, useEffect, useRef, useState } from "react";
-
-interface LibraryDocument {
-  id: string;
-  name: string;
-  kind: string;
-  sizeBytes: number;
-  status: "queued" | "parsing" | "embedding" | "ready" | "failed";
-  needsReindex: boolean;
-  progress: { chunksEmbedded: number; chunksTotal: number };
-  pageCount: number | null;
-  chunkCount: number;
-  embeddingModel: string | null;
-  error: { code: string; message: string } | null;
-  createdAt: string;
-}
-
-interface UploadResult {
-  name: string;
-  status: "accepted" | "duplicate" | "rejected";
-  error?: { code: string; message: string };
-}
+import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from "react";
+import type { DocumentView } from "@/lib/documents/document-view";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { AlertIcon, CloseIcon, RefreshIcon, SearchIcon, UploadIcon } from "@/components/ui/icons";
+import { apiErrorMessage } from "@/components/ui/format";
+import { DocumentTable } from "@/components/library/document-table";
+import { isInProgress } from "@/components/library/document-status";
+import { UploadList, type UploadItem } from "@/components/library/upload-list";
+import { uploadFile } from "@/components/library/upload-file";
+import { EmptyLibrary } from "@/components/library/empty-library";
 
 const POLL_INTERVAL_MS = 1_000;
+const ACCEPT = ".pdf,.docx,.md,.markdown,.txt,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document,text/markdown,text/plain";
 
-function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
+type SortKey = "newest" | "oldest" | "name-asc" | "name-desc" | "size" | "status";
 
-function statusLabel(document: LibraryDocument): string {
-  switch (document.status) {
-    case "queued":
-      return "Queued";
-    case "parsing":
-      return "Parsing…";
-    case "embedding":
-      return `Embedding ${document.progress.chunksEmbedded}/${document.progress.chunksTotal}`;
-    case "ready":
-      return document.needsReindex ? "Needs reindex" : "Ready";
-    case "failed":
-      return "Failed";
+const SORT_LABELS: Record<SortKey, string> = {
+  newest: "Newest first",
+  oldest: "Oldest first",
+  "name-asc": "Name A–Z",
+  "name-desc": "Name Z–A",
+  size: "Largest first",
+  status: "Status",
+};
+
+const STATUS_ORDER: Record<DocumentView["status"], number> = { failed: 0, parsing: 1, embedding: 1, queued: 2, ready: 3 };
+
+function sortDocuments(documents: DocumentView[], key: SortKey): DocumentView[] {
+  const byName = (left: DocumentView, right: DocumentView) => left.name.localeCompare(right.name, undefined, { sensitivity: "base", numeric: true });
+  const sorted = [...documents];
+  switch (key) {
+    case "newest":
+      return sorted.sort((left, right) => right.createdAt.localeCompare(left.createdAt));
+    case "oldest":
+      return sorted.sort((left, right) => left.createdAt.localeCompare(right.createdAt));
+    case "name-asc":
+      return sorted.sort(byName);
+    case "name-desc":
+      return sorted.sort((left, right) => byName(right, left));
+    case "size":
+      return sorted.sort((left, right) => right.sizeBytes - left.sizeBytes);
+    case "status":
+      return sorted.sort((left, right) => STATUS_ORDER[left.status] - STATUS_ORDER[right.status] || byName(left, right));
   }
 }
 
-/** The document list with a file-picker upload and live status (polling). */
-export function DocumentLibrary() {
-  const [documents, setDocuments] = useState<LibraryDocument[]>([]);
-  const [uploadMessages, setUploadMessages] = useState<UploadResult[]>([]);
-  const [uploading, setUploading] = useState(false);
-  const [loadError, setLoadError] = useState<string | null>(null);
+function upsert(documents: DocumentView[], document: DocumentView): DocumentView[] {
+  const index = documents.findIndex((existing) => existing.id === document.id);
+  if (index === -1) return [document, ...documents];
+  return documents.map((existing) => (existing.id === document.id ? document : existing));
+}
+
+interface DocumentLibraryProps {
+  initialDocuments: DocumentView[];
+  maxUploadBytes: number;
+  embeddingModel: string;
+}
+
+/**
+ * The library: a whole-page drop target, per-file uploads with progress, live indexing status
+ * (polled while anything is in flight), sort and filter, reindex and delete.
+ */
+export function DocumentLibrary({ initialDocuments, maxUploadBytes, embeddingModel }: DocumentLibraryProps) {
+  const [documents, setDocuments] = useState(initialDocuments);
+  const [uploads, setUploads] = useState<UploadItem[]>([]);
+  const [query, setQuery] = useState("");
+  const [sortKey, setSortKey] = useState<SortKey>("newest");
+  const [dragActive, setDragActive] = useState(false);
+  const [pendingDelete, setPendingDelete] = useState<DocumentView | null>(null);
+  const [deleting, setDeleting] = useState(false);
+  const [busyIds, setBusyIds] = useState<ReadonlySet<string>>(new Set());
+  const [notice, setNotice] = useState<string | null>(null);
+  const [announcement, setAnnouncement] = useState("");
+  const [reindexingAll, setReindexingAll] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
+  const uploadCounter = useRef(0);
+  const knownStatuses = useRef(new Map(initialDocuments.map((document) => [document.id, document.status])));
 
   const refresh = useCallback(async () => {
     try {
       const response = await fetch("/api/documents", { cache: "no-store" });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const body = (await response.json()) as { documents: LibraryDocument[] };
+      const body = (await response.json()) as { documents: DocumentView[] };
+      // Screen-reader users hear when a document finishes, instead of having to watch the table.
+      const finished: string[] = [];
+      for (const document of body.documents) {
+        const before = knownStatuses.current.get(document.id);
+        if (before !== undefined && before !== document.status && (document.status === "ready" || document.status === "failed")) {
+          finished.push(`${document.name} ${document.status === "ready" ? "is ready" : "failed to index"}`);
+        }
+      }
+      knownStatuses.current = new Map(body.documents.map((document) => [document.id, document.status]));
+      if (finished.length > 0) setAnnouncement(`${finished.join(". ")}.`);
       setDocuments(body.documents);
-      setLoadError(null);
     } catch {
-      setLoadError("Could not load the library. Retrying…");
+      setNotice("Could not reach the server to refresh the library. It will retry.");
     }
   }, []);
 
+  const needsPolling = documents.some((document) => isInProgress(document.status)) || uploads.some((upload) => upload.phase !== "refused");
+
   useEffect(() => {
-    const first = setTimeout(() => void refresh(), 0);
-    const timer = setInterval(() => void refresh(), POLL_INTERVAL_MS);
-    return () => {
-      clearTimeout(first);
-      clearInterval(timer);
+    if (!needsPolling) return;
+    let cancelled = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const tick = async () => {
+      await refresh();
+      if (!cancelled) timer = setTimeout(() => void tick(), POLL_INTERVAL_MS);
     };
+    timer = setTimeout(() => void tick(), POLL_INTERVAL_MS);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [needsPolling, refresh]);
+
+  // Documents added elsewhere (another tab, `npm run ingest`) show up when the user comes back.
+  useEffect(() => {
+    const onFocus = () => void refresh();
+    window.addEventListener("focus", onFocus);
+    return () => window.removeEventListener("focus", onFocus);
   }, [refresh]);
 
-  const upload = async (files: FileList | null) => {
-    if (!files || files.length === 0) return;
-    const form = new FormData();
-    for (const file of Array.from(files)) form.append("file", file, file.name);
-    setUploading(true);
-    try {
-      const response = await fetch("/api/documents", { method: "POST", body: form });
-      const body = (await response.json()) as { results?: UploadResult[]; error?: { code: string; message: string } };
-      setUploadMessages(body.results ?? (body.error ? [{ name: "Upload", status: "rejected", error: body.error }] : []));
-    } catch {
-      setUploadMessages([{ name: "Upload", status: "rejected", error: { code: "network", message: "The upload did not reach the server." } }]);
-    } finally {
-      setUploading(false);
-      if (inputRef.current) inputRef.current.value = "";
-      void refresh();
+  const updateUpload = (key: string, change: Partial<UploadItem>) => {
+    setUploads((items) => items.map((item) => (item.key === key ? { ...item, ...change } : item)));
+  };
+
+  const startUploads = (files: File[]) => {
+    if (files.length === 0) return;
+    const batch = files.map((file) => {
+      uploadCounter.current += 1;
+      return { file, key: `upload-${uploadCounter.current}` };
+    });
+    setNotice(null);
+    setUploads((items) => [...batch.map(({ file, key }): UploadItem => ({ key, name: file.name, size: file.size, progress: 0, phase: "uploading" })), ...items]);
+    for (const { file, key } of batch) {
+      void uploadFile({
+        file,
+        onProgress: (fraction) => updateUpload(key, fraction >= 1 ? { progress: 1, phase: "checking" } : { progress: fraction }),
+      }).then((outcome) => {
+        if (outcome.status === "accepted") {
+          knownStatuses.current.set(outcome.document.id, outcome.document.status);
+          setDocuments((current) => upsert(current, outcome.document));
+          setUploads((items) => items.filter((item) => item.key !== key));
+        } else {
+          updateUpload(key, { phase: "refused", message: outcome.message });
+          setAnnouncement(`${file.name} was refused: ${outcome.message}`);
+        }
+      });
     }
   };
 
-  const remove = async (document: LibraryDocument) => {
-    if (!window.confirm(`Delete "${document.name}" and its index?`)) return;
-    await fetch(`/api/documents/${document.id}`, { method: "DELETE" });
+  const onWindowDrop = useEffectEvent((files: File[]) => startUploads(files));
+
+  // The whole window is the drop zone: a file dropped anywhere on the page is uploaded, and the
+  // browser never navigates away to display it.
+  useEffect(() => {
+    let depth = 0;
+    const carriesFiles = (event: DragEvent) => Array.from(event.dataTransfer?.types ?? []).includes("Files");
+    const onDragEnter = (event: DragEvent) => {
+      if (!carriesFiles(event)) return;
+      event.preventDefault();
+      depth += 1;
+      setDragActive(true);
+    };
+    const onDragOver = (event: DragEvent) => {
+      if (!carriesFiles(event)) return;
+      event.preventDefault();
+      if (event.dataTransfer) event.dataTransfer.dropEffect = "copy";
+    };
+    const onDragLeave = (event: DragEvent) => {
+      if (!carriesFiles(event)) return;
+      depth = Math.max(0, depth - 1);
+      if (depth === 0) setDragActive(false);
+    };
+    const onDrop = (event: DragEvent) => {
+      if (!carriesFiles(event) && (event.dataTransfer?.files.length ?? 0) === 0) return;
+      event.preventDefault();
+      depth = 0;
+      setDragActive(false);
+      onWindowDrop(Array.from(event.dataTransfer?.files ?? []));
+    };
+    window.addEventListener("dragenter", onDragEnter);
+    window.addEventListener("dragover", onDragOver);
+    window.addEventListener("dragleave", onDragLeave);
+    window.addEventListener("drop", onDrop);
+    return () => {
+      window.removeEventListener("dragenter", onDragEnter);
+      window.removeEventListener("dragover", onDragOver);
+      window.removeEventListener("dragleave", onDragLeave);
+      window.removeEventListener("drop", onDrop);
+    };
+  }, []);
+
+  const setBusy = (id: string, busy: boolean) =>
+    setBusyIds((current) => {
+      const next = new Set(current);
+      if (busy) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+
+  const reindex = async (document: DocumentView): Promise<boolean> => {
+    setBusy(document.id, true);
+    try {
+      const response = await fetch(`/api/documents/${encodeURIComponent(document.id)}/reindex`, { method: "POST" });
+      const body: unknown = await response.json().catch(() => null);
+      if (!response.ok) {
+        setNotice(`Could not reindex "${document.name}": ${apiErrorMessage(body, `HTTP ${response.status}`)}`);
+        return false;
+      }
+      const updated = (body as { document?: DocumentView } | null)?.document;
+      if (updated) {
+        knownStatuses.current.set(updated.id, updated.status);
+        setDocuments((current) => upsert(current, updated));
+      }
+      return true;
+    } catch {
+      setNotice(`Could not reindex "${document.name}": the server is unreachable.`);
+      return false;
+    } finally {
+      setBusy(document.id, false);
+    }
+  };
+
+  const staleDocuments = documents.filter((document) => document.needsReindex);
+
+  const reindexAll = async () => {
+    setReindexingAll(true);
+    // One at a time: the server queues them anyway, and a failure names its document.
+    for (const document of staleDocuments) await reindex(document);
+    setReindexingAll(false);
     void refresh();
   };
 
+  const confirmDelete = async () => {
+    if (!pendingDelete) return;
+    const document = pendingDelete;
+    setDeleting(true);
+    try {
+      const response = await fetch(`/api/documents/${encodeURIComponent(document.id)}`, { method: "DELETE" });
+      if (!response.ok && response.status !== 404) {
+        const body: unknown = await response.json().catch(() => null);
+        setNotice(`Could not delete "${document.name}": ${apiErrorMessage(body, `HTTP ${response.status}`)}`);
+      } else {
+        setDocuments((current) => current.filter((existing) => existing.id !== document.id));
+        setAnnouncement(`${document.name} was deleted.`);
+      }
+    } catch {
+      setNotice(`Could not delete "${document.name}": the server is unreachable.`);
+    } finally {
+      setDeleting(false);
+      setPendingDelete(null);
+    }
+  };
+
+  const visible = useMemo(() => {
+    const needle = query.trim().toLowerCase();
+    const filtered = needle
+      ? documents.filter((document) => document.name.toLowerCase().includes(needle) || (document.title ?? "").toLowerCase().includes(needle))
+      : documents;
+    return sortDocuments(filtered, sortKey);
+  }, [documents, query, sortKey]);
+
+  const openPicker = () => inputRef.current?.click();
+  const maxMb = Math.round(maxUploadBytes / 1024 / 1024);
+  const empty = documents.length === 0 && uploads.length === 0;
+
   return (
-    <div className="space-y-6">
-      <div className="rounded-lg border border-dashed border-zinc-300 p-6 dark:border-zinc-700">
-        <label className="flex cursor-pointer flex-col items-center gap-2 text-sm">
-          <span className="font-medium">{uploading ? "Uploading…" : "Choose PDF, DOCX, Markdown or text files"}</span>
-          <input
-            ref={inputRef}
-            type="file"
-            multiple
-            accept=".pdf,.docx,.md,.markdown,.txt"
-            disabled={uploading}
-            onChange={(event) => void upload(event.target.files)}
-            className="text-sm"
-            data-testid="file-input"
-          />
-        </label>
+    <div className="space-y-6" data-testid="library">
+      <input
+        ref={inputRef}
+        type="file"
+        multiple
+        accept={ACCEPT}
+        className="sr-only"
+        tabIndex={-1}
+        aria-hidden="true"
+        data-testid="file-input"
+        onChange={(event) => {
+          startUploads(Array.from(event.target.files ?? []));
+          event.target.value = "";
+        }}
+      />
+
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight">Library</h1>
+          <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
+            Drop files anywhere on this page. PDF, Word (.docx), Markdown and text, up to {maxMb} MB each.
+          </p>
+        </div>
+        <button
+          type="button"
+          onClick={openPicker}
+          className="inline-flex items-center gap-2 rounded-lg bg-indigo-600 px-3.5 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-700"
+        >
+          <UploadIcon />
+          Upload files
+        </button>
       </div>
 
-      {uploadMessages.length > 0 && (
-        <ul className="space-y-1 text-sm" aria-live="polite" data-testid="upload-results">
-          {uploadMessages.map((result, index) => (
-            <li key={`${result.name}-${index}`} className={result.status === "accepted" ? "text-emerald-700 dark:text-emerald-400" : "text-red-700 dark:text-red-400"}>
-              <span className="font-medium">{result.name}</span>: {result.status === "accepted" ? "uploaded" : result.error?.message}
-            </li>
-          ))}
-        </ul>
+      <p className="sr-only" aria-live="polite" role="status">
+        {announcement}
+      </p>
+
+      {notice && (
+        <div role="alert" className="flex items-start gap-2 rounded-lg border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950/40 dark:text-amber-200">
+          <AlertIcon className="mt-0.5 size-4 shrink-0" />
+          <p className="flex-1">{notice}</p>
+          <button type="button" onClick={() => setNotice(null)} aria-label="Dismiss message" className="rounded p-0.5 hover:bg-amber-100 dark:hover:bg-amber-900/50">
+            <CloseIcon />
+          </button>
+        </div>
       )}
 
-      {loadError && <p className="text-sm text-amber-700">{loadError}</p>}
+      {staleDocuments.length > 0 && (
+        <div className="flex flex-wrap items-center gap-3 rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950/40 dark:text-amber-200">
+          <p className="flex-1">
+            {staleDocuments.length === 1 ? "1 document was" : `${staleDocuments.length} documents were`} indexed with another embedding model. Search uses{" "}
+            <code className="font-medium">{embeddingModel}</code> and skips them until they are reindexed.
+          </p>
+          <button
+            type="button"
+            onClick={() => void reindexAll()}
+            disabled={reindexingAll}
+            className="inline-flex items-center gap-1.5 rounded-md bg-amber-600 px-3 py-1.5 font-medium text-white hover:bg-amber-700 disabled:opacity-60"
+          >
+            <RefreshIcon />
+            {reindexingAll ? "Reindexing…" : `Reindex all (${staleDocuments.length})`}
+          </button>
+        </div>
+      )}
 
-      {documents.length === 0 ? (
-        <p className="text-zinc-600 dark:text-zinc-400">No documents yet. Upload PDF, DOCX, Markdown or text files to make them searchable.</p>
+      <UploadList
+        items={uploads}
+        onDismiss={(key) => setUploads((items) => items.filter((item) => item.key !== key))}
+        onDismissAll={() => setUploads((items) => items.filter((item) => item.phase !== "refused"))}
+      />
+
+      {empty ? (
+        <EmptyLibrary onPick={openPicker} maxMb={maxMb} />
       ) : (
-        <table className="w-full text-left text-sm" data-testid="document-table">
-          <thead className="border-b border-zinc-200 text-zinc-500 dark:border-zinc-800">
-            <tr>
-              <th className="py-2 font-medium">Name</th>
-              <th className="py-2 font-medium">Size</th>
-              <th className="py-2 font-medium">Pages</th>
-              <th className="py-2 font-medium">Chunks</th>
-              <th className="py-2 font-medium">Status</th>
-              <th className="py-2 font-medium">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {documents.map((document) => (
-              <tr key={document.id} className="border-b border-zinc-100 dark:border-zinc-900" data-status={document.status}>
-                <td className="py-2">{document.name}</td>
-                <td className="py-2">{formatSize(document.sizeBytes)}</td>
-                <td className="py-2">{document.pageCount ?? "—"}</td>
-                <td className="py-2">{document.chunkCount || "—"}</td>
-                <td className="py-2">
-                  {statusLabel(document)}
-                  {document.error && <span className="block text-xs text-red-700 dark:text-red-400">{document.error.message}</span>}
-                </td>
-                <td className="py-2 text-right">
-                  <button type="button" onClick={() => void remove(document)} className="text-xs text-zinc-500 hover:text-red-700">
-                    Delete
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        documents.length > 0 && (
+          <section aria-label="Documents" className="space-y-3">
+            <div className="flex flex-wrap items-center gap-3">
+              <label className="relative min-w-48 flex-1 sm:max-w-xs">
+                <span className="sr-only">Filter by name</span>
+                <SearchIcon className="pointer-events-none absolute left-2.5 top-1/2 size-4 -translate-y-1/2 text-zinc-400" />
+                <input
+                  type="search"
+                  value={query}
+                  onChange={(event) => setQuery(event.target.value)}
+                  placeholder="Filter by name"
+                  className="w-full rounded-lg border border-zinc-300 bg-white py-1.5 pl-8 pr-3 text-sm placeholder:text-zinc-400 dark:border-zinc-700 dark:bg-zinc-900"
+                />
+              </label>
+              <label className="flex items-center gap-2 text-sm text-zinc-600 dark:text-zinc-400">
+                Sort
+                <select
+                  value={sortKey}
+                  onChange={(event) => setSortKey(event.target.value as SortKey)}
+                  className="rounded-lg border border-zinc-300 bg-white px-2 py-1.5 text-sm text-zinc-900 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100"
+                >
+                  {(Object.keys(SORT_LABELS) as SortKey[]).map((key) => (
+                    <option key={key} value={key}>
+                      {SORT_LABELS[key]}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <p className="ml-auto text-sm text-zinc-500" aria-live="polite">
+                {visible.length === documents.length ? `${documents.length} ${documents.length === 1 ? "document" : "documents"}` : `${visible.length} of ${documents.length}`}
+              </p>
+            </div>
+            {visible.length > 0 ? (
+              <DocumentTable documents={visible} busyIds={busyIds} onReindex={(document) => void reindex(document)} onDelete={setPendingDelete} />
+            ) : (
+              <p className="rounded-xl border border-dashed border-zinc-300 px-4 py-8 text-center text-sm text-zinc-500 dark:border-zinc-700">
+                No document name contains “{query.trim()}”.
+              </p>
+            )}
+          </section>
+        )
       )}
+
+      {dragActive && (
+        <div aria-hidden="true" className="pointer-events-none fixed inset-0 z-40 grid place-items-center bg-indigo-600/10 p-6 backdrop-blur-[1px]">
+          <div className="grid h-full w-full place-items-center rounded-3xl border-2 border-dashed border-indigo-500 bg-white/70 dark:bg-zinc-950/70">
+            <div className="text-center">
+              <UploadIcon className="mx-auto size-10 text-indigo-600 dark:text-indigo-400" />
+              <p className="mt-3 text-lg font-semibold">Drop to add to the library</p>
+              <p className="text-sm text-zinc-600 dark:text-zinc-400">PDF, Word, Markdown or text</p>
+            </div>
+          </div>
+        </div>
+      )}
+
+      <ConfirmDialog
+        open={pendingDelete !== null}
+        title={`Delete “${pendingDelete?.name ?? ""}”?`}
+        confirmLabel="Delete document"
+        destructive
+        busy={deleting}
+        onConfirm={() => void confirmDelete()}
+        onCancel={() => setPendingDelete(null)}
+      >
+        <p>The file, its chunks and its vectors are removed, and chat answers will no longer cite it.</p>
+        <p className="mt-2">Past conversations keep their quotes, marked as from a deleted document.</p>
+      </ConfirmDialog>
     </div>
   );
 }

@@ -8,7 +8,7 @@ import { createChatModel, type AttemptCounter } from "@/lib/chat/language-model"
 import { SYSTEM_PROMPT, renderQuestionWithSources, renderSources } from "@/lib/chat/prompt";
 import { buildSearchQuery } from "@/lib/chat/search-query";
 import { toChatSources } from "@/lib/chat/sources";
-import type { AnswerMode, ChatSourceData, CitedUIMessage } from "@/lib/chat/types";
+import type { AnswerMode, CitedUIMessage } from "@/lib/chat/types";
 import { AppError, isAppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { MAXIMUM_QUERY_CHARACTERS, searchChunks } from "@/lib/retrieval/search";

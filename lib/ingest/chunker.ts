@@ -22,6 +22,15 @@ export interface ChunkDraft {
   tokenCount: number;
 }
 
+/** A chunk draft with where its own text starts (see `chunkBlocksWithOverlap`). */
+export interface ChunkDraftWithOverlap extends ChunkDraft {
+  /**
+   * Everything before this offset repeats the end of the previous chunk (the overlap).
+   * Retrieval passages are built from here on, so no text is indexed twice.
+   */
+  newTextStart: number;
+}
+
 interface Unit {
   text: string;
   tokens: number;
@@ -71,20 +80,22 @@ function blockToUnits(options: { block: TextBlock; blockIndex: number; sizeToken
   return units;
 }
 
-function joinUnits(units: Unit[]): { text: string; pageSpans: PageSpan[] } {
+function joinUnits(units: Unit[]): { text: string; pageSpans: PageSpan[]; starts: number[] } {
   let text = "";
   const pageSpans: PageSpan[] = [];
+  const starts: number[] = [];
   units.forEach((unit, index) => {
     const previous = index > 0 ? units[index - 1] : undefined;
     if (previous) text += previous.blockIndex === unit.blockIndex ? unit.innerSeparator : BLOCK_SEPARATOR;
     const start = text.length;
+    starts.push(start);
     text += unit.text;
     if (unit.page === undefined) return;
     const last = pageSpans[pageSpans.length - 1];
     if (last && last.page === unit.page) last.end = text.length;
     else pageSpans.push({ page: unit.page, start, end: text.length });
   });
-  return { text, pageSpans };
+  return { text, pageSpans, starts };
 }
 
 function separatorTokens(previous: Unit | undefined, unit: Unit): number {
@@ -94,10 +105,15 @@ function separatorTokens(previous: Unit | undefined, unit: Unit): number {
 
 /** Splits parsed blocks into overlapping, token-bounded chunks with page and section metadata. */
 export function chunkBlocks(options: { blocks: TextBlock[]; sizeTokens: number; overlapTokens: number }): ChunkDraft[] {
+  return chunkBlocksWithOverlap(options).map(({ newTextStart: _newTextStart, ...draft }) => draft);
+}
+
+/** `chunkBlocks`, also telling where each chunk's own (non-overlap) text starts. */
+export function chunkBlocksWithOverlap(options: { blocks: TextBlock[]; sizeTokens: number; overlapTokens: number }): ChunkDraftWithOverlap[] {
   const { sizeTokens, overlapTokens } = options;
   if (overlapTokens >= sizeTokens) throw new Error("Chunk overlap must be smaller than the chunk size.");
   const units = options.blocks.flatMap((block, blockIndex) => blockToUnits({ block, blockIndex, sizeTokens }));
-  const chunks: ChunkDraft[] = [];
+  const chunks: ChunkDraftWithOverlap[] = [];
 
   let current: Unit[] = [];
   let currentTokens = 0;
@@ -109,7 +125,7 @@ export function chunkBlocks(options: { blocks: TextBlock[]; sizeTokens: number; 
   };
 
   const emit = (chunkUnits: Unit[], newUnitIndex: number) => {
-    const { text, pageSpans } = joinUnits(chunkUnits);
+    const { text, pageSpans, starts } = joinUnits(chunkUnits);
     const pages = pageSpans.map((span) => span.page);
     const sectionPath = (chunkUnits[newUnitIndex] ?? chunkUnits[0])?.sectionPath ?? [];
     chunks.push({
@@ -121,6 +137,7 @@ export function chunkBlocks(options: { blocks: TextBlock[]; sizeTokens: number; 
       sectionPath,
       pageSpans,
       tokenCount: countTokens(text),
+      newTextStart: newUnitIndex > 0 ? (starts[newUnitIndex] ?? 0) : 0,
     });
   };
 
