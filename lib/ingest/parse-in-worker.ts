@@ -20,7 +20,8 @@ export interface ParseBudget {
 
 /** Where the bundled worker lives (built by scripts/build-workers.mjs before `next build`). */
 export function parseWorkerPath(): string {
-  return path.join(process.cwd(), "dist", "parse-worker.mjs");
+  const segments = [process.cwd(), "dist", "parse-worker.mjs"];
+  return segments.join(path.sep);
 }
 
 function isErrorCode(code: string): code is ErrorCode {
@@ -42,7 +43,9 @@ export async function parseWithBudget(options: {
   }
   const bytes = new Uint8Array(options.bytes);
   return new Promise<ParsedDocument>((resolve, reject) => {
-    const worker = new Worker(workerFile, {
+    // Opaque to the bundler on purpose: Turbopack otherwise replaces a static worker path with a
+    // chunk of its own, while this file is built separately (scripts/build-workers.mjs).
+    const worker = new Worker(/* turbopackIgnore: true */ /* webpackIgnore: true */ workerFile, {
       workerData: { kind: options.kind, bytes },
       transferList: [bytes.buffer],
       resourceLimits: { maxOldGenerationSizeMb: options.budget.maxMemoryMb, maxYoungGenerationSizeMb: 64 },
