@@ -61,6 +61,8 @@ export interface OpenAITestServer {
   pending(): number;
   /** The behaviour used when the queue is empty. */
   setDefault(behaviour: ModelBehaviour): void;
+  /** Makes the next `count` embedding requests fail with `status` (and Retry-After, if given). */
+  failEmbeddings(options: { count: number; status: number; retryAfterSeconds?: number }): void;
   /** Clears the queue and the recorded requests (the default behaviour stays). */
   reset(): void;
   close(): Promise<void>;
@@ -118,6 +120,7 @@ const wait = (milliseconds: number) => new Promise((resolve) => setTimeout(resol
 export async function startOpenAITestServer(options: { defaultBehaviour?: ModelBehaviour } = {}): Promise<OpenAITestServer> {
   const queue: ModelBehaviour[] = [];
   const requests: RecordedRequest[] = [];
+  const embeddingFailures: { count: number; status: number; retryAfterSeconds?: number } = { count: 0, status: 500 };
   const sockets = new Set<Socket>();
   let defaultBehaviour = options.defaultBehaviour ?? DEFAULT_BEHAVIOUR;
   let completionCounter = 0;
@@ -201,6 +204,11 @@ export async function startOpenAITestServer(options: { defaultBehaviour?: ModelB
     if (typeof body !== "object" || body === null) return sendJson(response, 400, { error: { message: "The body is not JSON.", type: "invalid_request_error" } });
 
     if (path === "/v1/embeddings") {
+      if (embeddingFailures.count > 0) {
+        embeddingFailures.count -= 1;
+        const headers: Record<string, string> = embeddingFailures.retryAfterSeconds === undefined ? {} : { "retry-after": String(embeddingFailures.retryAfterSeconds) };
+        return sendJson(response, embeddingFailures.status, { error: { message: "Scripted embedding failure.", type: "server_error" } }, headers);
+      }
       const input = (body as { input?: unknown }).input;
       const dimensions = (body as { dimensions?: number }).dimensions ?? EMBEDDING_DIMENSIONS;
       const texts = (Array.isArray(input) ? (input as unknown[]) : [input]).map((item) => (typeof item === "string" ? item : JSON.stringify(item ?? "")));
@@ -257,9 +265,13 @@ export async function startOpenAITestServer(options: { defaultBehaviour?: ModelB
     setDefault: (behaviour) => {
       defaultBehaviour = behaviour;
     },
+    failEmbeddings: (failure) => {
+      Object.assign(embeddingFailures, failure);
+    },
     reset: () => {
       queue.length = 0;
       requests.length = 0;
+      embeddingFailures.count = 0;
     },
     close: async () => {
       // Hanging responses would keep the server open forever.
