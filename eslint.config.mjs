@@ -3,7 +3,7 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   {
-    ignores: [".next/**", "node_modules/**", "data/**", "test-results/**", "next-env.d.ts", "coverage/**"],
+    ignores: [".next/**", "node_modules/**", "data/**", "dist/**", "test-results/**", "next-env.d.ts", "coverage/**"],
   },
   ...nextVitals,
   ...tseslint.configs.recommendedTypeChecked,

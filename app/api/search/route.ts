@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { handleErrors, parseJsonBody } from "@/lib/http/responses";
-import { MAXIMUM_QUERY_CHARACTERS, searchChunks } from "@/lib/retrieval/search";
+import { MAXIMUM_QUERY_CHARACTERS, SEARCH_MODES, searchChunks } from "@/lib/retrieval/search";
 import { getAppServices } from "@/lib/server/app-services";
 
 export const runtime = "nodejs";
@@ -12,10 +12,15 @@ const searchRequestSchema = z.object({
   topK: z.number().int().min(1).max(50).default(5),
   threshold: z.number().min(0).max(1).optional(),
   documentIds: z.array(z.string().min(1).max(100)).max(1000).optional(),
+  /** hybrid (default): vectors and BM25 fused; vector or keyword alone. */
+  mode: z.enum(SEARCH_MODES).default("hybrid"),
 });
 
+// A query, a few options and up to 1000 document ids fit easily.
+const SEARCH_BODY_MAX_BYTES = 1024 * 1024;
+
 export const POST = handleErrors(async (request: Request) => {
-  const input = await parseJsonBody(request, searchRequestSchema);
+  const input = await parseJsonBody(request, searchRequestSchema, { maxBytes: SEARCH_BODY_MAX_BYTES });
   const services = getAppServices();
   const started = performance.now();
   const results = await searchChunks({
@@ -23,6 +28,7 @@ export const POST = handleErrors(async (request: Request) => {
     topK: input.topK,
     threshold: input.threshold ?? services.config.search.similarityThreshold,
     documentIds: input.documentIds,
+    mode: input.mode,
     registry: services.registry,
     embedder: services.embedder,
     vectorStore: await services.getVectorStore(),

@@ -1,0 +1,38 @@
+import type { ChatSourceData, CitedUIMessage } from "@/lib/chat/types";
+
+/** The sources an answer cited, in order, from its `data-source` parts. */
+export function sourcesOf(message: CitedUIMessage): ChatSourceData[] {
+  const sources: ChatSourceData[] = [];
+  for (const part of message.parts) {
+    if (part.type === "data-source") sources.push(part.data);
+  }
+  return sources.sort((left, right) => left.index - right.index);
+}
+
+/** The message's text (all text parts joined). */
+export function textOf(message: CitedUIMessage): string {
+  return message.parts.map((part) => (part.type === "text" ? part.text : "")).join("");
+}
+
+/** An error from useChat: the server sends `{ error: { message } }` JSON, which the transport passes through as text. */
+export function chatErrorMessage(error: Error | undefined): string {
+  if (!error) return "";
+  try {
+    const body = JSON.parse(error.message) as { error?: { message?: unknown } };
+    if (typeof body.error?.message === "string") return body.error.message;
+  } catch {
+    // Not JSON: a network failure or a stream error text.
+  }
+  if (error.message === "Failed to fetch" || error.message.includes("NetworkError")) return "The server could not be reached. Check the connection and retry.";
+  return error.message || "The answer failed.";
+}
+
+/** A random v4 UUID; crypto.randomUUID only exists in secure contexts (HTTPS or localhost). */
+export function newChatId(): string {
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
