@@ -28,6 +28,8 @@ export interface ChatRequest {
   messages: CitedUIMessage[];
   conversationId?: string;
   documentIds?: string[];
+  /** `regenerate-message` when the user retries an answer (useChat's `regenerate`). */
+  trigger?: string;
 }
 
 /** The plain text of a message's text parts. */
@@ -222,6 +224,8 @@ export async function respondToChat(options: { request: ChatRequest; services: A
       // Only complete exchanges are stored: a broken or aborted answer leaves no half message.
       if (failed || isAborted || answerText.length === 0) return;
       try {
+        // A retried answer replaces the one it retries instead of piling up behind it.
+        if (request.trigger === "regenerate-message") services.conversations.truncateAfter({ conversationId, messageId: lastMessage.id });
         services.conversations.appendMessages({
           conversationId,
           title: titleFromQuestion(userTurns[0] ?? question),

@@ -20,6 +20,8 @@ export interface ConversationStore {
   get(id: string): { conversation: ConversationSummary; messages: CitedUIMessage[] } | undefined;
   /** Creates the conversation if needed (title from the first question) and appends messages not stored yet. */
   appendMessages(options: { conversationId: string; title: string; messages: CitedUIMessage[] }): void;
+  /** Removes the messages after `messageId` (a regenerated answer replaces the old one). */
+  truncateAfter(options: { conversationId: string; messageId: string }): void;
   delete(id: string): boolean;
   close(): void;
 }
@@ -83,6 +85,10 @@ export function openConversationStore(filePath: string): ConversationStore {
       "INSERT OR IGNORE INTO conversation_messages (id, conversation_id, position, role, message, created_at) VALUES (?, ?, ?, ?, ?, ?)",
     ),
     delete: database.prepare("DELETE FROM conversations WHERE id = ?"),
+    truncateAfter: database.prepare(
+      `DELETE FROM conversation_messages WHERE conversation_id = @conversationId AND position >
+         (SELECT position FROM conversation_messages WHERE conversation_id = @conversationId AND id = @messageId)`,
+    ),
   };
 
   const append = database.transaction((options: { conversationId: string; title: string; messages: CitedUIMessage[] }) => {
@@ -106,6 +112,9 @@ export function openConversationStore(filePath: string): ConversationStore {
     },
     appendMessages(options) {
       append(options);
+    },
+    truncateAfter: (options) => {
+      statements.truncateAfter.run(options);
     },
     delete: (id) => statements.delete.run(id).changes > 0,
     close: () => database.close(),

@@ -45,6 +45,7 @@ export const POST = handleErrors(async (request: Request) => {
       // useChat sends its chat id as `id`; API clients may send `conversationId`.
       conversationId: body.conversationId ?? body.id,
       documentIds: body.documentIds,
+      trigger: body.trigger,
     },
     services: getAppServices(),
     signal: request.signal,

@@ -165,3 +165,20 @@ describe("titleFromQuestion", () => {
     expect(titleFromQuestion("   ")).toBe("New conversation");
   });
 });
+
+describe("truncateAfter", () => {
+  it("drops the messages after the given one, so a regenerated answer replaces the old one", async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), "cited-truncate-"));
+    const truncating = openConversationStore(path.join(folder, "app.db"));
+    try {
+      const message = (id: string, role: "user" | "assistant", text: string): CitedUIMessage => ({ id, role, parts: [{ type: "text", text }] });
+      truncating.appendMessages({ conversationId: "c", title: "t", messages: [message("u1", "user", "q1"), message("a1", "assistant", "old answer")] });
+      truncating.truncateAfter({ conversationId: "c", messageId: "u1" });
+      truncating.appendMessages({ conversationId: "c", title: "t", messages: [message("u1", "user", "q1"), message("a2", "assistant", "new answer")] });
+      expect(truncating.get("c")?.messages.map((stored) => stored.id)).toEqual(["u1", "a2"]);
+    } finally {
+      truncating.close();
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+});
