@@ -7,6 +7,7 @@
 export const ERROR_STATUS = {
   "request.invalid": 400,
   "request.rate_limited": 429,
+  "request.too_large": 413,
   "request.not_multipart": 415,
   "request.malformed_multipart": 400,
   "upload.no_files": 400,

@@ -236,5 +236,7 @@ export async function respondToChat(options: { request: ChatRequest; services: A
       }
     },
   });
-  return createUIMessageStreamResponse({ stream, headers: { "X-Conversation-Id": conversationId } });
+  // no-transform: Next gzips responses for clients that accept it and would hold the whole event
+  // stream in the compressor until it ends; the answer must reach the browser as it is written.
+  return createUIMessageStreamResponse({ stream, headers: { "X-Conversation-Id": conversationId, "Cache-Control": "no-cache, no-transform" } });
 }

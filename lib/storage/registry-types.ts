@@ -48,6 +48,32 @@ export interface ChunkRecord {
   createdAt: string;
 }
 
+/**
+ * A retrieval passage: a small run of sentences of one chunk, on one page, that is embedded and
+ * keyword-indexed on its own (lib/retrieval/passages.ts). The chunk stays the unit shown and cited.
+ */
+export interface PassageRecord {
+  chunkId: string;
+  documentId: string;
+  /** Position of the passage within its chunk (0-based); vector records carry the same index. */
+  passageIndex: number;
+  /** Character range of the passage in the chunk's text. */
+  start: number;
+  end: number;
+  page: number | null;
+}
+
+/** A passage as written at indexing time. */
+export interface NewPassage extends PassageRecord {
+  /** Document title and section path, keyword-indexed beside the passage's own text. */
+  context: string;
+}
+
+/** A keyword (BM25) match of a passage; `score` is −bm25, so higher is better. */
+export interface KeywordMatch extends PassageRecord {
+  score: number;
+}
+
 export interface NewDocument {
   id: string;
   name: string;
@@ -72,12 +98,41 @@ export interface DocumentRegistry {
   updateProgress(id: string, progress: DocumentProgress): void;
   /** Marks a document queued again, clearing its previous result (reindex and crash recovery). */
   resetForIndexing(id: string): void;
-  /** Replaces a document's chunks and marks it ready, atomically. */
-  completeIndexing(options: { id: string; chunks: ChunkRecord[]; embeddingModel: string; pageCount: number | null; title: string | null }): void;
+  /**
+   * Replaces a document's chunks and keyword index and marks it ready, atomically. Without
+   * `passages`, every chunk is keyword-indexed whole as one passage.
+   */
+  completeIndexing(options: {
+    id: string;
+    chunks: ChunkRecord[];
+    passages?: NewPassage[];
+    embeddingModel: string;
+    pageCount: number | null;
+    title: string | null;
+  }): void;
   failIndexing(options: { id: string; code: string; message: string }): void;
   listDocumentsByStatus(statuses: DocumentStatus[]): DocumentRecord[];
   getChunks(ids: string[]): Map<string, ChunkRecord>;
   listChunks(documentId: string): ChunkRecord[];
+  /** The passages of the given chunks, by chunk id, each list in passage order. */
+  getPassages(chunkIds: string[]): Map<string, PassageRecord[]>;
+  /**
+   * BM25 search of the keyword index with an FTS5 MATCH expression (lib/retrieval/keyword-query.ts),
+   * best first, optionally within some documents.
+   */
+  searchKeywords(options: { match: string; limit: number; documentIds?: string[] }): KeywordMatch[];
+  /**
+   * For each given passage, the IDF-weighted share of `words` it contains (title and section
+   * included), 0–1; words are matched as the keyword index matches them (stemmed). Keyed by
+   * `${chunkId}#${passageIndex}`.
+   */
+  keywordCoverage(options: { words: string[]; passages: { chunkId: string; passageIndex: number }[] }): Map<string, number>;
+  /**
+   * How each word is spread over documents: for every word, the number of passages of each
+   * document that contain it (stemmed as the keyword index stems), and the passage count of every
+   * document. Feeds the document prior (lib/retrieval/document-prior.ts).
+   */
+  keywordDistribution(words: string[]): { passagesPerDocument: Map<string, number>; byWord: Map<string, Map<string, number>> };
   deleteDocument(id: string): void;
   close(): void;
 }

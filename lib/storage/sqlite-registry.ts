@@ -6,8 +6,11 @@ import type {
   DocumentRecord,
   DocumentRegistry,
   DocumentStatus,
+  KeywordMatch,
   NewDocument,
+  NewPassage,
   PageSpan,
+  PassageRecord,
 } from "@/lib/storage/registry-types";
 
 /**
@@ -49,7 +52,35 @@ const MIGRATIONS: string[] = [
      created_at TEXT NOT NULL,
      UNIQUE (document_id, chunk_index)
    );`,
+  // 2: retrieval passages and their BM25 keyword index (FTS5). A passage row is removed with its
+  // chunk (cascade) and its index row with it (trigger), so the keyword index can never hold text
+  // of a chunk that is gone. Chunks indexed before this migration get one passage each: the whole
+  // chunk with its document's title as context (reindexing gives them finer passages).
+  `CREATE TABLE passages (
+     id INTEGER PRIMARY KEY,
+     chunk_id TEXT NOT NULL REFERENCES chunks(id) ON DELETE CASCADE,
+     document_id TEXT NOT NULL,
+     passage_index INTEGER NOT NULL,
+     char_start INTEGER NOT NULL,
+     char_end INTEGER NOT NULL,
+     page INTEGER,
+     UNIQUE (chunk_id, passage_index)
+   );
+   CREATE INDEX passages_document ON passages(document_id);
+   CREATE VIRTUAL TABLE passages_fts USING fts5(context, body, tokenize = 'porter unicode61 remove_diacritics 2');
+   CREATE TRIGGER passages_delete_fts AFTER DELETE ON passages BEGIN
+     DELETE FROM passages_fts WHERE rowid = old.id;
+   END;
+   INSERT INTO passages (chunk_id, document_id, passage_index, char_start, char_end, page)
+     SELECT id, document_id, 0, 0, length(text), page_start FROM chunks;
+   INSERT INTO passages_fts (rowid, context, body)
+     SELECT passages.id, coalesce(documents.title, documents.name), chunks.text
+     FROM passages JOIN chunks ON chunks.id = passages.chunk_id JOIN documents ON documents.id = chunks.document_id;`,
 ];
+
+// BM25 weights of the FTS5 columns (context: title and section path; body: the passage). Equal
+// weights measured best on northwind (0.5 and 2 for the context were no better; docs/retrieval.md).
+const BM25_WEIGHTS = { context: 1, body: 1 };
 
 interface DocumentRow {
   id: string;
@@ -83,6 +114,27 @@ interface ChunkRow {
   token_count: number;
   embedding_model: string;
   created_at: string;
+}
+
+interface PassageRow {
+  id: number;
+  chunk_id: string;
+  document_id: string;
+  passage_index: number;
+  char_start: number;
+  char_end: number;
+  page: number | null;
+}
+
+function toPassage(row: PassageRow): PassageRecord {
+  return {
+    chunkId: row.chunk_id,
+    documentId: row.document_id,
+    passageIndex: row.passage_index,
+    start: row.char_start,
+    end: row.char_end,
+    page: row.page,
+  };
 }
 
 function toDocument(row: DocumentRow): DocumentRecord {
@@ -173,14 +225,65 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
        VALUES (@id, @documentId, @chunkIndex, @text, @pageStart, @pageEnd, @section, @pageSpans, @tokenCount, @embeddingModel, @createdAt)`,
     ),
     listChunks: database.prepare(`SELECT * FROM chunks WHERE document_id = ? ORDER BY chunk_index`),
+    insertPassage: database.prepare(
+      `INSERT INTO passages (chunk_id, document_id, passage_index, char_start, char_end, page)
+       VALUES (@chunkId, @documentId, @passageIndex, @start, @end, @page)`,
+    ),
+    insertPassageText: database.prepare(`INSERT INTO passages_fts (rowid, context, body) VALUES (?, ?, ?)`),
+    countPassages: database.prepare(`SELECT count(*) AS count FROM passages`),
+    countMatches: database.prepare(`SELECT count(*) AS count FROM passages_fts WHERE passages_fts MATCH ?`),
+    matchesPerDocument: database.prepare(
+      `SELECT passages.document_id AS documentId, count(*) AS count FROM passages_fts JOIN passages ON passages.id = passages_fts.rowid
+       WHERE passages_fts MATCH ? GROUP BY passages.document_id`,
+    ),
+    passagesPerDocument: database.prepare(`SELECT document_id AS documentId, count(*) AS count FROM passages GROUP BY document_id`),
     deleteDocument: database.prepare(`DELETE FROM documents WHERE id = ?`),
   };
 
+  // Keyword statistics for coverage, cached until the keyword index changes here or in another
+  // process (`npm run ingest` writes the same file; SQLite's data_version tells).
+  const documentFrequencies = new Map<string, number>();
+  let passageTotal: number | undefined;
+  let cachedDataVersion: number | undefined;
+  const wordDistributions = new Map<string, Map<string, number>>();
+  let documentPassageCounts: Map<string, number> | undefined;
+  const keywordIndexChanged = () => {
+    documentFrequencies.clear();
+    passageTotal = undefined;
+    wordDistributions.clear();
+    documentPassageCounts = undefined;
+  };
+  const checkDataVersion = () => {
+    const version = database.pragma("data_version", { simple: true }) as number;
+    if (version !== cachedDataVersion) keywordIndexChanged();
+    cachedDataVersion = version;
+  };
+
   const completeIndexing = database.transaction(
-    (options: { id: string; chunks: ChunkRecord[]; embeddingModel: string; pageCount: number | null; title: string | null }) => {
+    (options: { id: string; chunks: ChunkRecord[]; passages?: NewPassage[]; embeddingModel: string; pageCount: number | null; title: string | null }) => {
+      // Deleting the chunks cascades to their passages and, by trigger, to the keyword index.
       statements.deleteChunksOfDocument.run(options.id);
+      const texts = new Map<string, string>();
       for (const chunk of options.chunks) {
         statements.insertChunk.run({ ...chunk, pageSpans: JSON.stringify(chunk.pageSpans) });
+        texts.set(chunk.id, chunk.text);
+      }
+      const passages: NewPassage[] =
+        options.passages ??
+        options.chunks.map((chunk) => ({
+          chunkId: chunk.id,
+          documentId: chunk.documentId,
+          passageIndex: 0,
+          start: 0,
+          end: chunk.text.length,
+          page: chunk.pageStart,
+          context: [options.title, chunk.section].filter(Boolean).join(" — "),
+        }));
+      for (const passage of passages) {
+        const text = texts.get(passage.chunkId);
+        if (text === undefined) throw new Error(`Passage of unknown chunk ${passage.chunkId}`);
+        const { lastInsertRowid } = statements.insertPassage.run(passage);
+        statements.insertPassageText.run(lastInsertRowid, passage.context, text.slice(passage.start, passage.end));
       }
       statements.completeDocument.run({
         id: options.id,
@@ -247,12 +350,15 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
     },
     resetForIndexing(id) {
       resetForIndexing(id);
+      keywordIndexChanged();
     },
     completeIndexing(options) {
       completeIndexing(options);
+      keywordIndexChanged();
     },
     failIndexing(options) {
       failIndexing(options);
+      keywordIndexChanged();
     },
     listDocumentsByStatus(statuses) {
       if (statuses.length === 0) return [];
@@ -276,8 +382,99 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
     listChunks(documentId) {
       return (statements.listChunks.all(documentId) as ChunkRow[]).map(toChunk);
     },
+    getPassages(chunkIds) {
+      const result = new Map<string, PassageRecord[]>();
+      for (let start = 0; start < chunkIds.length; start += 500) {
+        const slice = chunkIds.slice(start, start + 500);
+        const placeholders = slice.map(() => "?").join(", ");
+        const rows = database
+          .prepare(`SELECT * FROM passages WHERE chunk_id IN (${placeholders}) ORDER BY chunk_id, passage_index`)
+          .all(...slice) as PassageRow[];
+        for (const row of rows) {
+          const list = result.get(row.chunk_id) ?? [];
+          list.push(toPassage(row));
+          result.set(row.chunk_id, list);
+        }
+      }
+      return result;
+    },
+    searchKeywords(options) {
+      const filter = options.documentIds ? `AND passages.document_id IN (${options.documentIds.map(() => "?").join(", ")})` : "";
+      if (options.documentIds && options.documentIds.length === 0) return [];
+      const rows = database
+        .prepare(
+          `SELECT passages.*, bm25(passages_fts, ${BM25_WEIGHTS.context}, ${BM25_WEIGHTS.body}) AS rank
+           FROM passages_fts JOIN passages ON passages.id = passages_fts.rowid
+           WHERE passages_fts MATCH ? ${filter}
+           ORDER BY rank LIMIT ?`,
+        )
+        .all(options.match, ...(options.documentIds ?? []), options.limit) as (PassageRow & { rank: number })[];
+      return rows.map((row): KeywordMatch => ({ ...toPassage(row), score: -row.rank }));
+    },
+    keywordDistribution(words) {
+      checkDataVersion();
+      documentPassageCounts ??= new Map(
+        (statements.passagesPerDocument.all() as { documentId: string; count: number }[]).map((row) => [row.documentId, row.count]),
+      );
+      const byWord = new Map<string, Map<string, number>>();
+      for (const word of words) {
+        let distribution = wordDistributions.get(word);
+        if (!distribution) {
+          const rows = statements.matchesPerDocument.all(`"${word.replace(/"/g, '""')}"`) as { documentId: string; count: number }[];
+          distribution = new Map(rows.map((row) => [row.documentId, row.count]));
+          if (wordDistributions.size >= 10_000) wordDistributions.clear();
+          wordDistributions.set(word, distribution);
+        }
+        byWord.set(word, distribution);
+      }
+      return { passagesPerDocument: documentPassageCounts, byWord };
+    },
+    keywordCoverage(options) {
+      const coverage = new Map<string, number>();
+      if (options.passages.length === 0) return coverage;
+      const chunkIds = [...new Set(options.passages.map((passage) => passage.chunkId))];
+      const wanted = new Set(options.passages.map((passage) => `${passage.chunkId}#${passage.passageIndex}`));
+      const rows = database
+        .prepare(`SELECT id, chunk_id, passage_index FROM passages WHERE chunk_id IN (${chunkIds.map(() => "?").join(", ")})`)
+        .all(...chunkIds) as { id: number; chunk_id: string; passage_index: number }[];
+      const keyOfRow = new Map<number, string>();
+      for (const row of rows) {
+        const key = `${row.chunk_id}#${row.passage_index}`;
+        if (wanted.has(key)) keyOfRow.set(row.id, key);
+      }
+      const rowIds = [...keyOfRow.keys()];
+      checkDataVersion();
+      passageTotal ??= (statements.countPassages.get() as { count: number }).count;
+      const total = passageTotal;
+      const gained = new Map<string, number>();
+      let weightSum = 0;
+      for (const word of options.words) {
+        // A quoted word is a plain term whatever it contains (see keyword-query.ts).
+        const match = `"${word.replace(/"/g, '""')}"`;
+        let frequency = documentFrequencies.get(word);
+        if (frequency === undefined) {
+          frequency = (statements.countMatches.get(match) as { count: number }).count;
+          if (documentFrequencies.size >= 10_000) documentFrequencies.clear();
+          documentFrequencies.set(word, frequency);
+        }
+        const weight = Math.log((total + 1) / (frequency + 0.5));
+        if (weight <= 0) continue;
+        weightSum += weight;
+        if (frequency === 0 || rowIds.length === 0) continue;
+        const present = database
+          .prepare(`SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? AND rowid IN (${rowIds.map(() => "?").join(", ")})`)
+          .all(match, ...rowIds) as { rowid: number }[];
+        for (const { rowid } of present) {
+          const key = keyOfRow.get(rowid);
+          if (key) gained.set(key, (gained.get(key) ?? 0) + weight);
+        }
+      }
+      for (const key of keyOfRow.values()) coverage.set(key, weightSum > 0 ? (gained.get(key) ?? 0) / weightSum : 0);
+      return coverage;
+    },
     deleteDocument(id) {
       statements.deleteDocument.run(id);
+      keywordIndexChanged();
     },
     close() {
       database.close();

@@ -4,12 +4,19 @@
  */
 
 export interface VectorRecord {
-  /** `${chunkId}:${windowIndex}`: deterministic, so re-indexing upserts instead of duplicating. */
+  /**
+   * `${chunkId}:${windowIndex}`: deterministic, so re-indexing upserts instead of duplicating.
+   * The window index encodes the passage (lib/vector-store/vector-id.ts).
+   */
   id: string;
   chunkId: string;
   documentId: string;
   chunkIndex: number;
   windowIndex: number;
+  /** The retrieval passage of the chunk this window embeds (absent: the whole chunk, passage 0). */
+  passageIndex?: number;
+  /** The page of that passage (PDF), else null. */
+  passagePage?: number | null;
   vector: number[];
   /** The exact text that was embedded (window with title/section prefix). */
   text: string;
@@ -26,6 +33,8 @@ export interface VectorMatch {
   chunkId: string;
   documentId: string;
   windowIndex: number;
+  /** The chunk's retrieval passage the window belongs to (0 for vectors written before passages). */
+  passageIndex: number;
   /** Cosine distance (0 = identical direction, 2 = opposite). */
   distance: number;
 }

@@ -19,16 +19,16 @@ interface SearchResult {
   page: number | null;
   pageStart: number | null;
   pageEnd: number | null;
+  highlight: { start: number; end: number };
 }
 
 const corpus = sharedCorpus("northwind");
 const reason = !corpus ? "../shared/corpus/northwind is absent" : !hasProductionBuild() ? "no production build (npm test builds it)" : undefined;
 if (reason) console.log(`northwind-search: skipped — ${reason}`);
 
+/** Exact attribution: the result's own page must be the gold page (a chunk spanning it is not enough). */
 function resultCoversGold(result: SearchResult, gold: { file: string; page: number }): boolean {
-  if (result.documentName !== gold.file) return false;
-  if (result.pageStart === null || result.pageEnd === null) return false;
-  return gold.page >= result.pageStart && gold.page <= result.pageEnd;
+  return result.documentName === gold.file && result.page === gold.page;
 }
 
 describe.skipIf(reason !== undefined)("northwind corpus through the HTTP API", () => {
@@ -72,6 +72,32 @@ describe.skipIf(reason !== undefined)("northwind corpus through the HTTP API", (
     expect(results.some((result) => first.gold.some((gold) => resultCoversGold(result, gold)))).toBe(true);
   });
 
+  it("accepts a search mode and highlights the matched passage inside the chunk", async () => {
+    const first = questions[0] as Question;
+    for (const mode of ["hybrid", "vector", "keyword"]) {
+      const response = await fetch(`${app.baseUrl}/api/search`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: first.question, topK: 5, mode }),
+      });
+      expect(response.status).toBe(200);
+      const { results } = (await response.json()) as { results: (SearchResult & { text: string })[] };
+      expect(results.length).toBeGreaterThan(0);
+      for (const result of results) {
+        expect(result.highlight.start).toBeGreaterThanOrEqual(0);
+        expect(result.highlight.end).toBeLessThanOrEqual(result.text.length);
+        expect(result.page).toBeGreaterThanOrEqual(result.pageStart ?? 0);
+        expect(result.page).toBeLessThanOrEqual(result.pageEnd ?? Infinity);
+      }
+    }
+    const invalid = await fetch(`${app.baseUrl}/api/search`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: first.question, mode: "fuzzy" }),
+    });
+    expect(invalid.status).toBe(400);
+  });
+
   it("finds a gold page in the top 5 for most questions", async () => {
     let hits = 0;
     for (const question of questions) {
@@ -79,8 +105,8 @@ describe.skipIf(reason !== undefined)("northwind corpus through the HTTP API", (
       if (results.some((result) => question.gold.some((gold) => resultCoversGold(result, gold)))) hits += 1;
     }
     const rate = hits / questions.length;
-    console.log(`northwind: gold page within a top-5 result for ${hits}/${questions.length} questions (${(rate * 100).toFixed(0)} %)`);
-    // The retrieval-quality work raises this and measures exact single-page attribution.
-    expect(rate).toBeGreaterThanOrEqual(0.6);
+    console.log(`northwind: gold page is a top-5 result's page for ${hits}/${questions.length} questions (${(rate * 100).toFixed(0)} %)`);
+    // Exact single-page attribution (docs/retrieval.md; npm run eval measures the full table).
+    expect(rate).toBeGreaterThanOrEqual(0.7);
   });
 });

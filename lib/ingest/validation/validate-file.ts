@@ -66,8 +66,9 @@ const WORD_MAIN_CONTENT_TYPES = new Set([
  * Checks that an uploaded file is what its extension claims and is safe to hand to a parser.
  *
  * The DOCX parser (mammoth) decompresses whole parts in memory, so it must only ever run on a file
- * that passed this check. The check reads the ZIP central directory without inflating anything;
- * declared sizes can lie, which `validateEntrySizes` in yauzl and the parser's own limits cover.
+ * that passed this check. The check first reads the ZIP central directory and enforces the limits on
+ * the declared sizes; only then does it inflate each part into nothing, where yauzl's
+ * `validateEntrySizes` catches a part that unpacks to more than it declared (a lying bomb).
  */
 export async function validateUploadedFile(options: ValidateUploadedFileOptions): Promise<ValidatedFile> {
   const { filePath, limits } = options;
@@ -262,6 +263,8 @@ async function checkDocxArchive(options: { name: string; filePath: string; limit
     if (mainPart.isEncrypted()) {
       throw new AppError("docx.invalid", `"${name}" is password-protected. Remove the password in Word and upload it again.`);
     }
+    // Only now, with every declared size within the limits, inflate each part to check it.
+    for (const entry of contents.entries.values()) await checkEntryInflatesAsDeclared({ zipFile, entry, name });
   } catch (error) {
     if (error instanceof AppError) throw error;
     throw invalidDocx(name, error);
@@ -286,7 +289,7 @@ function openZip(filePath: string): Promise<ZipFile> {
   return new Promise((resolve, reject) => {
     yauzl.open(
       filePath,
-      { lazyEntries: true, autoClose: true, validateEntrySizes: true, strictFileNames: false },
+      { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false },
       (error, zipFile) => (error ? reject(error) : resolve(zipFile)),
     );
   });
@@ -356,7 +359,6 @@ async function readCentralDirectory(options: { zipFile: ZipFile; name: string; l
     if (entry.fileName.endsWith("/")) continue;
     const partName = entry.fileName.toLowerCase();
     contents.entries.set(partName, entry);
-    // Read now: autoClose releases the file once the directory has been walked.
     if (partName === RELATIONSHIPS_PART || partName === CONTENT_TYPES_PART) {
       const text = await readSmallEntry({ zipFile, entry });
       if (partName === RELATIONSHIPS_PART) contents.relationships = text;
@@ -364,6 +366,32 @@ async function readCentralDirectory(options: { zipFile: ZipFile; name: string; l
     }
   }
   return contents;
+}
+
+/**
+ * Inflates a part into nothing, so a part that unpacks to more than its header declares (a bomb
+ * that lies about its size) is caught here, where inflating is bounded by the declared sizes
+ * checked above, instead of in the parser, which would inflate it whole in memory.
+ */
+function checkEntryInflatesAsDeclared(options: { zipFile: ZipFile; entry: Entry; name: string }): Promise<void> {
+  const { zipFile, entry, name } = options;
+  if (entry.isEncrypted()) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    zipFile.openReadStream(entry, (error, stream) => {
+      if (error) {
+        reject(error);
+        return;
+      }
+      stream.on("data", () => undefined);
+      stream.on("error", (streamError: Error) => {
+        // yauzl's validateEntrySizes stops the stream at the first byte beyond the declared size.
+        if (/too many bytes/i.test(streamError.message)) {
+          reject(zipBomb({ name, reason: "total_size", problem: "contains a part that unpacks to more than its declared size" }));
+        } else reject(streamError);
+      });
+      stream.on("end", () => resolve());
+    });
+  });
 }
 
 /** Inflates a small metadata part; undefined when it claims to be too big to be genuine. */

@@ -1,0 +1,154 @@
+import { matchesAnyGlob, type EvaluationQuestion } from "@/lib/evaluation/questions";
+
+/**
+ * Retrieval and answer metrics of the evaluation harness, as pure functions:
+ * - hit@k: a gold location is among the first k results. At page level a result hits only
+ *   when its attributed `page` is a gold page of the gold file (a chunk spanning the gold page
+ *   does not count); at document level when its document matches a gold glob.
+ * - MRR@10: mean of 1/rank of the first hit within the first 10 results (0 when none).
+ * - Citation match: the share of gold `file#page` (or gold documents) found among the pages the
+ *   answer cites; an answer citing more than `MAXIMUM_CITED_PAGES` pages scores 0, so citing
+ *   everything cannot game it.
+ * - Unanswerable: the share of unanswerable questions answered with "no relevant sources".
+ */
+
+export const MAXIMUM_CITED_PAGES = 5;
+export const MRR_DEPTH = 10;
+
+export interface RankedLocation {
+  documentName: string;
+  page: number | null;
+  pageStart: number | null;
+  pageEnd: number | null;
+}
+
+export interface CitedLocation {
+  documentName: string;
+  page: number | null;
+}
+
+export interface QuestionOutcome {
+  question: EvaluationQuestion;
+  /**
+   * Search results at the configured threshold, best first: the first k are a top-k search's
+   * results, the rest (to MRR_DEPTH) continue from a deeper search.
+   */
+  ranked: RankedLocation[];
+  /** The top-k search with threshold 0, to measure what the threshold costs. */
+  rankedWithoutThreshold: RankedLocation[];
+  /** The pages the extractive answer cites (one per cited source). */
+  cited: CitedLocation[];
+  /** False when the chat would answer "no relevant sources". */
+  answered: boolean;
+  searchMilliseconds: number;
+}
+
+export interface EvaluationSummary {
+  level: "page" | "document" | "mixed";
+  topK: number;
+  answerable: number;
+  unanswerable: number;
+  hitAt1: number;
+  hitAtK: number;
+  mrrAt10: number;
+  hitAtKWithoutThreshold: number;
+  /** Relative share of hit@k lost to the threshold: (without − with) / without. */
+  thresholdLoss: number;
+  /** Pages a result is attributed to, on average (1 when every result names one page). */
+  pagesPerResult: number;
+  /** Pages the cited chunks span, on average (context: how wide the citation units are). */
+  chunkPagesPerResult: number;
+  citationMatch: number;
+  answersOverCitationLimit: number;
+  /** Share of unanswerable questions answered "no relevant sources" (NaN without any). */
+  unanswerableRejected: number;
+  /** Share of answerable questions that got an answer. */
+  answerableAnswered: number;
+  latencyP50: number;
+  latencyP95: number;
+}
+
+/** True when a result location satisfies the question's gold. */
+export function isHit(question: EvaluationQuestion, location: { documentName: string; page: number | null }): boolean {
+  if (question.level === "document") return matchesAnyGlob(location.documentName, question.goldDocuments);
+  return question.goldPages.some((gold) => gold.file === location.documentName && gold.page === location.page);
+}
+
+/** 1-based rank of the first hit within the first `depth` results, or 0 when none. */
+export function firstHitRank(question: EvaluationQuestion, ranked: RankedLocation[], depth: number): number {
+  const index = ranked.slice(0, depth).findIndex((location) => isHit(question, location));
+  return index + 1;
+}
+
+/** Distinct `file#page` keys among cited locations (a page-less citation counts as its document). */
+export function distinctCitedPages(cited: CitedLocation[]): string[] {
+  return [...new Set(cited.map((location) => `${location.documentName}#${location.page ?? ""}`))];
+}
+
+/** Share of the question's gold found among the cited locations (0 when over the page limit). */
+export function citationMatch(question: EvaluationQuestion, cited: CitedLocation[]): number {
+  if (distinctCitedPages(cited).length > MAXIMUM_CITED_PAGES) return 0;
+  if (question.level === "document") {
+    if (question.goldDocuments.length === 0) return 0;
+    const found = question.goldDocuments.filter((glob) => cited.some((location) => matchesAnyGlob(location.documentName, [glob])));
+    return found.length / question.goldDocuments.length;
+  }
+  if (question.goldPages.length === 0) return 0;
+  const found = question.goldPages.filter((gold) => cited.some((location) => location.documentName === gold.file && location.page === gold.page));
+  return found.length / question.goldPages.length;
+}
+
+/** Nearest-rank percentile (p in 0–100) of `values`; 0 for an empty list. */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((left, right) => left - right);
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[Math.min(sorted.length, rank) - 1] as number;
+}
+
+function mean(values: number[]): number {
+  return values.length === 0 ? Number.NaN : values.reduce((sum, value) => sum + value, 0) / values.length;
+}
+
+/** Aggregates per-question outcomes into the evaluation table. */
+export function summarize(outcomes: QuestionOutcome[], topK: number): EvaluationSummary {
+  const answerable = outcomes.filter((outcome) => outcome.question.answerable);
+  const unanswerable = outcomes.filter((outcome) => !outcome.question.answerable);
+  const levels = new Set(answerable.map((outcome) => outcome.question.level));
+  const hitWithin = (outcome: QuestionOutcome, ranked: RankedLocation[], depth: number) => (firstHitRank(outcome.question, ranked, depth) > 0 ? 1 : 0);
+  const hitAtK = mean(answerable.map((outcome) => hitWithin(outcome, outcome.ranked, topK)));
+  const hitAtKWithoutThreshold = mean(answerable.map((outcome) => hitWithin(outcome, outcome.rankedWithoutThreshold, topK)));
+  const results = answerable.flatMap((outcome) => outcome.ranked.slice(0, topK));
+  return {
+    level: levels.size === 1 ? ([...levels][0] as "page" | "document") : "mixed",
+    topK,
+    answerable: answerable.length,
+    unanswerable: unanswerable.length,
+    hitAt1: mean(answerable.map((outcome) => hitWithin(outcome, outcome.ranked, 1))),
+    hitAtK,
+    mrrAt10: mean(
+      answerable.map((outcome) => {
+        const rank = firstHitRank(outcome.question, outcome.ranked, MRR_DEPTH);
+        return rank > 0 ? 1 / rank : 0;
+      }),
+    ),
+    hitAtKWithoutThreshold,
+    thresholdLoss: hitAtKWithoutThreshold > 0 ? Math.max(0, (hitAtKWithoutThreshold - hitAtK) / hitAtKWithoutThreshold) : 0,
+    pagesPerResult: mean(
+      results.map((result) => (result.page !== null ? 1 : result.pageStart !== null && result.pageEnd !== null ? result.pageEnd - result.pageStart + 1 : 1)),
+    ),
+    chunkPagesPerResult: mean(results.map((result) => (result.pageStart !== null && result.pageEnd !== null ? result.pageEnd - result.pageStart + 1 : 1))),
+    citationMatch: mean(answerable.map((outcome) => citationMatch(outcome.question, outcome.cited))),
+    answersOverCitationLimit: answerable.filter((outcome) => distinctCitedPages(outcome.cited).length > MAXIMUM_CITED_PAGES).length,
+    unanswerableRejected: mean(unanswerable.map((outcome) => (outcome.answered ? 0 : 1))),
+    answerableAnswered: mean(answerable.map((outcome) => (outcome.answered ? 1 : 0))),
+    latencyP50: percentile(
+      outcomes.map((outcome) => outcome.searchMilliseconds),
+      50,
+    ),
+    latencyP95: percentile(
+      outcomes.map((outcome) => outcome.searchMilliseconds),
+      95,
+    ),
+  };
+}

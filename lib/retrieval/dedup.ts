@@ -1,0 +1,56 @@
+/**
+ * Near-duplicate grouping. The same text often appears twice: in two documents (the two
+ * northwind plan booklets share most of their wording) or on two pages of one document. Such
+ * results must not fill the top-k, so each later result whose matched text is nearly the same as
+ * an earlier one's is folded into the earlier result's `locations` instead of taking a slot.
+ * Similarity is the Jaccard overlap of word 3-shingles, which ignores case, punctuation and layout.
+ */
+
+export const DUPLICATE_SIMILARITY = 0.8;
+
+function words(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+/** The word 3-shingles of a text (its words when it has fewer than three). */
+export function shingles(text: string): Set<string> {
+  const list = words(text);
+  if (list.length < 3) return new Set(list.length > 0 ? [list.join(" ")] : []);
+  const result = new Set<string>();
+  for (let index = 0; index + 2 < list.length; index += 1) result.add(`${list[index]} ${list[index + 1]} ${list[index + 2]}`);
+  return result;
+}
+
+/** Jaccard similarity of two shingle sets (0 when both are empty). */
+export function jaccard(left: Set<string>, right: Set<string>): number {
+  if (left.size === 0 && right.size === 0) return 0;
+  let shared = 0;
+  const [small, large] = left.size <= right.size ? [left, right] : [right, left];
+  for (const item of small) if (large.has(item)) shared += 1;
+  return shared / (left.size + right.size - shared);
+}
+
+/**
+ * Groups ranked items (best first) whose `text` is near-identical. Returns the group leaders in
+ * order, each with its duplicates (in rank order) and stops once `limit` groups are complete.
+ */
+export function groupNearDuplicates<T>(options: {
+  items: T[];
+  text: (item: T) => string;
+  limit: number;
+  similarity?: number;
+}): { leader: T; duplicates: T[] }[] {
+  const threshold = options.similarity ?? DUPLICATE_SIMILARITY;
+  const groups: { leader: T; duplicates: T[]; shingles: Set<string> }[] = [];
+  for (const item of options.items) {
+    const itemShingles = shingles(options.text(item));
+    const group = groups.find((candidate) => jaccard(candidate.shingles, itemShingles) >= threshold);
+    if (group) {
+      group.duplicates.push(item);
+      continue;
+    }
+    if (groups.length >= options.limit) continue;
+    groups.push({ leader: item, duplicates: [], shingles: itemShingles });
+  }
+  return groups.map(({ leader, duplicates }) => ({ leader, duplicates }));
+}

@@ -1,0 +1,37 @@
+/**
+ * Turns a free-text question into an SQLite FTS5 query for BM25 ranking: the question's content
+ * words (lower-cased, stop words and one-character tokens dropped), each quoted so FTS5 syntax
+ * in user input (AND, NEAR, *, quotes, column filters) is never interpreted, joined with OR so
+ * a passage matching some of the words still ranks. Tokens are cut the way FTS5's unicode61
+ * tokenizer cuts them (letters and digits), so "in-network" and "Contoso's" behave alike on both sides.
+ */
+
+export const STOP_WORDS: ReadonlySet<string> = new Set(
+  (
+    "a an the and or but nor of to in on at for with by from into onto about over under as than then so if " +
+    "is are was were be been being am do does did done doing has have had having can could should would will shall may might must " +
+    "i me my mine you your yours he him his she her it its we us our they them their this that these those there here " +
+    "what which who whom whose how when where why whether any all some each every no not yes also just only very more most " +
+    "s t d ll re ve get gets got please tell explain describe according regarding"
+  ).split(" "),
+);
+
+/** The distinct content words of `text`, in order of first appearance. */
+export function contentWords(text: string): string[] {
+  const words = text.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "").match(/[\p{L}\p{N}]+/gu) ?? [];
+  const seen = new Set<string>();
+  const result: string[] = [];
+  for (const word of words) {
+    if (word.length < 2 || STOP_WORDS.has(word) || seen.has(word)) continue;
+    seen.add(word);
+    result.push(word);
+  }
+  return result;
+}
+
+/** The FTS5 MATCH expression for a question, or undefined when it has no content words. */
+export function keywordMatchExpression(query: string): string | undefined {
+  const words = contentWords(query);
+  if (words.length === 0) return undefined;
+  return words.map((word) => `"${word}"`).join(" OR ");
+}

@@ -1,0 +1,126 @@
+import { describe, expect, it } from "vitest";
+import { parseCsv, parseCsvRecords } from "@/lib/evaluation/csv";
+import { citationMatch, firstHitRank, isHit, percentile, summarize, type QuestionOutcome } from "@/lib/evaluation/metrics";
+import { globToRegExp, parseCsvQuestions, parseJsonLinesQuestions, type EvaluationQuestion } from "@/lib/evaluation/questions";
+
+describe("parseCsv", () => {
+  it("reads quoted fields with commas, doubled quotes and line breaks, CRLF and a BOM", () => {
+    const text = '\uFEFFQuestion,Source Docs,Answer\r\n"How, exactly?",*AAPL*,"Line one\nLine ""two"""\r\nPlain,*MSFT*,\n';
+    expect(parseCsv(text)).toEqual([
+      ["Question", "Source Docs", "Answer"],
+      ["How, exactly?", "*AAPL*", 'Line one\nLine "two"'],
+      ["Plain", "*MSFT*", ""],
+    ]);
+  });
+
+  it("keeps an empty last field and a quote inside an unquoted field", () => {
+    expect(parseCsv('a,b"c,\n""')).toEqual([["a", 'b"c', ""], [""]]);
+    expect(() => parseCsv('"open')).toThrow(/quoted field/);
+  });
+
+  it("turns rows into records by header, skipping blank rows", () => {
+    expect(parseCsvRecords("A,B\n1,2\n,\n3")).toEqual([
+      { A: "1", B: "2" },
+      { A: "3", B: "" },
+    ]);
+  });
+});
+
+describe("questions", () => {
+  it("reads JSON Lines with page gold, document gold and unanswerable questions", () => {
+    const questions = parseJsonLinesQuestions(
+      [
+        '{"id": "q1", "question": "Pages?", "gold": [{"file": "a.pdf", "page": 3}]}',
+        '{"question": "Docs?", "gold": [{"file": "*b*"}]}',
+        '{"id": "u1", "question": "Weather?", "gold": []}',
+      ].join("\n"),
+      "t:",
+    );
+    expect(questions.map(({ id, level, answerable }) => ({ id, level, answerable }))).toEqual([
+      { id: "q1", level: "page", answerable: true },
+      { id: "t:2", level: "document", answerable: true },
+      { id: "u1", level: "page", answerable: false },
+    ]);
+  });
+
+  it("reads the sec-10q CSV as document-level gold globs", () => {
+    const [question] = parseCsvQuestions('Question,Source Docs\n"Apple, net sales?","*2023 Q3 AAPL*"\n');
+    expect(question).toMatchObject({ question: "Apple, net sales?", level: "document", goldDocuments: ["*2023 Q3 AAPL*"], answerable: true });
+    expect(globToRegExp("*2023 Q3 AAPL*").test("2023 Q3 AAPL.pdf")).toBe(true);
+    expect(globToRegExp("*AAPL*").test("2023 Q3 MSFT.pdf")).toBe(false);
+    expect(globToRegExp("a?c.pdf").test("abc.pdf")).toBe(true);
+    expect(globToRegExp("a(1).pdf").test("a(1).pdf")).toBe(true);
+  });
+});
+
+const pageQuestion: EvaluationQuestion = {
+  id: "p",
+  question: "?",
+  level: "page",
+  goldPages: [
+    { file: "a.pdf", page: 3 },
+    { file: "a.pdf", page: 9 },
+  ],
+  goldDocuments: [],
+  answerable: true,
+};
+const location = (page: number | null, documentName = "a.pdf", pageStart = page, pageEnd = page) => ({ documentName, page, pageStart, pageEnd });
+
+describe("metrics", () => {
+  it("counts a page-level hit only on the attributed page, not on a chunk's page range", () => {
+    expect(isHit(pageQuestion, location(3))).toBe(true);
+    expect(isHit(pageQuestion, location(4, "a.pdf", 2, 5))).toBe(false);
+    expect(isHit(pageQuestion, location(3, "b.pdf"))).toBe(false);
+    expect(firstHitRank(pageQuestion, [location(1), location(2), location(9)], 10)).toBe(3);
+    expect(firstHitRank(pageQuestion, [location(1), location(2), location(9)], 2)).toBe(0);
+  });
+
+  it("scores citation match as the share of gold pages cited, zero above five cited pages", () => {
+    expect(citationMatch(pageQuestion, [location(3), location(3), location(4)])).toBe(0.5);
+    expect(citationMatch(pageQuestion, [location(3), location(9)])).toBe(1);
+    expect(citationMatch(pageQuestion, [1, 2, 3, 4, 5, 9].map((page) => location(page)))).toBe(0);
+  });
+
+  it("nearest-rank percentiles", () => {
+    expect(percentile([5, 1, 4, 2, 3], 50)).toBe(3);
+    expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 95)).toBe(10);
+    expect(percentile([], 95)).toBe(0);
+  });
+
+  it("summarizes known outcomes into the table's numbers", () => {
+    const unanswerable: EvaluationQuestion = { ...pageQuestion, id: "u", goldPages: [], answerable: false };
+    const outcome = (question: EvaluationQuestion, ranked: ReturnType<typeof location>[], extra: Partial<QuestionOutcome> = {}): QuestionOutcome => ({
+      question,
+      ranked,
+      rankedWithoutThreshold: ranked,
+      cited: ranked.slice(0, 1),
+      answered: ranked.length > 0,
+      searchMilliseconds: 10,
+      ...extra,
+    });
+    const summary = summarize(
+      [
+        outcome(pageQuestion, [location(3), location(4)]),
+        outcome(pageQuestion, [location(1), location(2), location(9, "a.pdf", 8, 10)]),
+        outcome(pageQuestion, [], { rankedWithoutThreshold: [location(9)], searchMilliseconds: 30 }),
+        outcome(pageQuestion, [1, 2, 4, 5, 6, 9].map((page) => location(page))),
+        outcome(unanswerable, []),
+        outcome(unanswerable, [location(7)]),
+      ],
+      5,
+    );
+    expect(summary).toMatchObject({ level: "page", answerable: 4, unanswerable: 2 });
+    expect(summary.hitAt1).toBeCloseTo(0.25, 10);
+    expect(summary.hitAtK).toBeCloseTo(0.5, 10);
+    expect(summary.mrrAt10).toBeCloseTo((1 + 1 / 3 + 0 + 1 / 6) / 4, 10);
+    expect(summary.hitAtKWithoutThreshold).toBeCloseTo(0.75, 10);
+    expect(summary.thresholdLoss).toBeCloseTo(1 / 3, 10);
+    expect(summary.citationMatch).toBeCloseTo((0.5 + 0 + 0 + 0) / 4, 10);
+    expect(summary.unanswerableRejected).toBe(0.5);
+    expect(summary.answerableAnswered).toBe(0.75);
+    expect(summary.pagesPerResult).toBe(1);
+    // Top 5 of each answerable question: 10 results, one spanning pages 8–10.
+    expect(summary.chunkPagesPerResult).toBeCloseTo(12 / 10, 10);
+    expect(summary.latencyP95).toBe(30);
+  });
+});

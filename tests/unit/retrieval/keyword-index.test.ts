@@ -1,0 +1,170 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { keywordMatchExpression } from "@/lib/retrieval/keyword-query";
+import { migrate, openSqliteRegistry } from "@/lib/storage/sqlite-registry";
+import type { ChunkRecord, DocumentRegistry, NewPassage } from "@/lib/storage/registry-types";
+
+/** The FTS5 keyword index in the registry stays in step with chunks on index, reindex, failure and delete. */
+
+let directory: string;
+let registry: DocumentRegistry;
+
+function chunk(documentId: string, chunkIndex: number, text: string): ChunkRecord {
+  return {
+    id: `${documentId}:${chunkIndex}`,
+    documentId,
+    chunkIndex,
+    text,
+    pageStart: chunkIndex + 1,
+    pageEnd: chunkIndex + 1,
+    section: null,
+    pageSpans: [{ page: chunkIndex + 1, start: 0, end: text.length }],
+    tokenCount: 10,
+    embeddingModel: "m",
+    createdAt: "2025-01-01T00:00:00.000Z",
+  };
+}
+
+function passage(chunkRecord: ChunkRecord, passageIndex: number, start: number, end: number, context = "Handbook"): NewPassage {
+  return { chunkId: chunkRecord.id, documentId: chunkRecord.documentId, passageIndex, start, end, page: chunkRecord.pageStart, context };
+}
+
+function search(query: string, documentIds?: string[]) {
+  return registry.searchKeywords({ match: keywordMatchExpression(query) as string, limit: 10, documentIds });
+}
+
+function ftsRows(): number {
+  const database = new Database(path.join(directory, "app.db"), { readonly: true });
+  try {
+    return (database.prepare("SELECT count(*) AS count FROM passages_fts").get() as { count: number }).count;
+  } finally {
+    database.close();
+  }
+}
+
+beforeEach(async () => {
+  directory = await mkdtemp(path.join(tmpdir(), "cited-keywords-"));
+  registry = openSqliteRegistry(path.join(directory, "app.db"));
+  for (const id of ["doc-1", "doc-2"]) {
+    registry.createDocument({ id, name: `${id}.pdf`, kind: "pdf", sizeBytes: 1, sha256: id.padStart(64, "0") });
+  }
+});
+
+afterEach(async () => {
+  registry.close();
+  await rm(directory, { recursive: true, force: true });
+});
+
+describe("keyword index", () => {
+  it("indexes passages with their context and ranks by BM25", () => {
+    const first = chunk("doc-1", 0, "Dental cleanings are covered twice a year. Vision exams are covered yearly.");
+    registry.completeIndexing({
+      id: "doc-1",
+      chunks: [first],
+      passages: [passage(first, 0, 0, 42, "Northwind Standard"), passage(first, 1, 43, first.text.length, "Northwind Standard")],
+      embeddingModel: "m",
+      pageCount: 1,
+      title: "Northwind Standard",
+    });
+    const matches = search("Are dental cleanings covered?");
+    expect(matches[0]).toMatchObject({ chunkId: "doc-1:0", passageIndex: 0, start: 0, end: 42, page: 1 });
+    expect(matches[0]?.score).toBeGreaterThan(matches[1]?.score ?? 0);
+    // The context (title) is searchable too, and stemming matches "covers" with "covered".
+    expect(search("standard").length).toBe(2);
+    expect(search("What does it cover for vision?")[0]).toMatchObject({ passageIndex: 1 });
+  });
+
+  it("indexes each chunk whole when no passages are given", () => {
+    registry.completeIndexing({ id: "doc-1", chunks: [chunk("doc-1", 0, "Parking is free."), chunk("doc-1", 1, "Lunch is at noon.")], embeddingModel: "m", pageCount: 2, title: null });
+    expect(search("parking")).toEqual([expect.objectContaining({ chunkId: "doc-1:0", passageIndex: 0, start: 0, end: 16 })]);
+    expect(registry.getPassages(["doc-1:1"]).get("doc-1:1")).toEqual([{ chunkId: "doc-1:1", documentId: "doc-1", passageIndex: 0, start: 0, end: 17, page: 2 }]);
+  });
+
+  it("replaces a document's passages on reindex and clears them on reset, failure and delete", () => {
+    registry.completeIndexing({ id: "doc-1", chunks: [chunk("doc-1", 0, "Old wording about parking.")], embeddingModel: "m", pageCount: 1, title: null });
+    registry.completeIndexing({ id: "doc-2", chunks: [chunk("doc-2", 0, "Parking for visitors.")], embeddingModel: "m", pageCount: 1, title: null });
+    registry.completeIndexing({ id: "doc-1", chunks: [chunk("doc-1", 0, "New wording about lunch.")], embeddingModel: "m", pageCount: 1, title: null });
+    expect(search("wording").map((match) => match.documentId)).toEqual(["doc-1"]);
+    expect(search("parking").map((match) => match.documentId)).toEqual(["doc-2"]);
+    expect(ftsRows()).toBe(2);
+
+    registry.resetForIndexing("doc-1");
+    expect(search("lunch")).toEqual([]);
+    registry.completeIndexing({ id: "doc-1", chunks: [chunk("doc-1", 0, "Lunch again.")], embeddingModel: "m", pageCount: 1, title: null });
+    registry.failIndexing({ id: "doc-1", code: "x", message: "y" });
+    expect(search("lunch")).toEqual([]);
+    registry.deleteDocument("doc-2");
+    expect(search("parking")).toEqual([]);
+    expect(ftsRows()).toBe(0);
+  });
+
+  it("filters by document and treats FTS syntax in questions as plain words", () => {
+    registry.completeIndexing({ id: "doc-1", chunks: [chunk("doc-1", 0, "Copay NEAR deductible")], embeddingModel: "m", pageCount: 1, title: null });
+    registry.completeIndexing({ id: "doc-2", chunks: [chunk("doc-2", 0, "Copay and more")], embeddingModel: "m", pageCount: 1, title: null });
+    expect(search("copay", ["doc-2"]).map((match) => match.documentId)).toEqual(["doc-2"]);
+    expect(search("copay", [])).toEqual([]);
+    expect(() => search('"copay" NEAR( OR * deductible:')).not.toThrow();
+    expect(search('copay" OR "x').length).toBe(2);
+  });
+
+  it("backfills chunks indexed before the keyword index existed", () => {
+    registry.completeIndexing({ id: "doc-1", chunks: [chunk("doc-1", 0, "Parking is free for staff.")], embeddingModel: "m", pageCount: 1, title: "Handbook" });
+    registry.close();
+    // Turn the file back into a version-1 database: documents and chunks only.
+    const database = new Database(path.join(directory, "app.db"));
+    database.exec("DROP TRIGGER passages_delete_fts; DROP TABLE passages_fts; DROP TABLE passages;");
+    database.pragma("user_version = 1");
+    migrate(database);
+    expect(database.pragma("user_version", { simple: true })).toBe(2);
+    database.close();
+    registry = openSqliteRegistry(path.join(directory, "app.db"));
+    expect(search("parking")).toEqual([expect.objectContaining({ chunkId: "doc-1:0", passageIndex: 0, start: 0, end: 26, page: 1 })]);
+    expect(search("handbook")).toHaveLength(1);
+  });
+});
+
+describe("keyword coverage", () => {
+  it("weights the question's words by rarity and counts the ones each passage holds", () => {
+    const first = chunk("doc-1", 0, "Gender affirming care is covered. Dental care is covered.");
+    registry.completeIndexing({
+      id: "doc-1",
+      chunks: [first],
+      passages: [passage(first, 0, 0, 33, "Plan"), passage(first, 1, 34, first.text.length, "Plan")],
+      embeddingModel: "m",
+      pageCount: 1,
+      title: "Plan",
+    });
+    const coverage = registry.keywordCoverage({
+      words: ["gender", "affirming", "care", "plan"],
+      passages: [
+        { chunkId: "doc-1:0", passageIndex: 0 },
+        { chunkId: "doc-1:0", passageIndex: 1 },
+      ],
+    });
+    // "care" and "plan" are in every passage (little weight); "gender" and "affirming" only in the first.
+    expect(coverage.get("doc-1:0#0")).toBeCloseTo(1, 10);
+    expect(coverage.get("doc-1:0#1")).toBeLessThan(0.25);
+    const missing = registry.keywordCoverage({ words: ["gender", "unicorn"], passages: [{ chunkId: "doc-1:0", passageIndex: 0 }] });
+    expect(missing.get("doc-1:0#0")).toBeGreaterThan(0);
+    expect(missing.get("doc-1:0#0")).toBeLessThan(0.6);
+    expect(registry.keywordCoverage({ words: ["gender"], passages: [] }).size).toBe(0);
+  });
+});
+
+describe("keyword distribution", () => {
+  it("counts, per word, the passages of each document that contain it", () => {
+    registry.completeIndexing({ id: "doc-1", chunks: [chunk("doc-1", 0, "Apple sells phones."), chunk("doc-1", 1, "Apple sells laptops.")], embeddingModel: "m", pageCount: 2, title: "A" });
+    registry.completeIndexing({ id: "doc-2", chunks: [chunk("doc-2", 0, "Amazon sells books.")], embeddingModel: "m", pageCount: 1, title: "B" });
+    const { passagesPerDocument, byWord } = registry.keywordDistribution(["apple", "sells", "unicorn"]);
+    expect(passagesPerDocument).toEqual(new Map([["doc-1", 2], ["doc-2", 1]]));
+    expect(byWord.get("apple")).toEqual(new Map([["doc-1", 2]]));
+    expect(byWord.get("sells")).toEqual(new Map([["doc-1", 2], ["doc-2", 1]]));
+    expect(byWord.get("unicorn")).toEqual(new Map());
+    // The cache follows writes.
+    registry.deleteDocument("doc-1");
+    expect(registry.keywordDistribution(["apple"]).byWord.get("apple")).toEqual(new Map());
+  });
+});

@@ -1,0 +1,206 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Embedder } from "@/lib/embeddings/types";
+import { contentWords } from "@/lib/retrieval/keyword-query";
+import { searchChunks } from "@/lib/retrieval/search";
+import { openSqliteRegistry } from "@/lib/storage/sqlite-registry";
+import type { ChunkRecord, DocumentRegistry, NewPassage } from "@/lib/storage/registry-types";
+import type { VectorMatch, VectorRecord, VectorStore } from "@/lib/vector-store/types";
+
+/**
+ * searchChunks end to end on a real registry (FTS5) with a bag-of-words embedder and an exact
+ * in-memory vector store: page attribution, highlight, grouping of duplicates, threshold, modes.
+ */
+
+const DIMENSIONS = 64;
+const MODEL = "bag-of-words"; // Unknown to the calibration: relevance equals cosine similarity.
+
+function embed(text: string): number[] {
+  const vector = new Array<number>(DIMENSIONS).fill(0);
+  for (const word of contentWords(text)) {
+    let hash = 0;
+    for (const character of word) hash = (hash * 31 + character.charCodeAt(0)) % 1_000_003;
+    vector[hash % DIMENSIONS] = (vector[hash % DIMENSIONS] ?? 0) + 1;
+  }
+  const norm = Math.hypot(...vector) || 1;
+  return vector.map((value) => value / norm);
+}
+
+const embedder: Embedder = {
+  modelId: MODEL,
+  dimensions: DIMENSIONS,
+  provider: "local",
+  windowsFor: ({ text, prefix }) => Promise.resolve([`${prefix}\n${text}`]),
+  embedDocuments: (texts) => Promise.resolve(texts.map(embed)),
+  embedQuery: (text) => Promise.resolve(embed(text)),
+};
+
+function memoryVectorStore(): VectorStore & { records: VectorRecord[] } {
+  const records: VectorRecord[] = [];
+  return {
+    records,
+    collectionName: "memory",
+    embeddingModel: MODEL,
+    dimensions: DIMENSIONS,
+    upsert: (batch) => {
+      records.push(...batch);
+      return Promise.resolve();
+    },
+    query: ({ vector, topK }) => {
+      const matches: VectorMatch[] = records.map((record) => ({
+        id: record.id,
+        chunkId: record.chunkId,
+        documentId: record.documentId,
+        windowIndex: record.windowIndex,
+        passageIndex: record.passageIndex ?? 0,
+        distance: 1 - record.vector.reduce((sum, value, index) => sum + value * (vector[index] ?? 0), 0),
+      }));
+      return Promise.resolve(matches.sort((left, right) => left.distance - right.distance).slice(0, topK));
+    },
+    deleteDocument: () => Promise.resolve(),
+    countDocumentVectors: () => Promise.resolve(0),
+    listDocumentVectorIds: () => Promise.resolve([]),
+    listDocumentIds: () => Promise.resolve([]),
+    heartbeat: () => Promise.resolve(),
+  };
+}
+
+let directory: string;
+let registry: DocumentRegistry;
+let vectorStore: ReturnType<typeof memoryVectorStore>;
+
+/** Indexes one document whose pages are given as arrays of passages (one passage per entry). */
+async function addDocument(options: { id: string; name: string; title: string; pages: Record<number, string[]> }) {
+  registry.createDocument({ id: options.id, name: options.name, kind: "pdf", sizeBytes: 1, sha256: options.id.padStart(64, "0") });
+  let text = "";
+  const passages: NewPassage[] = [];
+  const pageSpans: ChunkRecord["pageSpans"] = [];
+  const chunkId = `${options.id}:0`;
+  for (const [page, sentences] of Object.entries(options.pages)) {
+    if (text) text += "\n\n";
+    const pageStart = text.length;
+    for (const sentence of sentences) {
+      if (text.length > pageStart) text += " ";
+      passages.push({ chunkId, documentId: options.id, passageIndex: passages.length, start: text.length, end: text.length + sentence.length, page: Number(page), context: options.title });
+      text += sentence;
+    }
+    pageSpans.push({ page: Number(page), start: pageStart, end: text.length });
+  }
+  const pages = Object.keys(options.pages).map(Number);
+  const chunk: ChunkRecord = {
+    id: chunkId,
+    documentId: options.id,
+    chunkIndex: 0,
+    text,
+    pageStart: Math.min(...pages),
+    pageEnd: Math.max(...pages),
+    section: null,
+    pageSpans,
+    tokenCount: 100,
+    embeddingModel: MODEL,
+    createdAt: "2025-01-01T00:00:00.000Z",
+  };
+  const vectors = await embedder.embedDocuments(passages.map((passage) => `${passage.context}\n${text.slice(passage.start, passage.end)}`));
+  await vectorStore.upsert(
+    passages.map((passage, index) => ({
+      id: `${chunkId}:${index}`,
+      chunkId,
+      documentId: options.id,
+      chunkIndex: 0,
+      windowIndex: index,
+      passageIndex: passage.passageIndex,
+      vector: vectors[index] ?? [],
+      text: "",
+      source: options.name,
+      pageStart: chunk.pageStart,
+      pageEnd: chunk.pageEnd,
+      section: null,
+      tokenCount: 10,
+      createdAt: chunk.createdAt,
+    })),
+  );
+  registry.completeIndexing({ id: options.id, chunks: [chunk], passages, embeddingModel: MODEL, pageCount: pages.length, title: options.title });
+  return chunk;
+}
+
+const search = (query: string, extra: Partial<Parameters<typeof searchChunks>[0]> = {}) =>
+  searchChunks({ query, topK: 5, threshold: 0, registry, embedder, vectorStore, ...extra });
+
+beforeEach(async () => {
+  directory = await mkdtemp(path.join(tmpdir(), "cited-search-"));
+  registry = openSqliteRegistry(path.join(directory, "app.db"));
+  vectorStore = memoryVectorStore();
+});
+
+afterEach(async () => {
+  registry.close();
+  await rm(directory, { recursive: true, force: true });
+});
+
+describe("searchChunks", () => {
+  it("attributes a multi-page chunk to the page of the matching passage and highlights it", async () => {
+    const chunk = await addDocument({
+      id: "handbook",
+      name: "handbook.pdf",
+      title: "Employee Handbook",
+      pages: {
+        7: ["Performance reviews happen once a year with your manager.", "Reviews include written goals."],
+        8: ["Workplace safety training is required for every new employee.", "Report hazards to the safety team."],
+      },
+    });
+    const [result] = await search("When is workplace safety training required?");
+    expect(result).toMatchObject({ chunkId: "handbook:0", documentName: "handbook.pdf", page: 8, pageStart: 7, pageEnd: 8 });
+    expect(chunk.text.slice(result?.highlight.start, result?.highlight.end)).toBe("Workplace safety training is required for every new employee.");
+    expect(result?.locations).toEqual([{ chunkId: "handbook:0", documentId: "handbook", documentName: "handbook.pdf", page: 8, highlight: result?.highlight }]);
+  });
+
+  it("returns one result per page and groups the same text from two documents with both locations", async () => {
+    const shared = "Balance billing protection does not apply to emergency services or out-of-network providers.";
+    await addDocument({ id: "standard", name: "standard.pdf", title: "Northwind Standard", pages: { 7: [shared], 9: ["Claims are filed within ninety days of the service."] } });
+    await addDocument({ id: "plus", name: "plus.pdf", title: "Northwind Health Plus", pages: { 8: [shared] } });
+    const results = await search("Does balance billing protection apply to emergency services?");
+    const first = results[0];
+    expect(first?.locations.map((item) => `${item.documentName}#${item.page}`).sort()).toEqual(["plus.pdf#8", "standard.pdf#7"]);
+    // The duplicate does not take a second slot.
+    expect(results.filter((item) => item.text.slice(item.highlight.start, item.highlight.end) === shared)).toHaveLength(1);
+    // The document named in the question leads its group.
+    const plus = await search("Does Northwind Health Plus balance billing protection apply to emergency services?");
+    expect(plus[0]).toMatchObject({ documentName: "plus.pdf", page: 8 });
+  });
+
+  it("applies the threshold to the calibrated score and returns nothing for an unrelated question", async () => {
+    await addDocument({ id: "handbook", name: "handbook.pdf", title: "Employee Handbook", pages: { 1: ["Workplace safety training is required for every new employee."] } });
+    expect(await search("Who won the football world cup?", { threshold: 0.3 })).toEqual([]);
+    const results = await search("workplace safety training", { threshold: 0.3 });
+    expect(results).toHaveLength(1);
+    expect(results[0]?.score).toBeGreaterThanOrEqual(0.3);
+    expect(results[0]?.score).toBeLessThanOrEqual(1);
+  });
+
+  it("ranks by one retriever alone in vector and keyword mode", async () => {
+    await addDocument({
+      id: "plan",
+      name: "plan.pdf",
+      title: "Plan",
+      pages: {
+        1: ["Hearing aids are covered once every three years."],
+        2: ["The TMJ clinic code is X42 for jaw treatment."],
+      },
+    });
+    const keyword = await search("X42", { mode: "keyword" });
+    expect(keyword[0]?.page).toBe(2);
+    const vector = await search("Are hearing aids covered?", { mode: "vector" });
+    expect(vector[0]?.page).toBe(1);
+    await expect(search("   ")).rejects.toMatchObject({ code: "search.invalid_query" });
+  });
+
+  it("searches only the requested documents", async () => {
+    await addDocument({ id: "a", name: "a.pdf", title: "A", pages: { 1: ["Dental cleanings are covered twice a year."] } });
+    await addDocument({ id: "b", name: "b.pdf", title: "B", pages: { 1: ["Dental cleanings are covered twice a year for children."] } });
+    const results = await search("dental cleanings", { documentIds: ["b"] });
+    expect(results.map((result) => result.documentId)).toEqual(["b"]);
+    expect(results[0]?.locations.map((item) => item.documentId)).toEqual(["b"]);
+  });
+});
