@@ -182,6 +182,13 @@ const QUESTIONS = [
   "Which receipt format is needed for expenses?",
 ];
 
+/** The n-th question: 10 questions × 20 phrasings, so most searches miss the query-vector cache. */
+function question(index: number): string {
+  const base = QUESTIONS[index % QUESTIONS.length] ?? "vacation";
+  const variant = Math.floor(index / QUESTIONS.length) % 20;
+  return variant === 0 ? base : `${base.slice(0, -1)} in edition ${variant}?`;
+}
+
 function markdownDocument(index: number): string {
   const { topic, fact } = TOPICS[index % TOPICS.length] ?? { topic: "policy", fact: "Rule {n} applies." };
   const lines = [`# ${topic[0]?.toUpperCase()}${topic.slice(1)} policy, edition ${index}`, ""];
@@ -429,6 +436,8 @@ async function run(options: Options, app: AppUnderTest): Promise<number> {
   const target = options.url ? `${baseUrl}` : `${baseUrl} (own production build, throw-away DATA_DIR, rate limits off)`;
   console.log(`loadtest: ${options.durationSeconds} s against ${target}`);
   const counters = new Counters();
+  // The numbers mean little without the machine they were measured on.
+  const machine = `${os.availableParallelism()} cores, load average ${os.loadavg().map((value) => value.toFixed(1)).join(" / ")} at the start`;
   const runId = Date.now().toString(36);
 
   // Seed documents so searches and chats have something to find.
@@ -470,7 +479,7 @@ async function run(options: Options, app: AppUnderTest): Promise<number> {
     while (active()) {
       if (inFlight.size >= 2_000) searchesSkipped += 1;
       else {
-        const query = QUESTIONS[index % QUESTIONS.length] ?? "vacation";
+        const query = question(index);
         index += 1;
         const request = search({ baseUrl, query, counters }).then((result) => {
           searchLatencies.push(result.milliseconds);
@@ -490,9 +499,8 @@ async function run(options: Options, app: AppUnderTest): Promise<number> {
   const chatClient = async (client: number) => {
     let turn = 0;
     while (active()) {
-      const question = QUESTIONS[(client + turn) % QUESTIONS.length] ?? "vacation";
+      const result = await chat({ baseUrl, question: question(client * 7 + turn), counters });
       turn += 1;
-      const result = await chat({ baseUrl, question, counters });
       if (result.status === 200) {
         chatTotals.push(result.totalMilliseconds);
         if (result.firstTokenMilliseconds === undefined) chatsWithoutText += 1;
@@ -570,6 +578,7 @@ async function run(options: Options, app: AppUnderTest): Promise<number> {
   const mark = (ok: boolean) => (ok ? "ok" : "MISSED");
   const rows: [string, string, string][] = [
     ["Load phase", `${loadSeconds.toFixed(1)} s; ${options.uploads} uploads × ${options.uploadWaves} waves, ${options.chats} concurrent chats, ${options.searchRate} searches/s`, ""],
+    ["Machine", machine, ""],
     ["Requests (all, incl. seeding)", `${counters.requests} (${statusSummary})`, ""],
     ["5xx + network errors", `${serverErrors}`, `0 → ${mark(checks.zero5xx)}`],
     ["Searches", `${searchLatencies.length} (${achievedRate.toFixed(1)}/s achieved${searchesSkipped ? `, ${searchesSkipped} skipped by the client` : ""})`, `${options.searchRate}/s`],
