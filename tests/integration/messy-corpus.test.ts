@@ -56,8 +56,9 @@ describe.skipIf(reason !== undefined)("the messy corpus through the HTTP API", (
     expect(response.status).toBe(202);
     results = ((await response.json()) as { results: UploadResult[] }).results;
     const ids = results.flatMap((result) => (result.status === "accepted" && result.document ? [result.document.id] : []));
-    final = await waitForDocuments({ baseUrl: app.baseUrl, ids, timeoutMs: 1_500_000 });
-  });
+    final = await waitForDocuments({ baseUrl: app.baseUrl, ids, timeoutMs: 1_700_000 });
+    // The 619-page PDF alone is ~3,500 passages to embed on two cores: longer than the default hook timeout.
+  }, 1_800_000);
 
   afterAll(async () => {
     await app?.stop();
