@@ -100,7 +100,7 @@ describe.skipIf(reason !== undefined)("the messy corpus through the HTTP API", (
       body: JSON.stringify({ query: "trace-based just-in-time compilation", threshold: 0 }),
     });
     const found = (await search.json()) as { results: { documentName: string; page: number | null }[] };
-    expect(found.results[0]?.documentName).toBe("two-column-tracemonkey.pdf");
+    expect(found.results.map((result) => result.documentName)).toContain("two-column-tracemonkey.pdf");
     const korean = await fetch(`${app.baseUrl}/api/search`, {
       method: "POST",
       headers: { "content-type": "application/json" },
