@@ -564,7 +564,8 @@ async function run(options: Options, app: AppUnderTest): Promise<number> {
 
   const searchP95 = percentile(searchLatencies, 0.95);
   const firstTokenP95 = percentile(firstTokens, 0.95);
-  const serverErrors = counters.count((status) => status >= 500) + counters.networkErrors;
+  const http5xx = counters.count((status) => status >= 500);
+  const serverErrors = http5xx + counters.networkErrors;
   const achievedRate = searchLatencies.length / loadSeconds;
   const statusSummary = [...counters.byStatus].sort(([left], [right]) => left - right).map(([status, count]) => `${status}×${count}`).join(", ");
   const checks = {
@@ -580,7 +581,7 @@ async function run(options: Options, app: AppUnderTest): Promise<number> {
     ["Load phase", `${loadSeconds.toFixed(1)} s; ${options.uploads} uploads × ${options.uploadWaves} waves, ${options.chats} concurrent chats, ${options.searchRate} searches/s`, ""],
     ["Machine", machine, ""],
     ["Requests (all, incl. seeding)", `${counters.requests} (${statusSummary})`, ""],
-    ["5xx + network errors", `${serverErrors}`, `0 → ${mark(checks.zero5xx)}`],
+    ["HTTP 5xx / failed connections", `${http5xx} / ${counters.networkErrors}`, `0 → ${mark(checks.zero5xx)}`],
     ["Searches", `${searchLatencies.length} (${achievedRate.toFixed(1)}/s achieved${searchesSkipped ? `, ${searchesSkipped} skipped by the client` : ""})`, `${options.searchRate}/s`],
     ["Search latency p50 / p95 / p99", `${milliseconds(percentile(searchLatencies, 0.5))} / ${milliseconds(searchP95)} / ${milliseconds(percentile(searchLatencies, 0.99))}`, `p95 ≤ 200 ms → ${mark(checks.searchP95)}`],
     ["Chats completed (with text)", `${chatTotals.length} (${chatTotals.length - chatsWithoutText})`, ""],
