@@ -1,6 +1,6 @@
+import { toChatSources } from "@/lib/chat/sources";
 import { selectAnswerSentences } from "@/lib/chat/extractive-answerer";
 import { buildSearchQuery } from "@/lib/chat/search-query";
-import type { ChatSourceData } from "@/lib/chat/types";
 import type { Embedder } from "@/lib/embeddings/types";
 import { MRR_DEPTH, type QuestionOutcome, type RankedLocation } from "@/lib/evaluation/metrics";
 import type { EvaluationQuestion } from "@/lib/evaluation/questions";
@@ -42,20 +42,6 @@ function toLocation(result: SearchResult): RankedLocation {
   return { documentName: result.documentName, page: result.page, pageStart: result.pageStart, pageEnd: result.pageEnd };
 }
 
-/** The chat's source list for search results (the shape chat-service sends). */
-function toSources(results: SearchResult[]): ChatSourceData[] {
-  return results.map((result, position) => ({
-    index: position + 1,
-    documentId: result.documentId,
-    documentName: result.documentName,
-    chunkId: result.chunkId,
-    page: result.page,
-    pageStart: result.pageStart,
-    pageEnd: result.pageEnd,
-    section: result.section,
-    text: result.text,
-  }));
-}
 
 /** Evaluates every question; outcomes are in question order. */
 export async function evaluateQuestions(options: {
@@ -83,7 +69,7 @@ export async function evaluateQuestions(options: {
 
     // The chat path: one user turn, the chat's top-k, extractive answer.
     const chatResults = settings.skipChat ? [] : await search(buildSearchQuery([question.question]), settings.chatTopK, settings.threshold);
-    const sources = toSources(chatResults);
+    const sources = toChatSources(chatResults);
     let cited: QuestionOutcome["cited"] = [];
     let answered = false;
     if (sources.length > 0) {
