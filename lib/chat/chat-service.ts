@@ -9,6 +9,7 @@ import { SYSTEM_PROMPT, renderQuestionWithSources, renderSources } from "@/lib/c
 import { buildSearchQuery } from "@/lib/chat/search-query";
 import { toChatSources } from "@/lib/chat/sources";
 import type { AnswerMode, CitedUIMessage } from "@/lib/chat/types";
+import { createDeadline } from "@/lib/async/deadline";
 import { AppError, isAppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { MAXIMUM_QUERY_CHARACTERS, searchChunks } from "@/lib/retrieval/search";
@@ -94,6 +95,7 @@ export async function respondToChat(options: { request: ChatRequest; services: A
   // With a language model, wait for its first token before answering, so a failure before any
   // text becomes a clear HTTP error instead of a broken stream.
   let modelStream: AsyncIterator<TextStreamPart<ToolSet>> | undefined;
+  let modelDeadline: ReturnType<typeof createDeadline> | undefined;
   const firstParts: TextStreamPart<ToolSet>[] = [];
   let usage: { inputTokens?: number; outputTokens?: number } = {};
   if (model) {
@@ -116,13 +118,14 @@ export async function respondToChat(options: { request: ChatRequest; services: A
       ...budget.history.map((turn): ModelMessage => ({ role: turn.role, content: turn.text })),
       { role: "user", content: renderQuestionWithSources({ question, sources }) },
     ];
+    modelDeadline = createDeadline({ signal: options.signal, milliseconds: config.chat.timeoutMs, message: "The language model did not answer in time." });
     const result = streamText({
       model,
       system: SYSTEM_PROMPT,
       messages,
       maxRetries: config.chat.maxRetries,
       maxOutputTokens: ANSWER_RESERVE_TOKENS,
-      abortSignal: AbortSignal.any([options.signal, AbortSignal.timeout(config.chat.timeoutMs)]),
+      abortSignal: modelDeadline.signal,
       onFinish: (event) => {
         usage = { inputTokens: event.totalUsage.inputTokens, outputTokens: event.totalUsage.outputTokens };
       },
@@ -133,11 +136,13 @@ export async function respondToChat(options: { request: ChatRequest; services: A
       try {
         next = await modelStream.next();
       } catch (error) {
+        modelDeadline.dispose();
         logger.warn("chat.model_failed", { model: config.chat.model, attempts: attempts.attempts, error });
         throw modelError(error);
       }
       if (next.done) break;
       if (next.value.type === "error" || next.value.type === "abort") {
+        modelDeadline.dispose();
         const error = next.value.type === "error" ? next.value.error : abortError(options.signal);
         logger.warn("chat.model_failed", { model: config.chat.model, attempts: attempts.attempts, error });
         throw modelError(error);
@@ -198,6 +203,8 @@ export async function respondToChat(options: { request: ChatRequest; services: A
           writer.write({ type: "text-end", id: textId });
           writer.write({ type: "error", errorText: `The answer was interrupted: ${appError.message}` });
           return;
+        } finally {
+          modelDeadline?.dispose();
         }
       }
       writer.write({ type: "text-end", id: textId });

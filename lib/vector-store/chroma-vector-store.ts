@@ -1,4 +1,5 @@
 import { ChromaClient, type Collection, type Metadata, type Where } from "chromadb";
+import { createDeadline } from "@/lib/async/deadline";
 import { AppError, isAppError } from "@/lib/errors";
 import { collectionNameFor } from "@/lib/vector-store/collection-name";
 import { parseVectorId } from "@/lib/vector-store/vector-id";
@@ -61,7 +62,10 @@ export function createChromaClient(connection: ChromaConnection): ChromaClient {
   // dispatcher with timeouts never reach the wire (a frozen server hung requests for minutes).
   // The deadline therefore rides on each request's own signal: connect, headers and body.
   (client as unknown as InterceptableChromaClient).apiClient.interceptors.request.use(
-    (request) => new Request(request, { signal: AbortSignal.any([request.signal, AbortSignal.timeout(connection.requestTimeoutMs)]) }),
+    (request) =>
+      new Request(request, {
+        signal: createDeadline({ signal: request.signal, milliseconds: connection.requestTimeoutMs, message: "The vector store did not answer in time." }).signal,
+      }),
   );
   return client;
 }

@@ -384,12 +384,15 @@ describe.skipIf(reason !== undefined)("faults: crashes, a dying vector store, an
     it("refuses to start when DATA_DIR is a regular file", async () => {
       const file = path.join(await fs.mkdtemp(path.join(os.tmpdir(), "cited-file-")), "not-a-directory");
       await fs.writeFile(file, "x");
-      const { code, output } = await startExpectingRefusal(file);
-      expect(code, output).not.toBe(0);
-      expect(code, output).not.toBeNull();
-      expect(output).toContain("cannot start");
-      expect(output).toContain(`The data directory ${file} is not writable`);
-      await fs.rm(path.dirname(file), { recursive: true, force: true });
+      try {
+        const { code, output } = await startExpectingRefusal(file);
+        expect(code, output).not.toBe(0);
+        expect(code, output).not.toBeNull();
+        expect(output).toContain("cannot start");
+        expect(output).toContain(`The data directory ${file} is not writable`);
+      } finally {
+        await fs.rm(path.dirname(file), { recursive: true, force: true });
+      }
     });
 
     it("refuses to start on a read-only file system", async (context) => {

@@ -1,0 +1,87 @@
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { createLocalEmbedder, localModelRoot } from "@/lib/embeddings/local-embedder";
+
+/**
+ * The local model runs in a worker thread: onnxruntime-node's inference is a synchronous native
+ * call that, on the server's main thread, stalled every request while indexing or answering ran.
+ * The vectors must be exactly those of the in-process model, the main thread must stay
+ * responsive during document work, and a query must not wait for the whole of it.
+ */
+
+function longText(index: number): string {
+  return `Passage ${index}: ${"Every employee receives twenty-eight days of paid vacation per year, and unused days expire at the end of March. ".repeat(8)}`;
+}
+
+/**
+ * The reference: the model run in the main thread of a separate process (onnxruntime-node keeps
+ * per-thread state in globals, so one process must not run sessions in two threads).
+ */
+function inProcessVectors(texts: string[]): Promise<number[][]> {
+  const script = `
+    const transformers = await import("@huggingface/transformers");
+    transformers.env.allowRemoteModels = false;
+    transformers.env.localModelPath = ${JSON.stringify(localModelRoot() + path.sep)};
+    const extractor = await transformers.pipeline("feature-extraction", "onnx-community/all-MiniLM-L6-v2-ONNX", { dtype: "q4" });
+    const output = await extractor(${JSON.stringify(texts)}, { pooling: "mean", normalize: true });
+    process.stdout.write(JSON.stringify(output.tolist()));
+  `;
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ["--input-type=module", "-e", script], { cwd: process.cwd(), maxBuffer: 10 * 1024 * 1024, timeout: 120_000 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout) as number[][]),
+    );
+  });
+}
+
+describe("the local embedding model in its worker thread", () => {
+  const embedder = createLocalEmbedder({ batchSize: 32 });
+
+  it("gives exactly the vectors of the model run in-process", async () => {
+    const texts = ["How many vacation days?", longText(1)];
+    const viaWorker = await embedder.embedDocuments(texts);
+    const query = await embedder.embedQuery(texts[0] ?? "");
+    const inProcess = await inProcessVectors(texts);
+    texts.forEach((_, index) => {
+      const difference = Math.max(...(viaWorker[index] ?? []).map((value, dimension) => Math.abs(value - (inProcess[index]?.[dimension] ?? 0))));
+      expect(difference).toBeLessThan(1e-5);
+    });
+    expect(query).toEqual(viaWorker[0]);
+  });
+
+  it("keeps the main thread responsive and serves a query before queued document work", async () => {
+    const texts = Array.from({ length: 48 }, (_, index) => longText(index));
+    let last = performance.now();
+    let longestStall = 0;
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      longestStall = Math.max(longestStall, now - last);
+      last = now;
+    }, 5);
+    try {
+      let documentsDone = 0;
+      const documents = embedder.embedDocuments(texts).then((vectors) => {
+        documentsDone = performance.now();
+        return vectors;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const query = await embedder.embedQuery("Who assigns parking spaces in the garage?");
+      const queryDone = performance.now();
+      expect(query).toHaveLength(384);
+      expect(await documents).toHaveLength(texts.length);
+      expect(queryDone).toBeLessThan(documentsDone);
+    } finally {
+      clearInterval(ticker);
+    }
+    // A run blocks only the worker; the main thread's timers keep firing (generous on a busy CI box).
+    expect(longestStall).toBeLessThan(1_000);
+  });
+
+  it("answers a repeated query from its cache with an independent copy", async () => {
+    const first = await embedder.embedQuery("What is the daily meal allowance abroad?");
+    first[0] = 42;
+    const second = await embedder.embedQuery("What is the daily meal allowance abroad?");
+    expect(second[0]).not.toBe(42);
+    expect(second.slice(1)).toEqual(first.slice(1));
+  });
+});
