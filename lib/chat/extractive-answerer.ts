@@ -90,6 +90,19 @@ export async function selectAnswerSentences(options: ExtractiveOptions): Promise
   const floor = Math.max(0.15, best * 0.6);
   const pool = scored.filter((candidate) => candidate.score >= floor);
   const selected: typeof pool = [];
+  // Every source the search kept gets its best sentence first, in retrieval order: each source is
+  // one page, and the page holding the answer is often not the top-ranked one, so an answer that
+  // quotes several sentences of one page misses it.
+  for (const source of options.sources) {
+    if (selected.length >= maximum) break;
+    let bestIndex = -1;
+    for (const [index, candidate] of pool.entries()) {
+      if (candidate.sourceIndex !== source.index) continue;
+      if (bestIndex < 0 || candidate.score > (pool[bestIndex]?.score ?? -Infinity)) bestIndex = index;
+    }
+    const [chosen] = bestIndex >= 0 ? pool.splice(bestIndex, 1) : [];
+    if (chosen && !selected.some((item) => dot(item.vector, chosen.vector) > 0.95)) selected.push(chosen);
+  }
   while (selected.length < maximum && pool.length > 0) {
     let bestIndex = 0;
     let bestValue = -Infinity;

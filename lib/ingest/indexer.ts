@@ -1,6 +1,6 @@
 import "server-only";
 import { chunkBlocksWithOverlap } from "@/lib/ingest/chunker";
-import { embeddingPrefix, titleFromFileName } from "@/lib/ingest/document-title";
+import { chooseDocumentTitle, embeddingPrefix } from "@/lib/ingest/document-title";
 import { parseWithBudget, type ParseBudget } from "@/lib/ingest/parse-in-worker";
 import { AppError, isAppError } from "@/lib/errors";
 import type { Embedder } from "@/lib/embeddings/types";
@@ -57,7 +57,7 @@ export async function indexDocument(options: { documentId: string; signal: Abort
     signal.throwIfAborted();
     const drafts = chunkBlocksWithOverlap({ blocks: parsed.blocks, ...dependencies.chunking });
     if (drafts.length === 0) throw new AppError("text.no_text", "The document has no text to index.");
-    const title = parsed.title?.trim() || titleFromFileName(document.name);
+    const title = chooseDocumentTitle({ metadataTitle: parsed.title, fileName: document.name });
     registry.updateProgress(documentId, { status: "embedding", chunksTotal: drafts.length, pageCount: parsed.pageCount, title });
 
     const createdAt = new Date().toISOString();

@@ -8,7 +8,7 @@ import { relevanceEvidence, relevanceScore } from "@/lib/retrieval/relevance";
 import { TITLE_WEIGHT, titleMatches } from "@/lib/retrieval/title-prior";
 import { DOCUMENT_PRIOR_WEIGHT, documentPriors } from "@/lib/retrieval/document-prior";
 import { titleFromFileName } from "@/lib/ingest/document-title";
-import type { ChunkRecord, DocumentRecord, DocumentRegistry, PassageRecord } from "@/lib/storage/registry-types";
+import type { ChunkRecord, DocumentRecord, DocumentRegistry, PageSpan, PassageRecord } from "@/lib/storage/registry-types";
 import type { VectorStore } from "@/lib/vector-store/types";
 
 /**
@@ -63,6 +63,11 @@ export interface SearchResult {
   score: number;
   /** The matched passage within `text` (for the viewer's highlight). */
   highlight: Highlight;
+  /**
+   * The part of `text` on `page` (it holds the highlight), or null for page-less formats. A chunk
+   * spans pages; what a citation quotes must come from the one page it names.
+   */
+  pageRange: Highlight | null;
   /** Every place this text appears, this result's own first; more than one for near-duplicates. */
   locations: SearchLocation[];
 }
@@ -128,6 +133,17 @@ export function rankWithNeighbourPages(options: {
     ranked.push({ ...place, key, score: score + options.neighbourWeight * neighbour });
   }
   return ranked.sort((left, right) => right.score - left.score || left.key.localeCompare(right.key));
+}
+
+/** The character range of a chunk's text on `page`, widened to hold the passage; null without pages. */
+export function pageRangeOf(options: { pageSpans: PageSpan[]; page: number | null; passage: Highlight }): Highlight | null {
+  if (options.page === null) return null;
+  const spans = options.pageSpans.filter((span) => span.page === options.page);
+  if (spans.length === 0) return null;
+  return {
+    start: Math.min(options.passage.start, ...spans.map((span) => span.start)),
+    end: Math.max(options.passage.end, ...spans.map((span) => span.end)),
+  };
 }
 
 function passageKey(chunkId: string, passageIndex: number): string {
@@ -292,6 +308,7 @@ export async function searchChunks(
       text: leader.chunk.text,
       score: Math.round(leader.score * 10_000) / 10_000,
       highlight: { start: leader.passage.start, end: leader.passage.end },
+      pageRange: pageRangeOf({ pageSpans: leader.chunk.pageSpans, page: leader.passage.page, passage: leader.passage }),
       locations: [leader, ...duplicates].map(toLocation),
     };
   });

@@ -84,6 +84,22 @@ describe("selectAnswerSentences", () => {
     expect(byScore[0]).not.toBe(sentences[0]);
   });
 
+  it("quotes the best sentence of every source before a second sentence of any", async () => {
+    const { embed } = bagOfWordsEmbedder();
+    const sentences = await selectAnswerSentences({
+      question: "How many days of paid vacation does every employee receive per year?",
+      sources: [
+        source(1, `${VACATION} Every employee also receives paid vacation days per year in proportion to their hours.`),
+        source(2, "Paid vacation days are booked by every employee in the portal."),
+      ],
+      embed,
+      maximumSentences: 2,
+    });
+    // Without the per-source pass, the second sentence of source 1 outranks source 2's only one.
+    expect(sentences.map((sentence) => sentence.sourceIndex)).toEqual([1, 2]);
+    expect(sentences[0]?.text).toBe(VACATION);
+  });
+
   it("quotes at most maximumSentences", async () => {
     const { embed } = bagOfWordsEmbedder();
     const text = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh"].map((word) => `The ${word} dental benefit covers employees fully.`).join(" ");

@@ -2,9 +2,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { toChatSources } from "@/lib/chat/sources";
 import type { Embedder } from "@/lib/embeddings/types";
 import { contentWords } from "@/lib/retrieval/keyword-query";
-import { searchChunks } from "@/lib/retrieval/search";
+import { pageRangeOf, searchChunks } from "@/lib/retrieval/search";
 import { openSqliteRegistry } from "@/lib/storage/sqlite-registry";
 import type { ChunkRecord, DocumentRegistry, NewPassage } from "@/lib/storage/registry-types";
 import type { VectorMatch, VectorRecord, VectorStore } from "@/lib/vector-store/types";
@@ -139,6 +140,21 @@ afterEach(async () => {
   await rm(directory, { recursive: true, force: true });
 });
 
+describe("pageRangeOf", () => {
+  const spans = [
+    { page: 3, start: 0, end: 40 },
+    { page: 4, start: 42, end: 90 },
+  ];
+  it("is the span of the page, widened to hold the passage", () => {
+    expect(pageRangeOf({ pageSpans: spans, page: 4, passage: { start: 50, end: 60 } })).toEqual({ start: 42, end: 90 });
+    expect(pageRangeOf({ pageSpans: spans, page: 4, passage: { start: 41, end: 60 } })).toEqual({ start: 41, end: 90 });
+  });
+  it("is null without pages or for a page the chunk does not hold", () => {
+    expect(pageRangeOf({ pageSpans: [], page: null, passage: { start: 0, end: 10 } })).toBeNull();
+    expect(pageRangeOf({ pageSpans: spans, page: 9, passage: { start: 0, end: 10 } })).toBeNull();
+  });
+});
+
 describe("searchChunks", () => {
   it("attributes a multi-page chunk to the page of the matching passage and highlights it", async () => {
     const chunk = await addDocument({
@@ -154,6 +170,13 @@ describe("searchChunks", () => {
     expect(result).toMatchObject({ chunkId: "handbook:0", documentName: "handbook.pdf", page: 8, pageStart: 7, pageEnd: 8 });
     expect(chunk.text.slice(result?.highlight.start, result?.highlight.end)).toBe("Workplace safety training is required for every new employee.");
     expect(result?.locations).toEqual([{ chunkId: "handbook:0", documentId: "handbook", documentName: "handbook.pdf", page: 8, highlight: result?.highlight }]);
+    // The page range holds exactly page 8's text, and the chat's source quotes only that page.
+    const pageText = chunk.text.slice(result?.pageRange?.start, result?.pageRange?.end);
+    expect(pageText).toContain("Workplace safety training is required");
+    expect(pageText).toContain("Report hazards to the safety team.");
+    expect(pageText).not.toContain("Performance reviews");
+    const [source] = toChatSources(result ? [result] : []);
+    expect(source).toMatchObject({ index: 1, page: 8, pageStart: 8, pageEnd: 8, text: pageText });
   });
 
   it("returns one result per page and groups the same text from two documents with both locations", async () => {
