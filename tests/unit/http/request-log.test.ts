@@ -63,7 +63,9 @@ describe("withRequestLog", () => {
   });
 
   it("logs a thrown internal error with its stack; the client sees only { error: { code, message } }", async () => {
-    const handler = withRequestLog("/api/documents/[id]", () => Promise.reject(new Error("database exploded at /var/lib/cited/app.db")));
+    const handler = withRequestLog("/api/documents/[id]", (_request: Request, _context: { params: Promise<{ id: string }> }) =>
+      Promise.reject(new Error("database exploded at /var/lib/cited/app.db")),
+    );
     const response = await handler(request({ method: "GET" }), { params: Promise.resolve({ id: "x" }) });
     expect(response.status).toBe(500);
     const body = (await response.json()) as unknown;
