@@ -1,6 +1,6 @@
 import type { NextConfig } from "next";
 import { PHASE_DEVELOPMENT_SERVER } from "next/constants";
-import { securityHeaders } from "./lib/http/security-headers";
+import { FILE_CONTENT_SECURITY_POLICY, securityHeaders } from "./lib/http/security-headers";
 
 /** The Next.js configuration; `phase` tells `next dev` (which needs eval and HMR) from production. */
 export default function nextConfig(phase: string): NextConfig {
@@ -22,8 +22,13 @@ export default function nextConfig(phase: string): NextConfig {
     reactStrictMode: true,
     // Static headers on every page, API response and asset. The script policy allows inline
     // scripts because a nonce needs a per-request proxy (see lib/http/security-headers.ts).
+    // These headers override the same headers set by a route handler, so the stored files'
+    // sandbox policy is repeated here, after the general rule (the last match wins).
     headers() {
-      return Promise.resolve([{ source: "/:path*", headers: securityHeaders({ development: phase === PHASE_DEVELOPMENT_SERVER }) }]);
+      return Promise.resolve([
+        { source: "/:path*", headers: securityHeaders({ development: phase === PHASE_DEVELOPMENT_SERVER }) },
+        { source: "/api/documents/:id/file", headers: [{ key: "Content-Security-Policy", value: FILE_CONTENT_SECURITY_POLICY }] },
+      ]);
     },
   };
 }
