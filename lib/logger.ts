@@ -1,4 +1,5 @@
 /** Structured JSON logging: one line per event, machine-readable, never sent to clients. */
+import { AsyncLocalStorage } from "node:async_hooks";
 
 type Level = "debug" | "info" | "warn" | "error";
 const LEVEL_RANK: Record<Level | "silent", number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
@@ -12,6 +13,20 @@ export function setLogLevel(level: Level | "silent"): void {
   (globalThis as GlobalWithLevel)[LEVEL_KEY] = level;
 }
 
+// Fields (the request id) added to every line written while a request is handled; on globalThis
+// for the same reason as the level.
+const CONTEXT_KEY = Symbol.for("cited.log-context");
+type GlobalWithContext = typeof globalThis & { [CONTEXT_KEY]?: AsyncLocalStorage<Record<string, unknown>> };
+
+function contextStorage(): AsyncLocalStorage<Record<string, unknown>> {
+  return ((globalThis as GlobalWithContext)[CONTEXT_KEY] ??= new AsyncLocalStorage<Record<string, unknown>>());
+}
+
+/** Runs `task` with `fields` added to every log line written inside it (also after awaits). */
+export function withLogContext<T>(fields: Record<string, unknown>, task: () => T): T {
+  return contextStorage().run({ ...contextStorage().getStore(), ...fields }, task);
+}
+
 function serialiseError(error: unknown): unknown {
   if (error instanceof Error) {
     return { name: error.name, message: error.message, stack: error.stack, cause: error.cause ? serialiseError(error.cause) : undefined };
@@ -21,7 +36,7 @@ function serialiseError(error: unknown): unknown {
 
 function write(level: Level, event: string, fields?: Record<string, unknown>): void {
   if (LEVEL_RANK[level] < LEVEL_RANK[(globalThis as GlobalWithLevel)[LEVEL_KEY] ?? "info"]) return;
-  const record: Record<string, unknown> = { time: new Date().toISOString(), level, event };
+  const record: Record<string, unknown> = { time: new Date().toISOString(), level, event, ...contextStorage().getStore() };
   if (fields) {
     for (const [key, value] of Object.entries(fields)) {
       record[key] = key === "error" ? serialiseError(value) : value;

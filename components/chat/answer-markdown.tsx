@@ -11,6 +11,8 @@ const DISALLOWED = ["img"];
 
 const COMPONENTS: Components = {
   a: ({ node: _node, href, children, ...props }) => {
+    // react-markdown empties unsafe URLs (javascript:, data:, vbscript:); such a link is text.
+    if (!href) return <span>{children}</span>;
     const external = href !== undefined && !href.startsWith("#");
     return (
       <a href={href} {...props} {...(external ? { target: "_blank", rel: "noopener noreferrer" } : {})}>

@@ -20,6 +20,7 @@ describe.skipIf(skipReason !== null)("web app in a browser (production build, ex
   let context: BrowserContext;
   let page: Page;
   const pageErrors: string[] = [];
+  const cspViolations: string[] = [];
   let conversationUrl = "";
   let answerChipCount = 0;
 
@@ -30,6 +31,10 @@ describe.skipIf(skipReason !== null)("web app in a browser (production build, ex
     await context.addInitScript(recorderScript);
     page = await context.newPage();
     page.on("pageerror", (error) => pageErrors.push(error.message));
+    // The security headers' Content-Security-Policy must not block anything the app itself does.
+    page.on("console", (message) => {
+      if (/content security policy/i.test(message.text())) cspViolations.push(message.text());
+    });
   });
 
   afterAll(async () => {
@@ -259,5 +264,6 @@ describe.skipIf(skipReason !== null)("web app in a browser (production build, ex
     expect(await page.getByTestId("open-document").count()).toBe(0);
     await screenshot(page, "chat-deleted-source", { dark: true });
     expect(pageErrors).toEqual([]);
+    expect(cspViolations).toEqual([]);
   });
 });

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { respondToChat } from "@/lib/chat/chat-service";
 import type { CitedUIMessage } from "@/lib/chat/types";
-import { handleErrors, parseJsonBody } from "@/lib/http/responses";
+import { parseJsonBody } from "@/lib/http/responses";
 import { clientKey } from "@/lib/http/rate-limit";
+import { withRequestLog } from "@/lib/http/request-log";
 import { getAppServices } from "@/lib/server/app-services";
 
 export const runtime = "nodejs";
@@ -36,7 +37,7 @@ const chatRequestSchema = z.object({
   messageId: z.string().max(200).optional(),
 });
 
-export const POST = handleErrors(async (request: Request) => {
+export const POST = withRequestLog("/api/chat", async (request: Request) => {
   getAppServices().rateLimiters.chats.take(clientKey(request));
   const body = await parseJsonBody(request, chatRequestSchema);
   return respondToChat({

@@ -1,11 +1,12 @@
 import { NextResponse } from "next/server";
 import { getAppServices } from "@/lib/server/app-services";
 import { isAppError } from "@/lib/errors";
+import { withRequestLog } from "@/lib/http/request-log";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export async function GET() {
+export const GET = withRequestLog("/api/health", async () => {
   const services = getAppServices();
   let vectorStore: { status: "ok" | "unavailable"; collection?: string; message?: string };
   try {
@@ -26,4 +27,4 @@ export async function GET() {
     },
     { status: healthy ? 200 : 503 },
   );
-}
+});

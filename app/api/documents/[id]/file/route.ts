@@ -1,14 +1,15 @@
 import { Readable } from "node:stream";
 import { requireDocument } from "@/lib/documents/document-service";
 import { AppError } from "@/lib/errors";
-import { handleErrors } from "@/lib/http/responses";
 import { CONTENT_TYPES } from "@/lib/ingest/types";
+import { withRequestLog } from "@/lib/http/request-log";
 import { getAppServices } from "@/lib/server/app-services";
+import { FILE_CONTENT_SECURITY_POLICY } from "@/lib/http/security-headers";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = handleErrors(async (_request: Request, context: { params: Promise<{ id: string }> }) => {
+export const GET = withRequestLog("/api/documents/[id]/file", async (_request: Request, context: { params: Promise<{ id: string }> }) => {
   const { id } = await context.params;
   const services = getAppServices();
   const document = requireDocument(services, id);
@@ -17,14 +18,16 @@ export const GET = handleErrors(async (_request: Request, context: { params: Pro
   }
   const stream = Readable.toWeb(Readable.from(services.fileStore.openReadStream(document.sha256))) as ReadableStream<Uint8Array>;
   const encodedName = encodeURIComponent(document.name);
+  // Only PDFs are shown by the browser itself; anything else is a download, never a page.
+  const disposition = document.kind === "pdf" ? "inline" : "attachment";
   return new Response(stream, {
     headers: {
       "Content-Type": CONTENT_TYPES[document.kind],
       "Content-Length": String(document.sizeBytes),
-      "Content-Disposition": `inline; filename*=UTF-8''${encodedName}`,
+      "Content-Disposition": `${disposition}; filename*=UTF-8''${encodedName}`,
       "X-Content-Type-Options": "nosniff",
-      // Stored files are immutable (content-addressed); the HTML-free CSP keeps a hostile file inert.
-      "Content-Security-Policy": "default-src 'none'; sandbox",
+      // Stored files are immutable (content-addressed); the sandboxing CSP keeps a hostile file inert.
+      "Content-Security-Policy": FILE_CONTENT_SECURITY_POLICY,
       "Cache-Control": "private, max-age=3600",
       ETag: `"${document.sha256}"`,
     },
