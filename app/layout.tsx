@@ -1,6 +1,8 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 import { SiteHeader } from "@/components/ui/site-header";
+import { isAccessControlEnabled } from "@/lib/auth/access-service";
+import { isNodeServerRuntime } from "@/lib/config";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -25,7 +27,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         >
           Skip to content
         </a>
-        <SiteHeader />
+        {/* Not while prerendering at build time: whether access control is on is decided at start. */}
+        <SiteHeader signOut={isNodeServerRuntime() && isAccessControlEnabled()} />
         {children}
       </body>
     </html>

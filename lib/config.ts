@@ -6,6 +6,9 @@ import { z } from "zod";
  * and the rest of the code receives a typed, frozen `AppConfig`.
  */
 
+/** Shortest accepted AUTH_TOKEN: long enough that guessing it online is hopeless. */
+export const MINIMUM_AUTH_TOKEN_LENGTH = 16;
+
 const optionalString = z
   .string()
   .trim()
@@ -45,6 +48,10 @@ const environmentSchema = z
     RATE_LIMIT_UPLOADS_PER_MINUTE: z.coerce.number().int().min(0).default(120),
     RATE_LIMIT_CHATS_PER_MINUTE: z.coerce.number().int().min(0).default(120),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+    AUTH_TOKEN: optionalString.pipe(z.string().min(MINIMUM_AUTH_TOKEN_LENGTH, `must be at least ${MINIMUM_AUTH_TOKEN_LENGTH} characters`).optional()),
+    // Fractions are allowed (0.01 = 36 s), which keeps expiry testable.
+    SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 366).default(12),
+    RATE_LIMIT_SIGN_INS_PER_MINUTE: z.coerce.number().int().min(0).default(10),
   })
   .superRefine((value, context) => {
     if (value.CHUNK_OVERLAP_TOKENS >= value.CHUNK_SIZE_TOKENS) {
@@ -99,6 +106,13 @@ export interface AppConfig {
   /** Requests per client per minute; 0 disables the limit. */
   rateLimits: { uploadsPerMinute: number; chatsPerMinute: number };
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  /** Access control: on when `token` is set (every page and API then needs a session or the bearer token). */
+  auth: {
+    token: string | undefined;
+    sessionTtlMs: number;
+    /** Sign-in attempts and failed bearer attempts per client per minute; 0 disables the limit. */
+    signInsPerMinute: number;
+  };
 }
 
 export const LOCAL_EMBEDDING_MODEL = "all-MiniLM-L6-v2";
@@ -186,6 +200,11 @@ export function parseConfig(environment: Record<string, string | undefined>): Ap
     },
     rateLimits: { uploadsPerMinute: value.RATE_LIMIT_UPLOADS_PER_MINUTE, chatsPerMinute: value.RATE_LIMIT_CHATS_PER_MINUTE },
     logLevel: value.LOG_LEVEL,
+    auth: {
+      token: value.AUTH_TOKEN,
+      sessionTtlMs: Math.round(value.SESSION_TTL_HOURS * 3_600_000),
+      signInsPerMinute: value.RATE_LIMIT_SIGN_INS_PER_MINUTE,
+    },
   });
 }
 

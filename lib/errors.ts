@@ -6,6 +6,8 @@
 
 export const ERROR_STATUS = {
   "request.invalid": 400,
+  "auth.required": 401,
+  "auth.invalid_token": 401,
   "request.rate_limited": 429,
   "request.too_large": 413,
   "request.not_multipart": 415,

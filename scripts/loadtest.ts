@@ -124,7 +124,8 @@ async function startOwnApp(): Promise<AppUnderTest> {
   let output = "";
   const child: ChildProcess = spawn(process.execPath, [path.join(projectRoot, "node_modules", "next", "dist", "bin", "next"), "start", "--port", String(port), "--hostname", "127.0.0.1"], {
     cwd: projectRoot,
-    env: { ...process.env, DATA_DIR: dataDirectory, PORT: String(port), LOG_LEVEL: "warn", RATE_LIMIT_UPLOADS_PER_MINUTE: "0", RATE_LIMIT_CHATS_PER_MINUTE: "0" },
+    // Open: the load test measures the app, not sign-in (AUTH_TOKEN from the shell is dropped).
+    env: { ...process.env, AUTH_TOKEN: "", DATA_DIR: dataDirectory, PORT: String(port), LOG_LEVEL: "warn", RATE_LIMIT_UPLOADS_PER_MINUTE: "0", RATE_LIMIT_CHATS_PER_MINUTE: "0" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.on("data", (data: Buffer) => (output = (output + data.toString()).slice(-20_000)));

@@ -2,10 +2,15 @@
 // `npm start`: builds the production app when no build exists, then runs `next start`.
 // Next reads PORT itself (default 3000). Signals are forwarded so the app can stop its
 // embedded Chroma server with SIGINT before exiting.
+// The listening address is chosen here (scripts/bind-address.mjs): without AUTH_TOKEN only
+// 127.0.0.1. This launcher reads AUTH_TOKEN and HOST itself because it runs before the app and
+// its validated configuration (lib/config.ts) exist. HOSTNAME is deliberately ignored: shells
+// and containers set it to the machine's name.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { chooseBindAddress, extractHostnameArgument } from "./bind-address.mjs";
 
 const projectRoot = path.resolve(import.meta.dirname, "..");
 const nextBinary = createRequire(path.join(projectRoot, "package.json")).resolve("next/dist/bin/next");
@@ -24,6 +29,13 @@ function run(arguments_) {
   });
 }
 
+const { hostname: requestedHost, rest: startArguments } = extractHostnameArgument(process.argv.slice(2));
+const bind = chooseBindAddress({ authToken: process.env.AUTH_TOKEN, requested: requestedHost ?? process.env.HOST });
+if (bind.error) {
+  console.error(bind.error);
+  process.exit(1);
+}
+
 if (!existsSync(path.join(projectRoot, "dist", "parse-worker.mjs"))) {
   // The parser's worker-thread bundle (seconds to build); see scripts/build-workers.mjs.
   const workersCode = await new Promise((resolve) => {
@@ -36,4 +48,5 @@ if (!existsSync(path.join(projectRoot, ".next", "BUILD_ID"))) {
   const buildCode = await run(["build"]);
   if (buildCode !== 0) process.exit(buildCode);
 }
-process.exit(await run(["start", ...process.argv.slice(2)]));
+console.log(bind.notice);
+process.exit(await run(["start", "--hostname", bind.hostname, ...startArguments]));

@@ -12,23 +12,36 @@ export class RateLimiter {
 
   /** Takes one token for `client` or throws `request.rate_limited`. */
   take(client: string): void {
-    if (this.perMinute <= 0) return;
+    const bucket = this.available(client);
+    if (!bucket) return;
+    bucket.tokens -= 1;
+  }
+
+  /**
+   * Throws `request.rate_limited` when `client` has no token left, without taking one: for
+   * limits that only count failures (wrong passwords), checked before the attempt is judged.
+   */
+  assertAvailable(client: string): void {
+    this.available(client);
+  }
+
+  private available(client: string): { tokens: number; updatedAt: number } | undefined {
+    if (this.perMinute <= 0) return undefined;
     const now = this.now();
     const refillPerMillisecond = this.perMinute / 60_000;
     const bucket = this.buckets.get(client) ?? { tokens: this.perMinute, updatedAt: now };
     bucket.tokens = Math.min(this.perMinute, bucket.tokens + (now - bucket.updatedAt) * refillPerMillisecond);
     bucket.updatedAt = now;
+    this.buckets.set(client, bucket);
     if (bucket.tokens < 1) {
-      this.buckets.set(client, bucket);
       const retryAfterSeconds = Math.max(1, Math.ceil((1 - bucket.tokens) / refillPerMillisecond / 1000));
       throw new AppError("request.rate_limited", `Too many requests; try again in ${retryAfterSeconds} s.`, { details: { retryAfterSeconds } });
     }
-    bucket.tokens -= 1;
-    this.buckets.set(client, bucket);
     // Forget idle clients so the map stays bounded.
     if (this.buckets.size > 10_000) {
       for (const [key, value] of this.buckets) if (now - value.updatedAt > 120_000) this.buckets.delete(key);
     }
+    return bucket;
   }
 }
 

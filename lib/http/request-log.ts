@@ -36,10 +36,10 @@ function withHeader(response: Response, name: string, value: string): Response {
  * written while the handler runs carry the same `requestId`. For a streamed response (the chat)
  * the latency is the time to the response head, not to the end of the stream.
  */
-export function withRequestLog<Rest extends unknown[]>(
+export function withRequestLog<Incoming extends Request, Rest extends unknown[]>(
   route: string,
-  handler: (request: Request, ...rest: Rest) => Promise<Response>,
-): (request: Request, ...rest: Rest) => Promise<Response> {
+  handler: (request: Incoming, ...rest: Rest) => Promise<Response>,
+): (request: Incoming, ...rest: Rest) => Promise<Response> {
   return (request, ...rest) => {
     const requestId = requestIdOf(request);
     return withLogContext({ requestId }, async () => {

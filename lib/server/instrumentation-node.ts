@@ -1,5 +1,5 @@
 import "server-only";
-import { isNodeServerRuntime } from "@/lib/config";
+import { getConfig, isNodeServerRuntime } from "@/lib/config";
 import { logger } from "@/lib/logger";
 import { startAppServices } from "@/lib/server/app-services";
 
@@ -8,6 +8,12 @@ export async function startInstrumentation(): Promise<void> {
   if (!isNodeServerRuntime()) return;
   try {
     await startAppServices();
+    if (getConfig().auth.token === undefined) {
+      // scripts/start.mjs binds an open app to 127.0.0.1; say so in the log too.
+      logger.warn("access.open", { message: "AUTH_TOKEN is not set: no sign-in; serve this app on 127.0.0.1 only (npm start does)." });
+    } else {
+      logger.info("access.protected", { sessionTtlHours: getConfig().auth.sessionTtlMs / 3_600_000 });
+    }
   } catch (error) {
     // Refuse to run half-configured (unwritable DATA_DIR, invalid configuration).
     logger.error("startup.failed", { error });

@@ -44,7 +44,8 @@ export async function startApp(options: { environment?: Record<string, string>; 
   let output = "";
   const child = spawn(process.execPath, [nextBinary, "start", "--port", String(port), "--hostname", "127.0.0.1"], {
     cwd: projectRoot,
-    env: { ...process.env, DATA_DIR: dataDirectory, PORT: String(port), LOG_LEVEL: "warn", ...options.environment },
+    // Open (no AUTH_TOKEN from the developer's shell) unless a test asks for access control.
+    env: { ...process.env, AUTH_TOKEN: "", DATA_DIR: dataDirectory, PORT: String(port), LOG_LEVEL: "warn", ...options.environment },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.on("data", (data: Buffer) => (output = (output + data.toString()).slice(-20_000)));

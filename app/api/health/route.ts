@@ -1,12 +1,30 @@
-import { NextResponse } from "next/server";
+import { NextResponse, type NextRequest } from "next/server";
+import { checkCredentials, getAccessServices } from "@/lib/auth/access-service";
+import { SESSION_COOKIE } from "@/lib/auth/session-cookie";
 import { getAppServices } from "@/lib/server/app-services";
 import { isAppError } from "@/lib/errors";
+import { clientKey } from "@/lib/http/rate-limit";
 import { withRequestLog } from "@/lib/http/request-log";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = withRequestLog("/api/health", async () => {
+/** Whether the caller may see the details (models, queue): always when access control is off. */
+function maySeeDetails(request: NextRequest): boolean {
+  try {
+    const result = checkCredentials(getAccessServices(), {
+      authorization: request.headers.get("authorization"),
+      sessionId: request.cookies.get(SESSION_COOKIE)?.value,
+      client: clientKey(request),
+    });
+    return result.status === "authenticated";
+  } catch {
+    return false;
+  }
+}
+
+// A liveness probe: open even with access control on, but anonymous callers learn the status only.
+export const GET = withRequestLog("/api/health", async (request: NextRequest) => {
   const services = getAppServices();
   let vectorStore: { status: "ok" | "unavailable"; collection?: string; message?: string };
   try {
@@ -17,6 +35,7 @@ export const GET = withRequestLog("/api/health", async () => {
     vectorStore = { status: "unavailable", message: isAppError(error) ? error.message : "The vector database is not reachable." };
   }
   const healthy = vectorStore.status === "ok";
+  if (!maySeeDetails(request)) return NextResponse.json({ status: healthy ? "ok" : "degraded" }, { status: healthy ? 200 : 503 });
   return NextResponse.json(
     {
       status: healthy ? "ok" : "degraded",

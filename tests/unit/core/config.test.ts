@@ -171,3 +171,26 @@ describe("parseConfig: Chroma and chat", () => {
     });
   });
 });
+
+describe("parseConfig: access control", () => {
+  it("is open by default with a 12-hour session lifetime", () => {
+    expect(parseConfig({}).auth).toEqual({ token: undefined, sessionTtlMs: 12 * 3_600_000, signInsPerMinute: 10 });
+    expect(parseConfig({ AUTH_TOKEN: "  " }).auth.token).toBeUndefined();
+  });
+
+  it("accepts a long token and fractional session hours", () => {
+    const config = parseConfig({ AUTH_TOKEN: "correct-horse-battery", SESSION_TTL_HOURS: "0.001" });
+    expect(config.auth.token).toBe("correct-horse-battery");
+    expect(config.auth.sessionTtlMs).toBe(3_600);
+  });
+
+  it("rejects a short token without echoing it", () => {
+    const message = configurationErrorOf(() => parseConfig({ AUTH_TOKEN: "short-secret" }));
+    expect(message).toContain("AUTH_TOKEN: must be at least 16 characters");
+    expect(message).not.toContain("short-secret");
+  });
+
+  it("rejects a session lifetime of zero", () => {
+    expect(configurationErrorOf(() => parseConfig({ SESSION_TTL_HOURS: "0" }))).toContain("SESSION_TTL_HOURS");
+  });
+});

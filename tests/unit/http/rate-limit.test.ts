@@ -21,6 +21,17 @@ describe("RateLimiter", () => {
     expect(() => limiter.take("a")).toThrow();
   });
 
+  it("checks without taking when only failures count", () => {
+    let now = 0;
+    const limiter = new RateLimiter(2, () => now);
+    for (let index = 0; index < 5; index += 1) limiter.assertAvailable("a");
+    limiter.take("a");
+    limiter.take("a");
+    expect(() => limiter.assertAvailable("a")).toThrow(expect.objectContaining({ code: "request.rate_limited" }) as Error);
+    now = 30_000;
+    expect(() => limiter.assertAvailable("a")).not.toThrow();
+  });
+
   it("is disabled at 0", () => {
     const limiter = new RateLimiter(0);
     for (let index = 0; index < 1000; index += 1) limiter.take("a");

@@ -1,0 +1,18 @@
+import { describe, expect, it } from "vitest";
+import { SESSION_COOKIE, isSecureRequest, sessionCookieAttributes } from "@/lib/auth/session-cookie";
+
+describe("session cookie", () => {
+  it("is HttpOnly, SameSite=Lax, site-wide, with the session lifetime", () => {
+    expect(SESSION_COOKIE).toBe("cited_session");
+    expect(sessionCookieAttributes({ secure: false, maxAgeSeconds: 43_200.7 })).toEqual({ httpOnly: true, sameSite: "lax", secure: false, path: "/", maxAge: 43_200 });
+    expect(sessionCookieAttributes({ secure: true, maxAgeSeconds: -5 })).toMatchObject({ secure: true, maxAge: 0 });
+  });
+
+  it("is Secure when the client came over HTTPS, directly or through a proxy", () => {
+    expect(isSecureRequest(new Request("https://cited.example/api/auth/sign-in"))).toBe(true);
+    expect(isSecureRequest(new Request("http://127.0.0.1:3000/", { headers: { "x-forwarded-proto": "https" } }))).toBe(true);
+    expect(isSecureRequest(new Request("http://127.0.0.1:3000/", { headers: { "x-forwarded-proto": "HTTPS, http" } }))).toBe(true);
+    expect(isSecureRequest(new Request("http://127.0.0.1:3000/"))).toBe(false);
+    expect(isSecureRequest(new Request("https://cited.example/", { headers: { "x-forwarded-proto": "http" } }))).toBe(false);
+  });
+});
