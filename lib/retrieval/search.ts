@@ -5,6 +5,7 @@ import { groupNearDuplicates } from "@/lib/retrieval/dedup";
 import { DEFAULT_FUSION_WEIGHTS, fuseScores, type FusionWeights } from "@/lib/retrieval/fusion";
 import { contentWords, keywordMatchExpression } from "@/lib/retrieval/keyword-query";
 import { relevanceEvidence, relevanceScore } from "@/lib/retrieval/relevance";
+import { correctQuery, unknownWords } from "@/lib/retrieval/spelling";
 import { TITLE_WEIGHT, titleMatches } from "@/lib/retrieval/title-prior";
 import { DOCUMENT_PRIOR_WEIGHT, documentPriors } from "@/lib/retrieval/document-prior";
 import { titleFromFileName } from "@/lib/ingest/document-title";
@@ -15,6 +16,8 @@ import type { VectorStore } from "@/lib/vector-store/types";
  * Hybrid search (docs/retrieval.md). Chunks are cut into small one-page passages at indexing
  * time; each passage is embedded and BM25-indexed with its document title and section path.
  * A query:
+ * 0. has words that occur nowhere in the library corrected to the closest indexed word
+ *    (lib/retrieval/spelling.ts: "gendr" → "gender");
  * 1. embeds the question and takes the nearest passage windows from the vector store, and runs
  *    BM25 over the passages' keyword index (SQLite FTS5);
  * 2. fuses both per passage (score fusion, lib/retrieval/fusion.ts), lifts documents whose title
@@ -170,6 +173,9 @@ export async function searchChunks(
   }
   const mode = options.mode ?? "hybrid";
   const { registry, embedder, vectorStore } = options;
+  // Misspelled words match nothing: both retrievers see the question with them corrected.
+  const misspelled = unknownWords(query, (word) => registry.passagesContaining(word));
+  const searchText = misspelled.length > 0 ? correctQuery({ query, unknown: misspelled, vocabulary: registry.indexedWords() }).query : query;
   // Only documents that are ready and indexed with the configured model are searchable.
   const searchable = new Map<string, DocumentRecord>(
     registry
@@ -184,7 +190,7 @@ export async function searchChunks(
 
   // Vector similarities per passage (its best window). Every mode embeds the query: the
   // similarity is what the relevance score and the threshold are calibrated on.
-  const vectorMatches = await vectorStore.query({ vector: await embedder.embedQuery(query), topK: limit, documentIds });
+  const vectorMatches = await vectorStore.query({ vector: await embedder.embedQuery(searchText), topK: limit, documentIds });
   const similarities = new Map<string, number>();
   const places = new Map<string, PassagePlace>();
   let lowestSimilarity = 1;
@@ -198,7 +204,7 @@ export async function searchChunks(
   }
 
   const keywordScores = new Map<string, number>();
-  const expression = mode === "vector" ? undefined : keywordMatchExpression(query);
+  const expression = mode === "vector" ? undefined : keywordMatchExpression(searchText);
   if (expression) {
     for (const match of registry.searchKeywords({ match: expression, limit, documentIds })) {
       if (!searchable.has(match.documentId)) continue;
@@ -221,7 +227,7 @@ export async function searchChunks(
   const fused = fuseScores({ vector: similarities, keyword: keywordScores, weights });
   const documentWeight = options.documentWeight ?? DOCUMENT_PRIOR_WEIGHT;
   if (documentWeight > 0 && searchable.size > 1) {
-    const distribution = registry.keywordDistribution(contentWords(query));
+    const distribution = registry.keywordDistribution(contentWords(searchText));
     const priors = documentPriors({ documentIds: [...searchable.keys()], ...distribution });
     for (const [key, score] of fused) {
       const prior = priors.get(places.get(key)?.documentId ?? "") ?? 0;
@@ -231,7 +237,7 @@ export async function searchChunks(
   const titleWeight = options.titleWeight ?? TITLE_WEIGHT;
   if (titleWeight > 0 && searchable.size > 1) {
     const titles = new Map([...searchable].map(([id, document]) => [id, `${document.title ?? ""} ${titleFromFileName(document.name)}`]));
-    const matches = titleMatches({ query, titles });
+    const matches = titleMatches({ query: searchText, titles });
     for (const [key, score] of fused) {
       const match = matches.get(places.get(key)?.documentId ?? "") ?? 0;
       if (match > 0) fused.set(key, score * (1 + titleWeight * match));
@@ -256,7 +262,7 @@ export async function searchChunks(
   const chunkIds = [...new Set(shortlist.map((candidate) => candidate.chunkId))];
   const passages = registry.getPassages(chunkIds);
   const chunks = registry.getChunks(chunkIds);
-  const coverage = registry.keywordCoverage({ words: contentWords(query), passages: shortlist });
+  const coverage = registry.keywordCoverage({ words: contentWords(searchText), passages: shortlist });
 
   interface Located {
     chunk: ChunkRecord;

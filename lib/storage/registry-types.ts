@@ -133,6 +133,14 @@ export interface DocumentRegistry {
    * document. Feeds the document prior (lib/retrieval/document-prior.ts).
    */
   keywordDistribution(words: string[]): { passagesPerDocument: Map<string, number>; byWord: Map<string, Map<string, number>> };
+  /** How many passages contain `word` (stemmed as the keyword index stems). */
+  passagesContaining(word: string): number;
+  /**
+   * Every word of the keyword index as written (lower-cased, without diacritics) with its number
+   * of occurrences, for typo correction (lib/retrieval/spelling.ts). Rebuilt at most once a
+   * minute while the index changes, so it may lag the newest documents briefly.
+   */
+  indexedWords(): ReadonlyMap<string, number>;
   deleteDocument(id: string): void;
   close(): void;
 }

@@ -81,6 +81,7 @@ const MIGRATIONS: string[] = [
 // BM25 weights of the FTS5 columns (context: title and section path; body: the passage). Equal
 // weights measured best on northwind (0.5 and 2 for the context were no better; docs/retrieval.md).
 const BM25_WEIGHTS = { context: 1, body: 1 };
+const VOCABULARY_REFRESH_MILLISECONDS = 60_000;
 
 interface DocumentRow {
   id: string;
@@ -253,6 +254,8 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
     wordDistributions.clear();
     documentPassageCounts = undefined;
   };
+  // The spelling vocabulary costs a scan of every passage, so it is rebuilt at most once a minute.
+  let vocabulary: { words: Map<string, number>; dataVersion: number; builtAt: number } | undefined;
   const checkDataVersion = () => {
     const version = database.pragma("data_version", { simple: true }) as number;
     if (version !== cachedDataVersion) keywordIndexChanged();
@@ -428,6 +431,27 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
         byWord.set(word, distribution);
       }
       return { passagesPerDocument: documentPassageCounts, byWord };
+    },
+    passagesContaining(word) {
+      checkDataVersion();
+      let frequency = documentFrequencies.get(word);
+      if (frequency === undefined) {
+        frequency = (statements.countMatches.get(`"${word.replace(/"/g, '""')}"`) as { count: number }).count;
+        if (documentFrequencies.size >= 10_000) documentFrequencies.clear();
+        documentFrequencies.set(word, frequency);
+      }
+      return frequency;
+    },
+    indexedWords() {
+      const version = database.pragma("data_version", { simple: true }) as number;
+      if (vocabulary && (vocabulary.dataVersion === version || Date.now() - vocabulary.builtAt < VOCABULARY_REFRESH_MILLISECONDS)) return vocabulary.words;
+      const words = new Map<string, number>();
+      for (const row of database.prepare(`SELECT context, body FROM passages_fts`).iterate() as IterableIterator<{ context: string | null; body: string | null }>) {
+        const text = `${row.context ?? ""} ${row.body ?? ""}`.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "");
+        for (const word of text.match(/\p{L}+/gu) ?? []) words.set(word, (words.get(word) ?? 0) + 1);
+      }
+      vocabulary = { words, dataVersion: version, builtAt: Date.now() };
+      return words;
     },
     keywordCoverage(options) {
       const coverage = new Map<string, number>();

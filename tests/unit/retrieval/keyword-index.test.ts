@@ -168,3 +168,24 @@ describe("keyword distribution", () => {
     expect(registry.keywordDistribution(["apple"]).byWord.get("apple")).toEqual(new Map());
   });
 });
+
+describe("words for typo correction", () => {
+  it("counts passages per word as the index stems them, and lists every indexed word as written", () => {
+    registry.completeIndexing({
+      id: "doc-1",
+      chunks: [chunk("doc-1", 0, "Gender-affirming care services are covered."), chunk("doc-1", 1, "Hearing services need a referral.")],
+      embeddingModel: "m",
+      pageCount: 2,
+      title: "Benefits Guide",
+    });
+    expect(registry.passagesContaining("services")).toBe(2);
+    expect(registry.passagesContaining("service")).toBe(2);
+    expect(registry.passagesContaining("gendr")).toBe(0);
+    const words = registry.indexedWords();
+    expect(words.get("services")).toBe(2);
+    expect(words.get("gender")).toBe(1);
+    // The title is indexed as each passage's context, so its words count once per passage.
+    expect(words.get("benefits")).toBe(2);
+    expect(words.has("gendr")).toBe(false);
+  });
+});

@@ -219,6 +219,20 @@ describe("searchChunks", () => {
     await expect(search("   ")).rejects.toMatchObject({ code: "search.invalid_query" });
   });
 
+  it("corrects a misspelled word the library does not contain before searching", async () => {
+    await addDocument({
+      id: "plan",
+      name: "plan.pdf",
+      title: "Plan",
+      pages: {
+        1: ["Hearing aids are covered once every three years."],
+        2: ["Gender-affirming care is covered after a consultation."],
+      },
+    });
+    const [result] = await search("gendr", { mode: "keyword" });
+    expect(result?.page).toBe(2);
+  });
+
   it("searches only the requested documents", async () => {
     await addDocument({ id: "a", name: "a.pdf", title: "A", pages: { 1: ["Dental cleanings are covered twice a year."] } });
     await addDocument({ id: "b", name: "b.pdf", title: "B", pages: { 1: ["Dental cleanings are covered twice a year for children."] } });
