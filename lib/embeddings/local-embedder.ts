@@ -95,6 +95,9 @@ export function embeddingWorkerPath(): string {
  */
 const WORKER_RUN_SIZE = 4;
 
+/** Most query texts coalesced into one run (questions are short, so a larger run stays quick). */
+const QUERY_RUN_SIZE = 16;
+
 /** Threads for inference: half the cores (at least one), so requests keep CPU while indexing runs. */
 function modelThreads(): number {
   return Math.max(1, Math.floor(os.availableParallelism() / 2));
@@ -117,7 +120,8 @@ class ModelWorker {
   private worker: Promise<Worker> | undefined;
   private readonly queries: ModelJob[] = [];
   private readonly documents: ModelJob[] = [];
-  private current: ModelJob | undefined;
+  /** The jobs of the run in flight: one document job, or several coalesced query jobs. */
+  private current: ModelJob[] | undefined;
   private nextId = 0;
 
   constructor(private readonly workerData: { modelRoot: string; modelId: string; dtype: string; threads: number }) {}
@@ -159,24 +163,42 @@ class ModelWorker {
 
   private pump(): void {
     if (this.current) return;
-    const job = this.queries.shift() ?? this.documents.shift();
-    if (!job) return;
-    this.current = job;
+    const jobs = this.queries.length > 0 ? this.takeQueries() : this.documents.splice(0, 1);
+    if (jobs.length === 0) return;
+    this.current = jobs;
     const id = (this.nextId += 1);
+    const texts = jobs.flatMap((job) => job.texts);
     this.start().then(
       (worker) => {
         // Keep the process alive while a run is in flight (CLI scripts have nothing else pending).
         worker.ref();
-        worker.postMessage({ id, texts: job.texts });
+        worker.postMessage({ id, texts });
       },
       (error: unknown) => this.settle((pending) => pending.reject(error)),
     );
   }
 
+  /**
+   * Queued queries run together: under load one batched run of short questions costs far less
+   * than one run each, so a burst of searches does not queue behind itself.
+   */
+  private takeQueries(): ModelJob[] {
+    const jobs: ModelJob[] = [];
+    let texts = 0;
+    while (this.queries.length > 0) {
+      const next = this.queries[0] as ModelJob;
+      if (jobs.length > 0 && texts + next.texts.length > QUERY_RUN_SIZE) break;
+      jobs.push(next);
+      texts += next.texts.length;
+      this.queries.shift();
+    }
+    return jobs;
+  }
+
   private settle(outcome: (job: ModelJob) => void): void {
-    const job = this.current;
+    const jobs = this.current;
     this.current = undefined;
-    if (job) outcome(job);
+    for (const job of jobs ?? []) outcome(job);
     void this.worker?.then((worker) => {
       if (!this.current) worker.unref();
     });
@@ -188,7 +210,12 @@ class ModelWorker {
       const { vectors, dimensions } = reply;
       const rows: number[][] = [];
       for (let offset = 0; offset < vectors.length; offset += dimensions) rows.push(Array.from(vectors.subarray(offset, offset + dimensions)));
-      this.settle((job) => job.resolve(rows));
+      // Coalesced jobs take their rows back in the order their texts were sent.
+      let next = 0;
+      this.settle((job) => {
+        job.resolve(rows.slice(next, next + job.texts.length));
+        next += job.texts.length;
+      });
     } else {
       this.settle((job) => job.reject(new AppError("embedding.failed", `The embedding model failed: ${reply.message ?? "unknown error"}`)));
     }

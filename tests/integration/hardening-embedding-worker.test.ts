@@ -85,3 +85,18 @@ describe("the local embedding model in its worker thread", () => {
     expect(second.slice(1)).toEqual(first.slice(1));
   });
 });
+
+describe("queries arriving together", () => {
+  const embedder = createLocalEmbedder({ batchSize: 32 });
+
+  it("run as one batch and each gets exactly its own vector", async () => {
+    const questions = Array.from({ length: 20 }, (_, index) => `Question number ${index}: how many vacation days are there in year ${2000 + index}?`);
+    const together = await Promise.all(questions.map((question) => embedder.embedQuery(question)));
+    const fresh = createLocalEmbedder({ batchSize: 32 });
+    for (const [index, question] of questions.entries()) {
+      const alone = await fresh.embedDocuments([question]);
+      const difference = Math.max(...(together[index] ?? []).map((value, dimension) => Math.abs(value - (alone[0]?.[dimension] ?? 0))));
+      expect(difference).toBeLessThan(1e-5);
+    }
+  });
+});
