@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from "next";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
 import { SiteHeader } from "@/components/ui/site-header";
 import { isAccessControlEnabled } from "@/lib/auth/access-service";
@@ -17,7 +18,10 @@ export const viewport: Viewport = {
   ],
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page renders per request, never prerendered: Next puts the per-request CSP nonce (from
+  // proxy.ts) on its inline scripts only while rendering, and a static page's scripts would be blocked.
+  await connection();
   return (
     <html lang="en">
       <body className="min-h-dvh">

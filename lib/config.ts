@@ -220,3 +220,8 @@ export function getConfig(): AppConfig {
 export function isNodeServerRuntime(): boolean {
   return process.env.NEXT_RUNTIME === "nodejs" && process.env.NEXT_PHASE !== "phase-production-build";
 }
+
+/** True under `next dev`, whose React refresh needs eval and an HMR websocket in the page CSP. */
+export function isDevelopmentServer(): boolean {
+  return process.env.NODE_ENV === "development";
+}

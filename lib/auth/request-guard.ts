@@ -20,13 +20,16 @@ function jsonError(error: unknown): NextResponse {
   return response;
 }
 
-/** Lets the request through (`NextResponse.next()`) or answers it with 401, 429 or a redirect to sign in. */
-export function guardRequest(request: NextRequest): NextResponse {
+/**
+ * Lets the request through (`NextResponse.next(pass)`; `pass` can hand new request headers to the
+ * route) or answers it with 401, 429 or a redirect to sign in.
+ */
+export function guardRequest(request: NextRequest, pass?: Parameters<typeof NextResponse.next>[0]): NextResponse {
   const services = getAccessServices();
-  if (!services.enabled) return NextResponse.next();
+  if (!services.enabled) return NextResponse.next(pass);
   const { pathname, search } = request.nextUrl;
   const kind = routeKind(pathname);
-  if (kind === "public") return NextResponse.next();
+  if (kind === "public") return NextResponse.next(pass);
 
   let response: NextResponse;
   try {
@@ -35,7 +38,7 @@ export function guardRequest(request: NextRequest): NextResponse {
       sessionId: request.cookies.get(SESSION_COOKIE)?.value,
       client: clientKey(request),
     });
-    if (result.status === "authenticated") return NextResponse.next();
+    if (result.status === "authenticated") return NextResponse.next(pass);
     if (result.status === "rejected" && result.method === "bearer") {
       response = jsonError(new AppError("auth.invalid_token", "The bearer token is not valid."));
     } else if (kind === "api") {

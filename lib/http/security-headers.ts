@@ -1,7 +1,7 @@
 /**
- * Security headers of every response, as pure functions so `next.config.ts` (static headers) and a
- * future `proxy.ts` (per-request nonce) build the same policy. No `server-only` marker and no path
- * aliases: next.config.ts imports this file before any bundler runs.
+ * Security headers of every response, as pure functions so `next.config.ts` (static headers of APIs,
+ * assets and files) and `proxy.ts` (per-request nonce policy of pages) build the same policy. No
+ * `server-only` marker and no path aliases: next.config.ts imports this file before any bundler runs.
  */
 
 /** Options of the page Content-Security-Policy. */

@@ -184,6 +184,33 @@ describe.skipIf(skipReason !== null)("hostile documents in the browser (producti
     await api.arrayBuffer();
   });
 
+  it("gives every page view one strict CSP with a fresh nonce, carried by all of Next's scripts", async () => {
+    const nonces: string[] = [];
+    for (const path of ["/library", "/library", `/documents/${ids.markdown ?? ""}`, "/no-such-page"]) {
+      const response = await fetch(`${app.baseUrl}${path}`);
+      const header = response.headers.get("content-security-policy") ?? "";
+      // Several CSP headers would be joined with commas; a policy itself has none.
+      expect(header.split(","), `${path}: ${header}`).toHaveLength(1);
+      const scriptSources = /(?:^|;)\s*script-src ([^;]+)/.exec(header)?.[1]?.trim().split(/\s+/) ?? [];
+      expect(scriptSources, path).not.toContain("'unsafe-inline'");
+      expect(scriptSources, path).toContain("'strict-dynamic'");
+      const nonce = /^'nonce-([A-Za-z0-9+/=]+)'$/.exec(scriptSources.find((source) => source.startsWith("'nonce-")) ?? "")?.[1] ?? "";
+      expect(Buffer.from(nonce, "base64"), path).toHaveLength(16);
+      nonces.push(nonce);
+      const html = await response.text();
+      const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((match) => match[0]);
+      expect(scripts.length, path).toBeGreaterThan(0);
+      for (const script of scripts) expect(script, path).toContain(`nonce="${nonce}"`);
+    }
+    expect(new Set(nonces).size).toBe(nonces.length);
+
+    // API answers and build assets keep the static policy, also exactly one.
+    const api = await fetch(`${app.baseUrl}/api/documents`);
+    expect((api.headers.get("content-security-policy") ?? "").split(",")).toHaveLength(1);
+    expect(api.headers.get("content-security-policy")).toContain("default-src 'self'");
+    await api.arrayBuffer();
+  });
+
   it("serves the stored files as sandboxed downloads with their own type and nosniff", async () => {
     for (const [kind, id] of Object.entries(ids)) {
       const response = await fetch(`${app.baseUrl}/api/documents/${id}/file`);
@@ -192,8 +219,8 @@ describe.skipIf(skipReason !== null)("hostile documents in the browser (producti
       expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename\*=UTF-8''/);
       expect(response.headers.get("x-content-type-options")).toBe("nosniff");
       const policies = (response.headers.get("content-security-policy") ?? "").split(",").map((policy) => policy.trim());
-      // The file's own sandbox policy is enforced (other policies can only restrict further).
-      expect(policies, response.headers.get("content-security-policy") ?? "").toContain("default-src 'none'; sandbox; frame-ancestors 'none'");
+      // The file's own sandbox policy, and only that one.
+      expect(policies, response.headers.get("content-security-policy") ?? "").toEqual(["default-src 'none'; sandbox; frame-ancestors 'none'"]);
       await response.arrayBuffer();
     }
   });

@@ -119,6 +119,22 @@ describe.skipIf(skip)("access control with AUTH_TOKEN (production build)", () =>
     expect((await get(app, "/no-such-page")).status).toBe(303);
   });
 
+  it("sends the security headers with its refusals and redirects too", async () => {
+    for (const url of ["/library", "/api/documents"]) {
+      const response = await get(app, url);
+      expect(response.status, url).toBe(url.startsWith("/api/") ? 401 : 303);
+      const policy = response.headers.get("content-security-policy") ?? "";
+      // Exactly one policy (several would be joined with commas): the page one has a nonce.
+      expect(policy.split(","), url).toHaveLength(1);
+      expect(policy, url).toContain("frame-ancestors 'none'");
+      if (url === "/library") expect(policy).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+      expect(response.headers.get("x-content-type-options"), url).toBe("nosniff");
+      expect(response.headers.get("x-frame-options"), url).toBe("DENY");
+      expect(response.headers.get("referrer-policy"), url).toBe("same-origin");
+      await response.arrayBuffer();
+    }
+  });
+
   it("serves the sign-in page and its assets to anonymous visitors", async () => {
     const response = await get(app, "/sign-in?next=%2Flibrary");
     expect(response.status).toBe(200);
@@ -217,7 +233,10 @@ describe.skipIf(skip)("access control with AUTH_TOKEN (production build)", () =>
       headers: { cookie: `cited_session=${value}`, accept: "text/html,application/xhtml+xml", "content-type": "application/x-www-form-urlencoded" },
     });
     expect(response.status).toBe(303);
-    expect(new URL(response.headers.get("location") ?? "", app.baseUrl).pathname).toBe("/sign-in");
+    const location = new URL(response.headers.get("location") ?? "", app.baseUrl);
+    expect(location.pathname).toBe("/sign-in");
+    // Same origin as the browser's: the CSP's form-action 'self' blocks a form redirected elsewhere.
+    expect(location.origin).toBe(app.baseUrl);
   });
 
   it("revokes every session at once", async () => {

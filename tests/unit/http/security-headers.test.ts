@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { generateNonce, isPageRequest, pageContentSecurity } from "@/lib/http/content-security";
 import { BASE_SECURITY_HEADERS, FILE_CONTENT_SECURITY_POLICY, buildContentSecurityPolicy, securityHeaders } from "@/lib/http/security-headers";
 
 function directives(policy: string): Map<string, string[]> {
@@ -63,5 +64,44 @@ describe("security headers", () => {
     expect(policy.has("sandbox")).toBe(true);
     expect(policy.get("sandbox")).toEqual([]);
     expect(policy.get("frame-ancestors")).toEqual(["'none'"]);
+  });
+});
+
+describe("per-request page policy", () => {
+  it("makes a fresh base64 nonce of 16 random bytes every time", () => {
+    const nonces = Array.from({ length: 50 }, () => generateNonce());
+    expect(new Set(nonces).size).toBe(nonces.length);
+    for (const nonce of nonces) {
+      expect(nonce).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+      expect(Buffer.from(nonce, "base64")).toHaveLength(16);
+      // The builder accepts it (it refuses anything that could inject directives).
+      expect(() => buildContentSecurityPolicy({ nonce })).not.toThrow();
+    }
+  });
+
+  it("treats everything but API routes and Next's assets as a page", () => {
+    for (const pathname of ["/", "/library", "/sign-in", "/documents/abc", "/chat/abc", "/apis", "/api-docs", "/favicon.ico"]) expect(isPageRequest(pathname), pathname).toBe(true);
+    for (const pathname of ["/api", "/api/health", "/api/documents/abc/file", "/_next/static/chunks/a.js", "/_next/image"]) expect(isPageRequest(pathname), pathname).toBe(false);
+  });
+
+  it("hands the nonce and the strict policy to the render, replacing any values the client sent", () => {
+    const nonce = generateNonce();
+    const incoming = new Headers({ cookie: "cited_session=abc", "x-nonce": "attacker", "content-security-policy": "script-src *" });
+    const { policy, requestHeaders } = pageContentSecurity(incoming, { nonce });
+    expect(policy).toBe(buildContentSecurityPolicy({ nonce }));
+    const scriptSources = directives(policy).get("script-src");
+    expect(scriptSources).toEqual(["'self'", `'nonce-${nonce}'`, "'strict-dynamic'"]);
+    expect(scriptSources).not.toContain("'unsafe-inline'");
+    expect(requestHeaders.get("x-nonce")).toBe(nonce);
+    expect(requestHeaders.get("content-security-policy")).toBe(policy);
+    expect(requestHeaders.get("cookie")).toBe("cited_session=abc");
+    // The incoming headers are not mutated.
+    expect(incoming.get("x-nonce")).toBe("attacker");
+  });
+
+  it("allows eval only for next dev", () => {
+    const nonce = generateNonce();
+    expect(directives(pageContentSecurity(new Headers(), { nonce }).policy).get("script-src")).not.toContain("'unsafe-eval'");
+    expect(directives(pageContentSecurity(new Headers(), { nonce, development: true }).policy).get("script-src")).toContain("'unsafe-eval'");
   });
 });

@@ -9,9 +9,12 @@ export const dynamic = "force-dynamic";
 // Public (see lib/auth/access-policy.ts): it only ends the session whose cookie it is sent.
 export const POST = withRequestLog("/api/auth/sign-out", async (request: NextRequest) => {
   signOut(getAccessServices(), request.cookies.get(SESSION_COOKIE)?.value);
-  // The header's sign-out button is a plain form: send the browser to the sign-in page.
+  // The header's sign-out button is a plain form: send the browser to the sign-in page. The
+  // Location is relative: in a route handler, request.url carries the server's own origin (e.g.
+  // localhost), not the one the browser used, and the page CSP's form-action 'self' blocks a form
+  // post redirected to another origin.
   const response = (request.headers.get("accept") ?? "").includes("text/html")
-    ? NextResponse.redirect(new URL("/sign-in", request.url), 303)
+    ? new NextResponse(null, { status: 303, headers: { Location: "/sign-in" } })
     : NextResponse.json({ signedOut: true });
   response.headers.set("Cache-Control", "no-store");
   response.cookies.set(SESSION_COOKIE, "", sessionCookieAttributes({ secure: isSecureRequest(request), maxAgeSeconds: 0 }));
