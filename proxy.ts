@@ -4,9 +4,11 @@ import { isDevelopmentServer } from "@/lib/config";
 import { generateNonce, isPageRequest, pageContentSecurity } from "@/lib/http/content-security";
 
 /**
- * Next.js proxy (formerly middleware; Node.js runtime): every request passes the access check
- * first. Only the hashed build assets are skipped here; the sign-in page, its API and the
- * health probe are let through by the policy in lib/auth/access-policy.ts.
+ * Next.js proxy (formerly middleware; Node.js runtime): every page request passes the access
+ * check first; the sign-in page is let through by the policy in lib/auth/access-policy.ts.
+ * API routes are not matched: for a matched route Next buffers the whole request body in memory
+ * (cut at 10 MB), which would defeat streamed uploads and their size limits. They run the same
+ * check in `withRequestLog` (lib/http/request-log.ts), which every route handler goes through.
  *
  * Pages also get their strict Content-Security-Policy here, with a fresh nonce per request: Next
  * reads it from the request header to nonce its inline scripts, and the browser from the response
@@ -22,5 +24,5 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/((?!_next/static/).*)"],
+  matcher: ["/((?!_next/static/|api/).*)"],
 };

@@ -31,6 +31,7 @@ export const ERROR_STATUS = {
   "text.invalid_encoding": 415,
   "text.no_text": 422,
   "document.not_found": 404,
+  "route.not_found": 404,
   "document.not_ready": 409,
   "document.file_missing": 410,
   "search.invalid_query": 400,

@@ -20,25 +20,42 @@ function jsonError(error: unknown): NextResponse {
   return response;
 }
 
+/** The session id in a request's `Cookie` header, if any. */
+function sessionCookieOf(request: Request): string | undefined {
+  for (const part of (request.headers.get("cookie") ?? "").split(";")) {
+    const separator = part.indexOf("=");
+    if (separator < 0 || part.slice(0, separator).trim() !== SESSION_COOKIE) continue;
+    const value = part.slice(separator + 1).trim();
+    try {
+      return decodeURIComponent(value);
+    } catch {
+      return value;
+    }
+  }
+  return undefined;
+}
+
 /**
- * Lets the request through (`NextResponse.next(pass)`; `pass` can hand new request headers to the
- * route) or answers it with 401, 429 or a redirect to sign in.
+ * The answer to a request without valid credentials (401, 429 or a redirect to sign in), or
+ * undefined when it may go on. Takes a plain `Request`: the proxy calls it for pages, and every
+ * API route calls it through `withRequestLog`, because a proxy matching a route makes Next buffer
+ * its request body (and cut it at 10 MB), which would break streamed uploads and their limits.
  */
-export function guardRequest(request: NextRequest, pass?: Parameters<typeof NextResponse.next>[0]): NextResponse {
+export function accessRefusal(request: Request): NextResponse | undefined {
   const services = getAccessServices();
-  if (!services.enabled) return NextResponse.next(pass);
-  const { pathname, search } = request.nextUrl;
+  if (!services.enabled) return undefined;
+  const { pathname, search } = new URL(request.url);
   const kind = routeKind(pathname);
-  if (kind === "public") return NextResponse.next(pass);
+  if (kind === "public") return undefined;
 
   let response: NextResponse;
   try {
     const result = checkCredentials(services, {
       authorization: request.headers.get("authorization"),
-      sessionId: request.cookies.get(SESSION_COOKIE)?.value,
+      sessionId: sessionCookieOf(request),
       client: clientKey(request),
     });
-    if (result.status === "authenticated") return NextResponse.next(pass);
+    if (result.status === "authenticated") return undefined;
     if (result.status === "rejected" && result.method === "bearer") {
       response = jsonError(new AppError("auth.invalid_token", "The bearer token is not valid."));
     } else if (kind === "api") {
@@ -53,4 +70,12 @@ export function guardRequest(request: NextRequest, pass?: Parameters<typeof Next
   }
   response.headers.set("Cache-Control", "no-store");
   return response;
+}
+
+/**
+ * Lets the request through (`NextResponse.next(pass)`; `pass` can hand new request headers to the
+ * route) or answers it with 401, 429 or a redirect to sign in.
+ */
+export function guardRequest(request: NextRequest, pass?: Parameters<typeof NextResponse.next>[0]): NextResponse {
+  return accessRefusal(request) ?? NextResponse.next(pass);
 }

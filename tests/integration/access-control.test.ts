@@ -106,6 +106,25 @@ describe.skipIf(skip)("access control with AUTH_TOKEN (production build)", () =>
     }
     // Paths without a route too: nothing leaks a 404 versus 401 difference.
     expect((await get(app, "/api/no-such-route")).status).toBe(401);
+    const known = await get(app, "/api/no-such-route", { authorization: `Bearer ${TOKEN}` });
+    expect(known.status).toBe(404);
+    expect(((await known.json()) as { error: { code: string } }).error.code).toBe("route.not_found");
+  });
+
+  it("streams an authorised upload past 10 MB whole (no proxy buffering cuts the body)", async () => {
+    // 11 MB of text: over the 10 MB Next buffers for routes a proxy matches, under MAX_UPLOAD_MB.
+    const line = "Every employee receives twenty-eight days of paid vacation per year.\n";
+    const text = line.repeat(Math.ceil((11 * 1024 * 1024) / line.length));
+    const form = new FormData();
+    form.append("file", new Blob([text], { type: "text/markdown" }), "large-policy.md");
+    const anonymous = await fetch(`${app.baseUrl}/api/documents`, { method: "POST", body: form });
+    expect(anonymous.status).toBe(401);
+    const response = await fetch(`${app.baseUrl}/api/documents`, { method: "POST", body: form, headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(response.status).toBe(202);
+    const body = (await response.json()) as { documents: { id: string; sizeBytes: number }[] };
+    expect(body.documents[0]?.sizeBytes).toBe(Buffer.byteLength(text));
+    const removed = await fetch(`${app.baseUrl}/api/documents/${body.documents[0]?.id ?? ""}`, { method: "DELETE", headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(removed.ok).toBe(true);
   });
 
   it("sends every anonymous page view to the sign-in page, returning afterwards", async () => {

@@ -3,7 +3,7 @@ import { respondToChat } from "@/lib/chat/chat-service";
 import type { CitedUIMessage } from "@/lib/chat/types";
 import { parseJsonBody } from "@/lib/http/responses";
 import { clientKey } from "@/lib/http/rate-limit";
-import { withRequestLog } from "@/lib/http/request-log";
+import { apiHandler } from "@/lib/http/api-handler";
 import { getAppServices } from "@/lib/server/app-services";
 
 export const runtime = "nodejs";
@@ -37,7 +37,7 @@ const chatRequestSchema = z.object({
   messageId: z.string().max(200).optional(),
 });
 
-export const POST = withRequestLog("/api/chat", async (request: Request) => {
+export const POST = apiHandler("/api/chat", async (request: Request) => {
   getAppServices().rateLimiters.chats.take(clientKey(request));
   const body = await parseJsonBody(request, chatRequestSchema);
   return respondToChat({

@@ -2,7 +2,7 @@ import { NextResponse } from "next/server";
 import { listDocumentViews } from "@/lib/documents/document-service";
 import { handleUpload } from "@/lib/ingest/upload";
 import { errorResponse } from "@/lib/http/responses";
-import { withRequestLog } from "@/lib/http/request-log";
+import { apiHandler } from "@/lib/http/api-handler";
 import { getAppServices } from "@/lib/server/app-services";
 import { AppError } from "@/lib/errors";
 import { clientKey } from "@/lib/http/rate-limit";
@@ -10,12 +10,12 @@ import { clientKey } from "@/lib/http/rate-limit";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = withRequestLog("/api/documents", () => {
+export const GET = apiHandler("/api/documents", () => {
   const services = getAppServices();
   return Promise.resolve(NextResponse.json({ documents: listDocumentViews(services) }));
 });
 
-export const POST = withRequestLog("/api/documents", async (request: Request) => {
+export const POST = apiHandler("/api/documents", async (request: Request) => {
   const services = getAppServices();
   services.rateLimiters.uploads.take(clientKey(request));
   const results = await handleUpload({ request, services });

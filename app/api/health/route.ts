@@ -4,7 +4,7 @@ import { SESSION_COOKIE } from "@/lib/auth/session-cookie";
 import { getAppServices } from "@/lib/server/app-services";
 import { isAppError } from "@/lib/errors";
 import { clientKey } from "@/lib/http/rate-limit";
-import { withRequestLog } from "@/lib/http/request-log";
+import { apiHandler } from "@/lib/http/api-handler";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -24,7 +24,7 @@ function maySeeDetails(request: NextRequest): boolean {
 }
 
 // A liveness probe: open even with access control on, but anonymous callers learn the status only.
-export const GET = withRequestLog("/api/health", async (request: NextRequest) => {
+export const GET = apiHandler("/api/health", async (request: NextRequest) => {
   const services = getAppServices();
   let vectorStore: { status: "ok" | "unavailable"; collection?: string; message?: string };
   try {

@@ -2,7 +2,7 @@ import { NextResponse } from "next/server";
 import { z } from "zod";
 import { parseJsonBody } from "@/lib/http/responses";
 import { MAXIMUM_QUERY_CHARACTERS, SEARCH_MODES, searchChunks } from "@/lib/retrieval/search";
-import { withRequestLog } from "@/lib/http/request-log";
+import { apiHandler } from "@/lib/http/api-handler";
 import { getAppServices } from "@/lib/server/app-services";
 
 export const runtime = "nodejs";
@@ -20,7 +20,7 @@ const searchRequestSchema = z.object({
 // A query, a few options and up to 1000 document ids fit easily.
 const SEARCH_BODY_MAX_BYTES = 1024 * 1024;
 
-export const POST = withRequestLog("/api/search", async (request: Request) => {
+export const POST = apiHandler("/api/search", async (request: Request) => {
   const input = await parseJsonBody(request, searchRequestSchema, { maxBytes: SEARCH_BODY_MAX_BYTES });
   const services = getAppServices();
   const started = performance.now();

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { getAccessServices, signIn } from "@/lib/auth/access-service";
 import { SESSION_COOKIE, isSecureRequest, sessionCookieAttributes } from "@/lib/auth/session-cookie";
 import { parseJsonBody } from "@/lib/http/responses";
-import { withRequestLog } from "@/lib/http/request-log";
+import { apiHandler } from "@/lib/http/api-handler";
 import { clientKey } from "@/lib/http/rate-limit";
 
 export const runtime = "nodejs";
@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
 
 const signInSchema = z.object({ token: z.string().min(1, "must not be empty").max(1024) });
 
-export const POST = withRequestLog("/api/auth/sign-in", async (request: NextRequest) => {
+export const POST = apiHandler("/api/auth/sign-in", async (request: NextRequest) => {
   const input = await parseJsonBody(request, signInSchema, { maxBytes: 16 * 1024 });
   const session = signIn(getAccessServices(), { token: input.token, client: clientKey(request) });
   const response = NextResponse.json({ signedIn: true, expiresAt: session.expiresAt.toISOString() }, { headers: { "Cache-Control": "no-store" } });

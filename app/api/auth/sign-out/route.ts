@@ -1,13 +1,13 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getAccessServices, signOut } from "@/lib/auth/access-service";
 import { SESSION_COOKIE, isSecureRequest, sessionCookieAttributes } from "@/lib/auth/session-cookie";
-import { withRequestLog } from "@/lib/http/request-log";
+import { apiHandler } from "@/lib/http/api-handler";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 // Public (see lib/auth/access-policy.ts): it only ends the session whose cookie it is sent.
-export const POST = withRequestLog("/api/auth/sign-out", async (request: NextRequest) => {
+export const POST = apiHandler("/api/auth/sign-out", async (request: NextRequest) => {
   signOut(getAccessServices(), request.cookies.get(SESSION_COOKIE)?.value);
   // The header's sign-out button is a plain form: send the browser to the sign-in page. The
   // Location is relative: in a route handler, request.url carries the server's own origin (e.g.

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { loadConversation } from "@/lib/chat/conversation-service";
 import { AppError } from "@/lib/errors";
-import { withRequestLog } from "@/lib/http/request-log";
+import { apiHandler } from "@/lib/http/api-handler";
 import { getAppServices } from "@/lib/server/app-services";
 
 export const runtime = "nodejs";
@@ -11,12 +11,12 @@ interface Context {
   params: Promise<{ id: string }>;
 }
 
-export const GET = withRequestLog("/api/conversations/[id]", async (_request: Request, context: Context) => {
+export const GET = apiHandler("/api/conversations/[id]", async (_request: Request, context: Context) => {
   const { id } = await context.params;
   return NextResponse.json(loadConversation(getAppServices(), id));
 });
 
-export const DELETE = withRequestLog("/api/conversations/[id]", async (_request: Request, context: Context) => {
+export const DELETE = apiHandler("/api/conversations/[id]", async (_request: Request, context: Context) => {
   const { id } = await context.params;
   if (!getAppServices().conversations.delete(id)) throw new AppError("conversation.not_found", "No conversation has this id.");
   return new NextResponse(null, { status: 204 });

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { deleteDocument, requireDocument } from "@/lib/documents/document-service";
 import { toDocumentView } from "@/lib/documents/document-view";
-import { withRequestLog } from "@/lib/http/request-log";
+import { apiHandler } from "@/lib/http/api-handler";
 import { getAppServices } from "@/lib/server/app-services";
 
 export const runtime = "nodejs";
@@ -11,13 +11,13 @@ interface Context {
   params: Promise<{ id: string }>;
 }
 
-export const GET = withRequestLog("/api/documents/[id]", async (_request: Request, context: Context) => {
+export const GET = apiHandler("/api/documents/[id]", async (_request: Request, context: Context) => {
   const { id } = await context.params;
   const services = getAppServices();
   return NextResponse.json({ document: toDocumentView(requireDocument(services, id), services.embedder.modelId) });
 });
 
-export const DELETE = withRequestLog("/api/documents/[id]", async (_request: Request, context: Context) => {
+export const DELETE = apiHandler("/api/documents/[id]", async (_request: Request, context: Context) => {
   const { id } = await context.params;
   await deleteDocument(getAppServices(), id);
   return new NextResponse(null, { status: 204 });

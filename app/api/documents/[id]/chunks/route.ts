@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { toChunkView } from "@/components/documents/chunk-view";
 import { requireDocument } from "@/lib/documents/document-service";
-import { withRequestLog } from "@/lib/http/request-log";
+import { apiHandler } from "@/lib/http/api-handler";
 import { getAppServices } from "@/lib/server/app-services";
 
 export const runtime = "nodejs";
@@ -13,7 +13,7 @@ const MAXIMUM_IDS = 100;
  * A document's chunks in order: text, pages or section, page spans and token count.
  * `?ids=a,b` returns only those chunks (the chat's source panel needs one chunk's page spans).
  */
-export const GET = withRequestLog("/api/documents/[id]/chunks", async (request: Request, context: { params: Promise<{ id: string }> }) => {
+export const GET = apiHandler("/api/documents/[id]/chunks", async (request: Request, context: { params: Promise<{ id: string }> }) => {
   const { id } = await context.params;
   const services = getAppServices();
   requireDocument(services, id);

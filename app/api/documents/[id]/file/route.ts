@@ -2,14 +2,14 @@ import { Readable } from "node:stream";
 import { requireDocument } from "@/lib/documents/document-service";
 import { AppError } from "@/lib/errors";
 import { CONTENT_TYPES } from "@/lib/ingest/types";
-import { withRequestLog } from "@/lib/http/request-log";
+import { apiHandler } from "@/lib/http/api-handler";
 import { getAppServices } from "@/lib/server/app-services";
 import { FILE_CONTENT_SECURITY_POLICY } from "@/lib/http/security-headers";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = withRequestLog("/api/documents/[id]/file", async (_request: Request, context: { params: Promise<{ id: string }> }) => {
+export const GET = apiHandler("/api/documents/[id]/file", async (_request: Request, context: { params: Promise<{ id: string }> }) => {
   const { id } = await context.params;
   const services = getAppServices();
   const document = requireDocument(services, id);

@@ -1,12 +1,12 @@
 import { NextResponse } from "next/server";
 import { reindexDocument } from "@/lib/documents/document-service";
-import { withRequestLog } from "@/lib/http/request-log";
+import { apiHandler } from "@/lib/http/api-handler";
 import { getAppServices } from "@/lib/server/app-services";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const POST = withRequestLog("/api/documents/[id]/reindex", async (_request: Request, context: { params: Promise<{ id: string }> }) => {
+export const POST = apiHandler("/api/documents/[id]/reindex", async (_request: Request, context: { params: Promise<{ id: string }> }) => {
   const { id } = await context.params;
   const document = await reindexDocument(getAppServices(), id);
   return NextResponse.json({ document }, { status: 202 });
