@@ -14,19 +14,6 @@ export function errorResponse(error: unknown, extraHeaders?: Record<string, stri
   return NextResponse.json(body, { status, headers: extraHeaders });
 }
 
-/** Wraps a route handler so every thrown error becomes the standard error response. */
-export function handleErrors<Arguments extends unknown[]>(
-  handler: (...parameters: Arguments) => Promise<Response>,
-): (...parameters: Arguments) => Promise<Response> {
-  return async (...parameters) => {
-    try {
-      return await handler(...parameters);
-    } catch (error) {
-      return errorResponse(error);
-    }
-  };
-}
-
 /** Largest JSON body accepted by default (a long chat history fits comfortably). */
 export const MAXIMUM_JSON_BODY_BYTES = 8 * 1024 * 1024;
 
