@@ -9,7 +9,7 @@ import { correctQuery, unknownWords } from "@/lib/retrieval/spelling";
 import { TITLE_WEIGHT, titleMatches } from "@/lib/retrieval/title-prior";
 import { DOCUMENT_PRIOR_WEIGHT, documentPriors } from "@/lib/retrieval/document-prior";
 import { titleFromFileName } from "@/lib/ingest/document-title";
-import type { ChunkRecord, DocumentRecord, DocumentRegistry, PageSpan, PassageRecord } from "@/lib/storage/registry-types";
+import { wholeChunkPassage, type ChunkRecord, type DocumentRecord, type DocumentRegistry, type PageSpan, type PassageRecord } from "@/lib/storage/registry-types";
 import type { VectorStore } from "@/lib/vector-store/types";
 
 /**
@@ -275,14 +275,7 @@ export async function searchChunks(
     const chunk = chunks.get(candidate.chunkId);
     const document = chunk ? searchable.get(chunk.documentId) : undefined;
     if (!chunk || !document) continue;
-    const passage = passages.get(candidate.chunkId)?.find((item) => item.passageIndex === candidate.passageIndex) ?? {
-      chunkId: chunk.id,
-      documentId: chunk.documentId,
-      passageIndex: 0,
-      start: 0,
-      end: chunk.text.length,
-      page: chunk.pageStart,
-    };
+    const passage = passages.get(candidate.chunkId)?.find((item) => item.passageIndex === candidate.passageIndex) ?? wholeChunkPassage(chunk);
     const evidence = relevanceEvidence({ similarity: candidate.similarity ?? 0, coverage: coverage.get(candidate.key) ?? 0 });
     const score = candidate.similarity === undefined ? 0 : relevanceScore({ similarity: evidence, model: embedder.modelId });
     if (score < options.threshold) continue;

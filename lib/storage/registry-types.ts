@@ -63,6 +63,11 @@ export interface PassageRecord {
   page: number | null;
 }
 
+/** A chunk as one passage covering all its text, on its first page (chunks indexed without passages). */
+export function wholeChunkPassage(chunk: ChunkRecord): PassageRecord {
+  return { chunkId: chunk.id, documentId: chunk.documentId, passageIndex: 0, start: 0, end: chunk.text.length, page: chunk.pageStart };
+}
+
 /** A passage as written at indexing time. */
 export interface NewPassage extends PassageRecord {
   /** Document title and section path, keyword-indexed beside the passage's own text. */

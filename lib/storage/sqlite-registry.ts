@@ -12,6 +12,7 @@ import type {
   PageSpan,
   PassageRecord,
 } from "@/lib/storage/registry-types";
+import { wholeChunkPassage } from "@/lib/storage/registry-types";
 
 /**
  * Ordered schema migrations. A migration is never edited once shipped; add a new one.
@@ -256,6 +257,17 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
   };
   // The spelling vocabulary costs a scan of every passage, so it is rebuilt at most once a minute.
   let vocabulary: { words: Map<string, number>; dataVersion: number; builtAt: number } | undefined;
+  /** Passages containing `word`, cached (call checkDataVersion first). */
+  const passageFrequency = (word: string): number => {
+    let frequency = documentFrequencies.get(word);
+    if (frequency === undefined) {
+      // A quoted word is a plain term whatever it contains (see keyword-query.ts).
+      frequency = (statements.countMatches.get(`"${word.replace(/"/g, '""')}"`) as { count: number }).count;
+      if (documentFrequencies.size >= 10_000) documentFrequencies.clear();
+      documentFrequencies.set(word, frequency);
+    }
+    return frequency;
+  };
   const checkDataVersion = () => {
     const version = database.pragma("data_version", { simple: true }) as number;
     if (version !== cachedDataVersion) keywordIndexChanged();
@@ -273,15 +285,7 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
       }
       const passages: NewPassage[] =
         options.passages ??
-        options.chunks.map((chunk) => ({
-          chunkId: chunk.id,
-          documentId: chunk.documentId,
-          passageIndex: 0,
-          start: 0,
-          end: chunk.text.length,
-          page: chunk.pageStart,
-          context: [options.title, chunk.section].filter(Boolean).join(" — "),
-        }));
+        options.chunks.map((chunk) => ({ ...wholeChunkPassage(chunk), context: [options.title, chunk.section].filter(Boolean).join(" — ") }));
       for (const passage of passages) {
         const text = texts.get(passage.chunkId);
         if (text === undefined) throw new Error(`Passage of unknown chunk ${passage.chunkId}`);
@@ -434,13 +438,7 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
     },
     passagesContaining(word) {
       checkDataVersion();
-      let frequency = documentFrequencies.get(word);
-      if (frequency === undefined) {
-        frequency = (statements.countMatches.get(`"${word.replace(/"/g, '""')}"`) as { count: number }).count;
-        if (documentFrequencies.size >= 10_000) documentFrequencies.clear();
-        documentFrequencies.set(word, frequency);
-      }
-      return frequency;
+      return passageFrequency(word);
     },
     indexedWords() {
       const version = database.pragma("data_version", { simple: true }) as number;
@@ -475,12 +473,7 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
       for (const word of options.words) {
         // A quoted word is a plain term whatever it contains (see keyword-query.ts).
         const match = `"${word.replace(/"/g, '""')}"`;
-        let frequency = documentFrequencies.get(word);
-        if (frequency === undefined) {
-          frequency = (statements.countMatches.get(match) as { count: number }).count;
-          if (documentFrequencies.size >= 10_000) documentFrequencies.clear();
-          documentFrequencies.set(word, frequency);
-        }
+        const frequency = passageFrequency(word);
         const weight = Math.log((total + 1) / (frequency + 0.5));
         if (weight <= 0) continue;
         weightSum += weight;
