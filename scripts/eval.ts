@@ -125,8 +125,8 @@ function parseArguments(argv: string[]): Arguments {
       }
       case "--tune": {
         const [name, value] = next().split("=");
-        if (!name || !["neighbourWeight", "titleWeight", "documentWeight"].includes(name) || !Number.isFinite(Number(value))) {
-          throw new UsageError("--tune needs neighbourWeight=N, titleWeight=N or documentWeight=N.");
+        if (!name || !["neighbourWeight", "titleWeight", "documentWeight", "periodWeight"].includes(name) || !Number.isFinite(Number(value))) {
+          throw new UsageError("--tune needs neighbourWeight=N, titleWeight=N, documentWeight=N or periodWeight=N.");
         }
         result.tuning[name] = Number(value);
         break;

@@ -8,6 +8,7 @@ import { relevanceEvidence, relevanceScore } from "@/lib/retrieval/relevance";
 import { correctQuery, unknownWords } from "@/lib/retrieval/spelling";
 import { TITLE_WEIGHT, titleMatches } from "@/lib/retrieval/title-prior";
 import { DOCUMENT_PRIOR_WEIGHT, documentPriors } from "@/lib/retrieval/document-prior";
+import { PERIOD_WEIGHT, periodPriors } from "@/lib/retrieval/period-prior";
 import { titleFromFileName } from "@/lib/ingest/document-title";
 import { wholeChunkPassage, type ChunkRecord, type DocumentRecord, type DocumentRegistry, type PageSpan, type PassageRecord } from "@/lib/storage/registry-types";
 import type { VectorStore } from "@/lib/vector-store/types";
@@ -164,6 +165,7 @@ export async function searchChunks(
     neighbourWeight?: number;
     titleWeight?: number;
     documentWeight?: number;
+    periodWeight?: number;
   },
 ): Promise<SearchResult[]> {
   const query = options.query.trim();
@@ -234,13 +236,21 @@ export async function searchChunks(
       if (prior > 0) fused.set(key, score * (1 + documentWeight * prior));
     }
   }
+  const titles = new Map([...searchable].map(([id, document]) => [id, `${document.title ?? ""} ${titleFromFileName(document.name)}`]));
   const titleWeight = options.titleWeight ?? TITLE_WEIGHT;
   if (titleWeight > 0 && searchable.size > 1) {
-    const titles = new Map([...searchable].map(([id, document]) => [id, `${document.title ?? ""} ${titleFromFileName(document.name)}`]));
     const matches = titleMatches({ query: searchText, titles });
     for (const [key, score] of fused) {
       const match = matches.get(places.get(key)?.documentId ?? "") ?? 0;
       if (match > 0) fused.set(key, score * (1 + titleWeight * match));
+    }
+  }
+  const periodWeight = options.periodWeight ?? PERIOD_WEIGHT;
+  if (periodWeight > 0 && searchable.size > 1) {
+    const priors = periodPriors({ query: searchText, titles });
+    for (const [key, score] of fused) {
+      const prior = priors.get(places.get(key)?.documentId ?? "") ?? 0;
+      if (prior > 0) fused.set(key, score * (1 + periodWeight * prior));
     }
   }
   const ranked = rankWithNeighbourPages({ fused, places, neighbourWeight: options.neighbourWeight ?? NEIGHBOUR_PAGE_WEIGHT }).map((candidate) => ({
