@@ -36,6 +36,19 @@ describe("documentPriors", () => {
     expect(priors.get("intel")).toBeLessThan(1);
   });
 
+  it("does not let a word of one or two passages outweigh a word many passages concentrate on", () => {
+    const priors = documentPriors({
+      documentIds: ["apple", "amazon", "intel"],
+      passagesPerDocument: PASSAGES,
+      byWord: new Map([
+        ["apple", new Map([["apple", 40]])],
+        ["buyback", new Map([["intel", 1]])],
+      ]),
+    });
+    expect(priors.get("apple")).toBe(1);
+    expect(priors.get("intel")).toBeLessThan(0.2);
+  });
+
   it("does nothing for one document, unknown words or documents without passages", () => {
     expect(documentPriors({ documentIds: ["apple"], passagesPerDocument: PASSAGES, byWord: new Map([["apple", new Map([["apple", 4]])]]) }).size).toBe(0);
     expect(documentPriors({ documentIds: ["apple", "amazon"], passagesPerDocument: PASSAGES, byWord: new Map([["zebra", new Map<string, number>()]]) }).size).toBe(0);
