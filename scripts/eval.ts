@@ -125,7 +125,7 @@ function parseArguments(argv: string[]): Arguments {
       }
       case "--tune": {
         const [name, value] = next().split("=");
-        if (!name || !["neighbourWeight", "titleWeight", "documentWeight", "periodWeight"].includes(name) || !Number.isFinite(Number(value))) {
+        if (!name || !["neighbourWeight", "titleWeight", "documentWeight", "periodWeight", "nameWeight"].includes(name) || !Number.isFinite(Number(value))) {
           throw new UsageError("--tune needs neighbourWeight=N, titleWeight=N, documentWeight=N or periodWeight=N.");
         }
         result.tuning[name] = Number(value);

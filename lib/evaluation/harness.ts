@@ -33,7 +33,7 @@ export interface HarnessSettings {
   /** Fusion weights to try instead of the defaults (tuning only). */
   weights?: FusionWeights;
   /** Other search tuning knobs (neighbourWeight, titleWeight, documentWeight, periodWeight), tuning only. */
-  tuning?: { neighbourWeight?: number; titleWeight?: number; documentWeight?: number; periodWeight?: number };
+  tuning?: { neighbourWeight?: number; titleWeight?: number; documentWeight?: number; periodWeight?: number; nameWeight?: number };
   /** Skip the chat path (citation and "no relevant sources" metrics), for quick ranking runs. */
   skipChat?: boolean;
 }

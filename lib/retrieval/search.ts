@@ -8,6 +8,7 @@ import { relevanceEvidence, relevanceScore } from "@/lib/retrieval/relevance";
 import { correctQuery, unknownWords } from "@/lib/retrieval/spelling";
 import { TITLE_WEIGHT, titleMatches } from "@/lib/retrieval/title-prior";
 import { DOCUMENT_PRIOR_WEIGHT, documentPriors } from "@/lib/retrieval/document-prior";
+import { NAME_WEIGHT, documentNameWords, nameMatches } from "@/lib/retrieval/document-names";
 import { PERIOD_WEIGHT, periodPriors } from "@/lib/retrieval/period-prior";
 import { titleFromFileName } from "@/lib/ingest/document-title";
 import { wholeChunkPassage, type ChunkRecord, type DocumentRecord, type DocumentRegistry, type PageSpan, type PassageRecord } from "@/lib/storage/registry-types";
@@ -21,15 +22,18 @@ import type { VectorStore } from "@/lib/vector-store/types";
  *    (lib/retrieval/spelling.ts: "gendr" → "gender");
  * 1. embeds the question and takes the nearest passage windows from the vector store, and runs
  *    BM25 over the passages' keyword index (SQLite FTS5);
- * 2. fuses both per passage (score fusion, lib/retrieval/fusion.ts), lifts documents whose title
- *    the question names (lib/retrieval/title-prior.ts), and adds half the best fused score on the
+ * 2. fuses both per passage (score fusion, lib/retrieval/fusion.ts), lifts documents the
+ *    question's rarer words concentrate in (document-prior.ts), whose title, file name or cover
+ *    the question names (title-prior.ts, document-names.ts), or whose period it asks for
+ *    (period-prior.ts: "Q1 2023", "the latest 10-Q"), and adds half the best fused score on the
  *    neighbouring pages (a passage inside a relevant section beats an isolated match);
  * 3. keeps the best passage per page (per chunk for page-less formats): the result is the chunk
  *    holding that passage, attributed to the passage's page, with the passage as highlight;
  * 4. folds near-identical passages (same text in two documents or on two pages) into one result
  *    with all their `locations`;
- * 5. scores each result by the calibrated similarity and keyword coverage of its passage
- *    (lib/retrieval/relevance.ts) and drops results under the threshold.
+ * 5. scores each result by the calibrated similarity and keyword coverage of its passage, its
+ *    document's name words counting as covered (lib/retrieval/relevance.ts), and drops results
+ *    under the threshold.
  */
 
 export type SearchMode = "hybrid" | "vector" | "keyword";
@@ -166,6 +170,7 @@ export async function searchChunks(
     titleWeight?: number;
     documentWeight?: number;
     periodWeight?: number;
+    nameWeight?: number;
   },
 ): Promise<SearchResult[]> {
   const query = options.query.trim();
@@ -245,6 +250,17 @@ export async function searchChunks(
       if (match > 0) fused.set(key, score * (1 + titleWeight * match));
     }
   }
+  // What each document calls itself: title, file name and first page ("Apple Inc." for "2023 Q3 AAPL").
+  const covers = searchable.size > 1 ? registry.documentCovers() : new Map<string, string>();
+  const nameWords = documentNameWords(new Map([...titles].map(([id, title]) => [id, `${title} ${covers.get(id) ?? ""}`])));
+  const nameWeight = options.nameWeight ?? NAME_WEIGHT;
+  if (nameWeight > 0 && searchable.size > 1) {
+    const matches = nameMatches({ query: searchText, nameWords });
+    for (const [key, score] of fused) {
+      const match = matches.get(places.get(key)?.documentId ?? "") ?? 0;
+      if (match > 0) fused.set(key, score * (1 + nameWeight * match));
+    }
+  }
   const periodWeight = options.periodWeight ?? PERIOD_WEIGHT;
   if (periodWeight > 0 && searchable.size > 1) {
     const priors = periodPriors({ query: searchText, titles });
@@ -272,7 +288,9 @@ export async function searchChunks(
   const chunkIds = [...new Set(shortlist.map((candidate) => candidate.chunkId))];
   const passages = registry.getPassages(chunkIds);
   const chunks = registry.getChunks(chunkIds);
-  const coverage = registry.keywordCoverage({ words: contentWords(searchText), passages: shortlist });
+  // A question word that names a passage's document ("Apple" for the filing whose cover says
+  // "Apple Inc.") counts as covered, as the title's words do through the indexed context.
+  const coverage = registry.keywordCoverage({ words: contentWords(searchText), passages: shortlist, documentWords: nameWords });
 
   interface Located {
     chunk: ChunkRecord;

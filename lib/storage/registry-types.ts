@@ -131,7 +131,17 @@ export interface DocumentRegistry {
    * included), 0–1; words are matched as the keyword index matches them (stemmed). Keyed by
    * `${chunkId}#${passageIndex}`.
    */
-  keywordCoverage(options: { words: string[]; passages: { chunkId: string; passageIndex: number }[] }): Map<string, number>;
+  keywordCoverage(options: {
+    words: string[];
+    passages: { chunkId: string; passageIndex: number }[];
+    /** Words that count as contained in every passage of a document, by document id (its own name). */
+    documentWords?: Map<string, ReadonlySet<string>>;
+  }): Map<string, number>;
+  /**
+   * The text of every document's first page (its first chunk when it has no pages): the cover,
+   * which names what the document is about ("Apple Inc.", "Form 10-Q"). Keyed by document id.
+   */
+  documentCovers(): ReadonlyMap<string, string>;
   /**
    * How each word is spread over documents: for every word, the number of passages of each
    * document that contain it (stemmed as the keyword index stems), and the passage count of every

@@ -239,6 +239,14 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
        WHERE passages_fts MATCH ? GROUP BY passages.document_id`,
     ),
     passagesPerDocument: database.prepare(`SELECT document_id AS documentId, count(*) AS count FROM passages GROUP BY document_id`),
+    // The first page's passages, or the first chunk's for documents without pages.
+    documentCovers: database.prepare(
+      `SELECT passages.document_id AS documentId, passages_fts.body AS body
+       FROM passages JOIN passages_fts ON passages_fts.rowid = passages.id JOIN chunks ON chunks.id = passages.chunk_id
+       WHERE CASE WHEN passages.page IS NULL THEN chunks.chunk_index = 0
+         ELSE passages.page = (SELECT min(first.page) FROM passages AS first WHERE first.document_id = passages.document_id) END
+       ORDER BY passages.id`,
+    ),
     deleteDocument: database.prepare(`DELETE FROM documents WHERE id = ?`),
   };
 
@@ -249,11 +257,13 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
   let cachedDataVersion: number | undefined;
   const wordDistributions = new Map<string, Map<string, number>>();
   let documentPassageCounts: Map<string, number> | undefined;
+  let covers: Map<string, string> | undefined;
   const keywordIndexChanged = () => {
     documentFrequencies.clear();
     passageTotal = undefined;
     wordDistributions.clear();
     documentPassageCounts = undefined;
+    covers = undefined;
   };
   // The spelling vocabulary costs a scan of every passage, so it is rebuilt at most once a minute.
   let vocabulary: { words: Map<string, number>; dataVersion: number; builtAt: number } | undefined;
@@ -457,12 +467,15 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
       const chunkIds = [...new Set(options.passages.map((passage) => passage.chunkId))];
       const wanted = new Set(options.passages.map((passage) => `${passage.chunkId}#${passage.passageIndex}`));
       const rows = database
-        .prepare(`SELECT id, chunk_id, passage_index FROM passages WHERE chunk_id IN (${chunkIds.map(() => "?").join(", ")})`)
-        .all(...chunkIds) as { id: number; chunk_id: string; passage_index: number }[];
+        .prepare(`SELECT id, chunk_id, document_id, passage_index FROM passages WHERE chunk_id IN (${chunkIds.map(() => "?").join(", ")})`)
+        .all(...chunkIds) as { id: number; chunk_id: string; document_id: string; passage_index: number }[];
       const keyOfRow = new Map<number, string>();
+      const documentOfRow = new Map<number, string>();
       for (const row of rows) {
         const key = `${row.chunk_id}#${row.passage_index}`;
-        if (wanted.has(key)) keyOfRow.set(row.id, key);
+        if (!wanted.has(key)) continue;
+        keyOfRow.set(row.id, key);
+        documentOfRow.set(row.id, row.document_id);
       }
       const rowIds = [...keyOfRow.keys()];
       checkDataVersion();
@@ -477,17 +490,33 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
         const weight = Math.log((total + 1) / (frequency + 0.5));
         if (weight <= 0) continue;
         weightSum += weight;
-        if (frequency === 0 || rowIds.length === 0) continue;
-        const present = database
-          .prepare(`SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? AND rowid IN (${rowIds.map(() => "?").join(", ")})`)
-          .all(match, ...rowIds) as { rowid: number }[];
-        for (const { rowid } of present) {
-          const key = keyOfRow.get(rowid);
-          if (key) gained.set(key, (gained.get(key) ?? 0) + weight);
+        if (rowIds.length === 0) continue;
+        const present = new Set(
+          frequency === 0
+            ? []
+            : (
+                database
+                  .prepare(`SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? AND rowid IN (${rowIds.map(() => "?").join(", ")})`)
+                  .all(match, ...rowIds) as { rowid: number }[]
+              ).map((row) => row.rowid),
+        );
+        for (const [rowid, key] of keyOfRow) {
+          const named = options.documentWords?.get(documentOfRow.get(rowid) ?? "")?.has(word) ?? false;
+          if (present.has(rowid) || named) gained.set(key, (gained.get(key) ?? 0) + weight);
         }
       }
       for (const key of keyOfRow.values()) coverage.set(key, weightSum > 0 ? (gained.get(key) ?? 0) / weightSum : 0);
       return coverage;
+    },
+    documentCovers() {
+      checkDataVersion();
+      if (!covers) {
+        covers = new Map();
+        for (const row of statements.documentCovers.iterate() as IterableIterator<{ documentId: string; body: string | null }>) {
+          covers.set(row.documentId, `${covers.get(row.documentId) ?? ""} ${row.body ?? ""}`.trim());
+        }
+      }
+      return covers;
     },
     deleteDocument(id) {
       statements.deleteDocument.run(id);

@@ -152,6 +152,28 @@ describe("keyword coverage", () => {
     expect(missing.get("doc-1:0#0")).toBeLessThan(0.6);
     expect(registry.keywordCoverage({ words: ["gender"], passages: [] }).size).toBe(0);
   });
+
+  it("counts a document's name words as held by each of its passages", () => {
+    const first = chunk("doc-1", 0, "Net sales rose. Dental care is covered.");
+    registry.completeIndexing({ id: "doc-1", chunks: [first], passages: [passage(first, 0, 0, 15, "2023 Q1 AAPL")], embeddingModel: "m", pageCount: 1, title: "2023 Q1 AAPL" });
+    const passages = [{ chunkId: "doc-1:0", passageIndex: 0 }];
+    const without = registry.keywordCoverage({ words: ["apple", "sales"], passages }).get("doc-1:0#0") ?? 0;
+    const named = registry.keywordCoverage({ words: ["apple", "sales"], passages, documentWords: new Map([["doc-1", new Set(["apple"])]]) }).get("doc-1:0#0") ?? 0;
+    expect(without).toBeGreaterThan(0);
+    expect(without).toBeLessThan(1);
+    expect(named).toBeCloseTo(1, 10);
+  });
+});
+
+describe("document covers", () => {
+  it("holds each document's first page, or first chunk without pages, and follows writes", () => {
+    registry.completeIndexing({ id: "doc-1", chunks: [chunk("doc-1", 0, "Apple Inc. Form 10-Q"), chunk("doc-1", 1, "Net sales rose.")], embeddingModel: "m", pageCount: 2, title: "A" });
+    const pageless = { ...chunk("doc-2", 0, "Amazon.com, Inc."), pageStart: null, pageEnd: null, pageSpans: [] };
+    registry.completeIndexing({ id: "doc-2", chunks: [pageless, { ...chunk("doc-2", 1, "Books."), pageStart: null, pageEnd: null, pageSpans: [] }], embeddingModel: "m", pageCount: null, title: "B" });
+    expect(registry.documentCovers()).toEqual(new Map([["doc-1", "Apple Inc. Form 10-Q"], ["doc-2", "Amazon.com, Inc."]]));
+    registry.deleteDocument("doc-1");
+    expect([...registry.documentCovers().keys()]).toEqual(["doc-2"]);
+  });
 });
 
 describe("keyword distribution", () => {
