@@ -2,6 +2,7 @@ import "server-only";
 import { AppError } from "@/lib/errors";
 import type { Embedder } from "@/lib/embeddings/types";
 import { groupNearDuplicates } from "@/lib/retrieval/dedup";
+import { FEEDBACK_PASSAGES, FEEDBACK_WEIGHT, feedbackWords } from "@/lib/retrieval/feedback";
 import { DEFAULT_FUSION_WEIGHTS, fuseScores, type FusionWeights } from "@/lib/retrieval/fusion";
 import { contentWords, keywordMatchExpression } from "@/lib/retrieval/keyword-query";
 import { relevanceEvidence, relevanceScore } from "@/lib/retrieval/relevance";
@@ -171,6 +172,7 @@ export async function searchChunks(
     documentWeight?: number;
     periodWeight?: number;
     nameWeight?: number;
+    feedbackWeight?: number;
   },
 ): Promise<SearchResult[]> {
   const query = options.query.trim();
@@ -231,45 +233,55 @@ export async function searchChunks(
   }
 
   const weights = mode === "vector" ? { vector: 1, keyword: 0 } : mode === "keyword" ? { vector: 0, keyword: 1 } : (options.weights ?? DEFAULT_FUSION_WEIGHTS);
-  const fused = fuseScores({ vector: similarities, keyword: keywordScores, weights });
-  const documentWeight = options.documentWeight ?? DOCUMENT_PRIOR_WEIGHT;
-  if (documentWeight > 0 && searchable.size > 1) {
-    const distribution = registry.keywordDistribution(contentWords(searchText));
-    const priors = documentPriors({ documentIds: [...searchable.keys()], ...distribution });
-    for (const [key, score] of fused) {
-      const prior = priors.get(places.get(key)?.documentId ?? "") ?? 0;
-      if (prior > 0) fused.set(key, score * (1 + documentWeight * prior));
-    }
-  }
+  // Document priors: each multiplies the fused scores of a document's passages by 1 + weight × prior.
   const titles = new Map([...searchable].map(([id, document]) => [id, `${document.title ?? ""} ${titleFromFileName(document.name)}`]));
-  const titleWeight = options.titleWeight ?? TITLE_WEIGHT;
-  if (titleWeight > 0 && searchable.size > 1) {
-    const matches = titleMatches({ query: searchText, titles });
-    for (const [key, score] of fused) {
-      const match = matches.get(places.get(key)?.documentId ?? "") ?? 0;
-      if (match > 0) fused.set(key, score * (1 + titleWeight * match));
-    }
-  }
   // What each document calls itself: title, file name and first page ("Apple Inc." for "2023 Q3 AAPL").
   const covers = searchable.size > 1 ? registry.documentCovers() : new Map<string, string>();
   const nameWords = documentNameWords(new Map([...titles].map(([id, title]) => [id, `${title} ${covers.get(id) ?? ""}`])));
-  const nameWeight = options.nameWeight ?? NAME_WEIGHT;
-  if (nameWeight > 0 && searchable.size > 1) {
-    const matches = nameMatches({ query: searchText, nameWords });
-    for (const [key, score] of fused) {
-      const match = matches.get(places.get(key)?.documentId ?? "") ?? 0;
-      if (match > 0) fused.set(key, score * (1 + nameWeight * match));
+  const lift = new Map<string, number>();
+  const applyPrior = (priors: Map<string, number>, weight: number) => {
+    for (const [id, prior] of priors) if (prior > 0 && weight > 0) lift.set(id, (lift.get(id) ?? 1) * (1 + weight * prior));
+  };
+  if (searchable.size > 1) {
+    const distribution = registry.keywordDistribution(contentWords(searchText));
+    applyPrior(documentPriors({ documentIds: [...searchable.keys()], ...distribution }), options.documentWeight ?? DOCUMENT_PRIOR_WEIGHT);
+    applyPrior(titleMatches({ query: searchText, titles }), options.titleWeight ?? TITLE_WEIGHT);
+    applyPrior(nameMatches({ query: searchText, nameWords }), options.nameWeight ?? NAME_WEIGHT);
+    applyPrior(periodPriors({ query: searchText, titles }), options.periodWeight ?? PERIOD_WEIGHT);
+  }
+  const rank = (fused: Map<string, number>) => {
+    for (const [key, score] of fused) fused.set(key, score * (lift.get(places.get(key)?.documentId ?? "") ?? 1));
+    return rankWithNeighbourPages({ fused, places, neighbourWeight: options.neighbourWeight ?? NEIGHBOUR_PAGE_WEIGHT });
+  };
+  let passageRanking = rank(fuseScores({ vector: similarities, keyword: keywordScores, weights }));
+
+  // Pseudo-relevance feedback: a second keyword query with the words the best passages share.
+  const feedbackWeight = options.feedbackWeight ?? FEEDBACK_WEIGHT;
+  if (expression && weights.keyword > 0 && feedbackWeight > 0 && passageRanking.length > 0) {
+    const top = passageRanking.slice(0, FEEDBACK_PASSAGES);
+    const topChunks = [...new Set(top.map((candidate) => candidate.chunkId))];
+    const topPassages = registry.getPassages(topChunks);
+    const topTexts = registry.getChunks(topChunks);
+    const texts = top.flatMap((candidate) => {
+      const passage = topPassages.get(candidate.chunkId)?.find((item) => item.passageIndex === candidate.passageIndex);
+      const text = topTexts.get(candidate.chunkId)?.text;
+      return passage && text ? [text.slice(passage.start, passage.end)] : [];
+    });
+    const totalPassages = [...registry.keywordDistribution([]).passagesPerDocument.values()].reduce((sum, count) => sum + count, 0);
+    const words = feedbackWords({ passages: texts, query: searchText, passagesContaining: (word) => registry.passagesContaining(word), totalPassages });
+    const feedbackExpression = keywordMatchExpression(words.join(" "));
+    if (feedbackExpression) {
+      const feedback = new Map<string, number>();
+      for (const match of registry.searchKeywords({ match: feedbackExpression, limit, documentIds })) {
+        if (!searchable.has(match.documentId)) continue;
+        const key = passageKey(match.chunkId, match.passageIndex);
+        if (!places.has(key)) places.set(key, { chunkId: match.chunkId, documentId: match.documentId, passageIndex: match.passageIndex, page: match.page });
+        feedback.set(key, match.score);
+      }
+      passageRanking = rank(fuseScores({ vector: similarities, keyword: keywordScores, weights, feedback, feedbackWeight }));
     }
   }
-  const periodWeight = options.periodWeight ?? PERIOD_WEIGHT;
-  if (periodWeight > 0 && searchable.size > 1) {
-    const priors = periodPriors({ query: searchText, titles });
-    for (const [key, score] of fused) {
-      const prior = priors.get(places.get(key)?.documentId ?? "") ?? 0;
-      if (prior > 0) fused.set(key, score * (1 + periodWeight * prior));
-    }
-  }
-  const ranked = rankWithNeighbourPages({ fused, places, neighbourWeight: options.neighbourWeight ?? NEIGHBOUR_PAGE_WEIGHT }).map((candidate) => ({
+  const ranked = passageRanking.map((candidate) => ({
     ...candidate,
     // A passage outside the vector candidates is at most as similar as the least similar one fetched.
     similarity: similarities.get(candidate.key) ?? (vectorMatches.length > 0 ? lowestSimilarity : undefined),

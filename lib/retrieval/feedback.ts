@@ -1,0 +1,50 @@
+import { contentWords } from "@/lib/retrieval/keyword-query";
+
+/**
+ * Pseudo-relevance feedback for the keyword retriever. A question names its topic in its own
+ * words ("prior-authorization"), the pages that answer it in theirs ("approval", "medically
+ * necessary", "request"). The passages ranked best by the first pass mostly are on the topic, so
+ * the words they share that are rare in the library describe it; a second BM25 query with those
+ * words finds the topic's other passages, and its scores join the question's own keyword scores
+ * with FEEDBACK_WEIGHT (lib/retrieval/fusion.ts). Measured on northwind (MRR@10 +0.03) and
+ * sec-10q (no change); docs/retrieval.md.
+ */
+
+/** Best first-pass passages the expansion words are taken from. */
+export const FEEDBACK_PASSAGES = 3;
+/** Expansion words added. */
+export const FEEDBACK_WORDS = 3;
+/** Weight of the expansion query's keyword scores relative to the question's own (1). */
+export const FEEDBACK_WEIGHT = 0.5;
+
+/**
+ * The expansion words: words of the feedback passages that are not the question's, ranked by
+ * how many of the passages hold them times their IDF (ln((N + 1) / (passages containing + 0.5))).
+ * Numbers and words of one or two letters are skipped; so are words the index does not hold.
+ */
+export function feedbackWords(options: {
+  passages: string[];
+  query: string;
+  passagesContaining: (word: string) => number;
+  totalPassages: number;
+  limit?: number;
+}): string[] {
+  const queryWords = new Set(contentWords(options.query));
+  const counts = new Map<string, number>();
+  for (const text of options.passages) {
+    for (const word of new Set(contentWords(text))) {
+      if (queryWords.has(word) || word.length < 3 || /^\p{N}+$/u.test(word)) continue;
+      counts.set(word, (counts.get(word) ?? 0) + 1);
+    }
+  }
+  const scored: { word: string; score: number }[] = [];
+  for (const [word, count] of counts) {
+    const frequency = options.passagesContaining(word);
+    if (frequency === 0) continue;
+    scored.push({ word, score: count * Math.log((options.totalPassages + 1) / (frequency + 0.5)) });
+  }
+  return scored
+    .sort((left, right) => right.score - left.score || left.word.localeCompare(right.word))
+    .slice(0, options.limit ?? FEEDBACK_WORDS)
+    .map((item) => item.word);
+}
