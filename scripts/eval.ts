@@ -125,8 +125,8 @@ function parseArguments(argv: string[]): Arguments {
       }
       case "--tune": {
         const [name, value] = next().split("=");
-        if (!name || !["neighbourWeight", "titleWeight", "documentWeight", "periodWeight", "nameWeight", "feedbackWeight"].includes(name) || !Number.isFinite(Number(value))) {
-          throw new UsageError("--tune needs neighbourWeight, titleWeight, documentWeight, periodWeight, nameWeight or feedbackWeight=N.");
+        if (!name || !["neighbourWeight", "titleWeight", "documentWeight", "periodWeight", "nameWeight", "feedbackWeight", "phraseWeight"].includes(name) || !Number.isFinite(Number(value))) {
+          throw new UsageError("--tune needs neighbourWeight, titleWeight, documentWeight, periodWeight, nameWeight, feedbackWeight or phraseWeight=N.");
         }
         result.tuning[name] = Number(value);
         break;

@@ -32,8 +32,8 @@ export interface HarnessSettings {
   mode?: SearchMode;
   /** Fusion weights to try instead of the defaults (tuning only). */
   weights?: FusionWeights;
-  /** Other search tuning knobs (neighbourWeight, titleWeight, documentWeight, periodWeight, nameWeight, feedbackWeight), tuning only. */
-  tuning?: { neighbourWeight?: number; titleWeight?: number; documentWeight?: number; periodWeight?: number; nameWeight?: number; feedbackWeight?: number };
+  /** Other search tuning knobs (neighbourWeight, titleWeight, documentWeight, periodWeight, nameWeight, feedbackWeight, phraseWeight), tuning only. */
+  tuning?: { neighbourWeight?: number; titleWeight?: number; documentWeight?: number; periodWeight?: number; nameWeight?: number; feedbackWeight?: number; phraseWeight?: number };
   /** Skip the chat path (citation and "no relevant sources" metrics), for quick ranking runs. */
   skipChat?: boolean;
 }

@@ -25,6 +25,8 @@ export function fuseScores(options: {
   weights?: FusionWeights;
   feedback?: Map<string, number>;
   feedbackWeight?: number;
+  /** Further signals added on top, each normalised by its best score (phrase matches). */
+  extra?: { scores: Map<string, number>; weight: number }[];
 }): Map<string, number> {
   const weights = options.weights ?? DEFAULT_FUSION_WEIGHTS;
   const feedbackShare = options.feedback && options.feedback.size > 0 ? (options.feedbackWeight ?? 0) / (1 + (options.feedbackWeight ?? 0)) : 0;
@@ -38,6 +40,7 @@ export function fuseScores(options: {
   add(options.vector, weights.vector);
   add(options.keyword, weights.keyword * (1 - feedbackShare));
   if (options.feedback) add(options.feedback, weights.keyword * feedbackShare);
+  for (const extra of options.extra ?? []) add(extra.scores, extra.weight);
   return fused;
 }
 

@@ -35,3 +35,17 @@ export function keywordMatchExpression(query: string): string | undefined {
   if (words.length === 0) return undefined;
   return words.map((word) => `"${word}"`).join(" OR ");
 }
+
+/**
+ * The FTS5 MATCH expression of the question's adjacent content-word pairs as phrases ("clinical
+ * trials", "balance billing"), or undefined with fewer than two content words. A passage holding
+ * a pair as written is likelier about what the question asks than one holding both words apart.
+ */
+export function phraseMatchExpression(query: string): string | undefined {
+  const words = contentWords(query);
+  if (words.length < 2) return undefined;
+  return words
+    .slice(1)
+    .map((word, index) => `"${words[index]} ${word}"`)
+    .join(" OR ");
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { contentWords, keywordMatchExpression } from "@/lib/retrieval/keyword-query";
+import { contentWords, keywordMatchExpression, phraseMatchExpression } from "@/lib/retrieval/keyword-query";
 
 describe("keyword queries", () => {
   it("keeps content words, lower-cased and de-duplicated, cut like FTS5's unicode61", () => {
@@ -11,5 +11,11 @@ describe("keyword queries", () => {
   it("quotes every word so FTS5 syntax in a question is inert", () => {
     expect(keywordMatchExpression('copay NEAR(deductible) OR "x" col:y*')).toBe('"copay" OR "near" OR "deductible" OR "col"');
     expect(keywordMatchExpression("is it?")).toBeUndefined();
+  });
+
+  it("pairs adjacent content words into quoted phrases", () => {
+    expect(phraseMatchExpression("What are the limits on clinical trials?")).toBe('"limits clinical" OR "clinical trials"');
+    expect(phraseMatchExpression('copay NEAR(x) "y"')).toBe('"copay near"');
+    expect(phraseMatchExpression("What is TMJ?")).toBeUndefined();
   });
 });
