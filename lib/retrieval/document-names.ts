@@ -15,9 +15,23 @@ import { contentWords } from "@/lib/retrieval/keyword-query";
 /** Measured on sec-10q and northwind (docs/retrieval.md): 0.3–1 alike on sec-10q, no change on northwind. */
 export const NAME_WEIGHT = 0.5;
 
+// Words of each name text, kept across queries: covers change only when documents are indexed.
+const wordCache = new Map<string, ReadonlySet<string>>();
+const WORD_CACHE_ENTRIES = 10_000;
+
+function wordsOfName(name: string): ReadonlySet<string> {
+  let words = wordCache.get(name);
+  if (!words) {
+    words = new Set(contentWords(name));
+    if (wordCache.size >= WORD_CACHE_ENTRIES) wordCache.clear();
+    wordCache.set(name, words);
+  }
+  return words;
+}
+
 /** The distinctive name words of every document, keyed by document id. */
 export function documentNameWords(names: Map<string, string>): Map<string, ReadonlySet<string>> {
-  const wordsOf = new Map([...names].map(([id, name]) => [id, new Set(contentWords(name))]));
+  const wordsOf = new Map([...names].map(([id, name]) => [id, wordsOfName(name)]));
   const frequency = new Map<string, number>();
   for (const words of wordsOf.values()) for (const word of words) frequency.set(word, (frequency.get(word) ?? 0) + 1);
   const result = new Map<string, ReadonlySet<string>>();
