@@ -249,14 +249,17 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
   let cachedDataVersion: number | undefined;
   const wordDistributions = new Map<string, Map<string, number>>();
   let documentPassageCounts: Map<string, number> | undefined;
+  // data_version only moves for other connections' commits, so this process counts its own.
+  let localKeywordWrites = 0;
   const keywordIndexChanged = () => {
+    localKeywordWrites += 1;
     documentFrequencies.clear();
     passageTotal = undefined;
     wordDistributions.clear();
     documentPassageCounts = undefined;
   };
   // The spelling vocabulary costs a scan of every passage, so it is rebuilt at most once a minute.
-  let vocabulary: { words: Map<string, number>; dataVersion: number; builtAt: number } | undefined;
+  let vocabulary: { words: Map<string, number>; dataVersion: number; localWrites: number; builtAt: number } | undefined;
   /** Passages containing `word`, cached (call checkDataVersion first). */
   const passageFrequency = (word: string): number => {
     let frequency = documentFrequencies.get(word);
@@ -442,13 +445,14 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
     },
     indexedWords() {
       const version = database.pragma("data_version", { simple: true }) as number;
-      if (vocabulary && (vocabulary.dataVersion === version || Date.now() - vocabulary.builtAt < VOCABULARY_REFRESH_MILLISECONDS)) return vocabulary.words;
+      const unchanged = vocabulary?.dataVersion === version && vocabulary.localWrites === localKeywordWrites;
+      if (vocabulary && (unchanged || Date.now() - vocabulary.builtAt < VOCABULARY_REFRESH_MILLISECONDS)) return vocabulary.words;
       const words = new Map<string, number>();
       for (const row of database.prepare(`SELECT context, body FROM passages_fts`).iterate() as IterableIterator<{ context: string | null; body: string | null }>) {
         const text = `${row.context ?? ""} ${row.body ?? ""}`.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "");
         for (const word of text.match(/\p{L}+/gu) ?? []) words.set(word, (words.get(word) ?? 0) + 1);
       }
-      vocabulary = { words, dataVersion: version, builtAt: Date.now() };
+      vocabulary = { words, dataVersion: version, localWrites: localKeywordWrites, builtAt: Date.now() };
       return words;
     },
     keywordCoverage(options) {

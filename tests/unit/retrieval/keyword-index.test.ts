@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { keywordMatchExpression } from "@/lib/retrieval/keyword-query";
 import { migrate, openSqliteRegistry } from "@/lib/storage/sqlite-registry";
 import type { ChunkRecord, DocumentRegistry, NewPassage } from "@/lib/storage/registry-types";
@@ -187,5 +187,20 @@ describe("words for typo correction", () => {
     // The title is indexed as each passage's context, so its words count once per passage.
     expect(words.get("benefits")).toBe(2);
     expect(words.has("gendr")).toBe(false);
+  });
+
+  it("picks up this process's own writes once the minute between rebuilds has passed", () => {
+    vi.useFakeTimers({ now: new Date("2026-01-01T00:00:00Z"), toFake: ["Date"] });
+    try {
+      registry.completeIndexing({ id: "doc-1", chunks: [chunk("doc-1", 0, "Parking badges are issued.")], embeddingModel: "m", pageCount: 1, title: "A" });
+      expect(registry.indexedWords().has("generator")).toBe(false);
+      registry.completeIndexing({ id: "doc-2", chunks: [chunk("doc-2", 0, "The generator is tested monthly.")], embeddingModel: "m", pageCount: 1, title: "B" });
+      // Within the minute the vocabulary is reused; after it, the new document's words are in.
+      expect(registry.indexedWords().has("generator")).toBe(false);
+      vi.setSystemTime(new Date("2026-01-01T00:01:01Z"));
+      expect(registry.indexedWords().has("generator")).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
