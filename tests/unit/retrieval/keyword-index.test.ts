@@ -204,3 +204,48 @@ describe("words for typo correction", () => {
     }
   });
 });
+
+describe("read caches", () => {
+  const read = () => ({
+    keywordHits: search("generator").map((match) => match.chunkId),
+    chunkText: registry.getChunks(["doc-1:0"]).get("doc-1:0")?.text,
+    passages: registry.getPassages(["doc-1:0"]).get("doc-1:0")?.length ?? 0,
+    coverage: registry.keywordCoverage({ words: ["generator", "parking"], passages: [{ chunkId: "doc-1:0", passageIndex: 0 }] }).get("doc-1:0#0"),
+    distribution: registry.keywordDistribution(["generator"]).byWord.get("generator"),
+  });
+
+  // One passage in the index: a word in it weighs ln(2 / 1.5), a word in none ln(2 / 0.5).
+  const halfCovered = Math.log(2 / 1.5) / (Math.log(2 / 1.5) + Math.log(2 / 0.5));
+
+  it("answer repeated reads the same and follow this process's reindexing and deletion", () => {
+    registry.completeIndexing({ id: "doc-1", chunks: [chunk("doc-1", 0, "Parking badges are issued at reception.")], embeddingModel: "m", pageCount: 1, title: "A" });
+    const first = read();
+    expect(first).toEqual({ keywordHits: [], chunkText: "Parking badges are issued at reception.", passages: 1, coverage: halfCovered, distribution: new Map() });
+    expect(read()).toEqual(first);
+
+    registry.completeIndexing({ id: "doc-1", chunks: [chunk("doc-1", 0, "The generator is tested monthly.")], embeddingModel: "m", pageCount: 1, title: "A" });
+    const reindexed = read();
+    expect(reindexed.keywordHits).toEqual(["doc-1:0"]);
+    expect(reindexed.chunkText).toBe("The generator is tested monthly.");
+    expect(reindexed.coverage).toBeCloseTo(halfCovered, 10);
+    expect(reindexed.distribution).toEqual(new Map([["doc-1", 1]]));
+
+    registry.deleteDocument("doc-1");
+    expect(read()).toEqual({ keywordHits: [], chunkText: undefined, passages: 0, coverage: undefined, distribution: new Map() });
+  });
+
+  it("follow writes made through another connection to the same file (npm run ingest)", () => {
+    registry.completeIndexing({ id: "doc-1", chunks: [chunk("doc-1", 0, "Parking badges are issued at reception.")], embeddingModel: "m", pageCount: 1, title: "A" });
+    expect(read().keywordHits).toEqual([]);
+    const other = openSqliteRegistry(path.join(directory, "app.db"));
+    try {
+      other.completeIndexing({ id: "doc-1", chunks: [chunk("doc-1", 0, "The generator is tested monthly.")], embeddingModel: "m", pageCount: 1, title: "A" });
+    } finally {
+      other.close();
+    }
+    const after = read();
+    expect(after.keywordHits).toEqual(["doc-1:0"]);
+    expect(after.chunkText).toBe("The generator is tested monthly.");
+    expect(after.distribution).toEqual(new Map([["doc-1", 1]]));
+  });
+});
