@@ -35,6 +35,7 @@ const embedder: Embedder = {
   provider: "local",
   windowsFor: ({ text, prefix }) => Promise.resolve([`${prefix}\n${text}`]),
   embedDocuments: (texts) => Promise.resolve(texts.map(embed)),
+  embedSentences: (texts) => Promise.resolve(texts.map(embed)),
   embedQuery: (text) => Promise.resolve(embed(text)),
 };
 
