@@ -57,7 +57,12 @@ export function groupNearDuplicates<T>(options: {
   const groups: { leader: T; duplicates: T[]; shingles: Set<string> }[] = [];
   for (const item of options.items) {
     const itemShingles = shingles(options.text(item));
-    const group = groups.find((candidate) => jaccard(candidate.shingles, itemShingles) >= threshold);
+    // Jaccard similarity is at most the smaller set's size over the larger's: most pairs are
+    // ruled out by their sizes alone.
+    const group = groups.find((candidate) => {
+      const [small, large] = candidate.shingles.size <= itemShingles.size ? [candidate.shingles.size, itemShingles.size] : [itemShingles.size, candidate.shingles.size];
+      return small >= threshold * large && jaccard(candidate.shingles, itemShingles) >= threshold;
+    });
     if (group) {
       group.duplicates.push(item);
       continue;

@@ -245,6 +245,8 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
     ),
     insertPassageText: database.prepare(`INSERT INTO passages_fts (rowid, context, body) VALUES (?, ?, ?)`),
     countPassages: database.prepare(`SELECT count(*) AS count FROM passages`),
+    // Prepared once: database.pragma() compiles its statement on every call, and every search asks.
+    dataVersion: database.prepare(`PRAGMA data_version`).pluck(),
     wordPostings: database.prepare(
       `SELECT passages_fts.rowid AS rowId, passages.document_id AS documentId FROM passages_fts JOIN passages ON passages.id = passages_fts.rowid
        WHERE passages_fts MATCH ?`,
@@ -324,7 +326,7 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
     return result;
   };
   const checkDataVersion = () => {
-    const version = database.pragma("data_version", { simple: true }) as number;
+    const version = statements.dataVersion.get() as number;
     if (version !== cachedDataVersion) keywordIndexChanged();
     cachedDataVersion = version;
   };
@@ -487,7 +489,7 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
       return postingsOf(word).rowIds.size;
     },
     indexedWords() {
-      const version = database.pragma("data_version", { simple: true }) as number;
+      const version = statements.dataVersion.get() as number;
       const unchanged = vocabulary?.dataVersion === version && vocabulary.localWrites === localKeywordWrites;
       if (vocabulary && (unchanged || Date.now() - vocabulary.builtAt < VOCABULARY_REFRESH_MILLISECONDS)) return vocabulary.words;
       const words = new Map<string, number>();
