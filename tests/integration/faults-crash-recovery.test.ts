@@ -274,6 +274,7 @@ describe.skipIf(reason !== undefined)("faults: crashes, a dying vector store, an
       const probe = own.embeddings[0];
       const nearest = probe ? await store.query({ queryEmbeddings: [probe], nResults: 5, include: ["distances"] }) : undefined;
       console.log(`faults (b) diagnosis: results ${JSON.stringify(results.map((result) => [result.documentName, result.score]))}; own vectors ${own.ids.length}; nearest to its own vector ${JSON.stringify(nearest?.ids[0])} ${JSON.stringify(nearest?.distances[0])}`);
+      console.log(`faults (b) diagnosis, doctor: ${(await runDoctor(dataDirectory, false)).output}`);
       const deadline = Date.now() + 15_000;
       while (results[0]?.documentName !== "during-outage.md" && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 1_000));

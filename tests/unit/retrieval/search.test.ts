@@ -65,6 +65,7 @@ function memoryVectorStore(): VectorStore & { records: VectorRecord[] } {
     countDocumentVectors: () => Promise.resolve(0),
     listDocumentVectorIds: () => Promise.resolve([]),
     listDocumentIds: () => Promise.resolve([]),
+    listUnsearchableVectorIds: () => Promise.resolve([]),
     heartbeat: () => Promise.resolve(),
   };
 }
