@@ -247,6 +247,8 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
     countPassages: database.prepare(`SELECT count(*) AS count FROM passages`),
     // Prepared once: database.pragma() compiles its statement on every call, and every search asks.
     dataVersion: database.prepare(`PRAGMA data_version`).pluck(),
+    // Rows this connection has changed since it opened: moves with every local write.
+    totalChanges: database.prepare(`SELECT total_changes()`).pluck(),
     wordPostings: database.prepare(
       `SELECT passages_fts.rowid AS rowId, passages.document_id AS documentId FROM passages_fts JOIN passages ON passages.id = passages_fts.rowid
        WHERE passages_fts MATCH ?`,
@@ -286,6 +288,7 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
     passageTotal = undefined;
     documentPassageCounts = undefined;
   };
+  let documentList: { version: string; documents: DocumentRecord[] } | undefined;
   const remember = <Value>(cache: Map<string, Value>, options: { key: string; value: Value; bound: number }) => {
     if (cache.size >= options.bound) cache.clear();
     cache.set(options.key, options.value);
@@ -384,7 +387,12 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
       return row ? toDocument(row) : undefined;
     },
     listDocuments() {
-      return (statements.listDocuments.all() as DocumentRow[]).map(toDocument);
+      // Every search and every library poll lists the documents; between writes the list is the same.
+      const version = `${statements.dataVersion.get() as number}:${statements.totalChanges.get() as number}`;
+      if (documentList?.version !== version) {
+        documentList = { version, documents: (statements.listDocuments.all() as DocumentRow[]).map(toDocument) };
+      }
+      return [...documentList.documents];
     },
     updateProgress(id: string, progress: DocumentProgress) {
       const assignments: string[] = [];

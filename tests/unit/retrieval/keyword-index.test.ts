@@ -249,3 +249,24 @@ describe("read caches", () => {
     expect(after.distribution).toEqual(new Map([["doc-1", 1]]));
   });
 });
+
+describe("the cached document list", () => {
+  it("follows every write, here and through another connection", () => {
+    const statusOf = (id: string) => registry.listDocuments().find((document) => document.id === id)?.status;
+    expect(statusOf("doc-1")).toBe("queued");
+    registry.updateProgress("doc-1", { status: "embedding", chunksEmbedded: 0, chunksTotal: 1 });
+    expect(statusOf("doc-1")).toBe("embedding");
+    // A caller changing the returned array does not change the next answer.
+    registry.listDocuments().length = 0;
+    expect(registry.listDocuments()).toHaveLength(2);
+    const other = openSqliteRegistry(path.join(directory, "app.db"));
+    try {
+      other.completeIndexing({ id: "doc-1", chunks: [chunk("doc-1", 0, "Text.")], embeddingModel: "m", pageCount: 1, title: "A" });
+      other.deleteDocument("doc-2");
+    } finally {
+      other.close();
+    }
+    expect(statusOf("doc-1")).toBe("ready");
+    expect(statusOf("doc-2")).toBeUndefined();
+  });
+});
