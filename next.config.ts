@@ -19,6 +19,7 @@ export default function nextConfig(phase: string): NextConfig {
       "yauzl",
     ],
     poweredByHeader: false,
+    compress: false,
     reactStrictMode: true,
     // Every response gets the base headers; the Content-Security-Policy is set by path so that each
     // response carries exactly one. Pages get a strict per-request nonce policy from proxy.ts (it

@@ -52,6 +52,7 @@ const environmentSchema = z
     // Fractions are allowed (0.01 = 36 s), which keeps expiry testable.
     SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 366).default(12),
     RATE_LIMIT_SIGN_INS_PER_MINUTE: z.coerce.number().int().min(0).default(10),
+    SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3_600).default(10),
   })
   .superRefine((value, context) => {
     if (value.CHUNK_OVERLAP_TOKENS >= value.CHUNK_SIZE_TOKENS) {
@@ -106,6 +107,8 @@ export interface AppConfig {
   /** Requests per client per minute; 0 disables the limit. */
   rateLimits: { uploadsPerMinute: number; chatsPerMinute: number };
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  /** How long open requests may keep the server alive after SIGINT/SIGTERM before it exits anyway. */
+  shutdownGraceMs: number;
   /** Access control: on when `token` is set (every page and API then needs a session or the bearer token). */
   auth: {
     token: string | undefined;
@@ -200,6 +203,7 @@ export function parseConfig(environment: Record<string, string | undefined>): Ap
     },
     rateLimits: { uploadsPerMinute: value.RATE_LIMIT_UPLOADS_PER_MINUTE, chatsPerMinute: value.RATE_LIMIT_CHATS_PER_MINUTE },
     logLevel: value.LOG_LEVEL,
+    shutdownGraceMs: Math.round(value.SHUTDOWN_GRACE_SECONDS * 1000),
     auth: {
       token: value.AUTH_TOKEN,
       sessionTtlMs: Math.round(value.SESSION_TTL_HOURS * 3_600_000),

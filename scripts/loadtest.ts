@@ -13,7 +13,9 @@
  *
  * Without --url it starts the production build itself (`next start`) on a free port with a
  * throw-away DATA_DIR and rate limits disabled, and removes it afterwards. With --url, pass
- * --data-dir (that server's DATA_DIR) to get the vector and doctor checks.
+ * --data-dir (that server's DATA_DIR) to get the vector and doctor checks; an instance protected
+ * by AUTH_TOKEN is driven with the same AUTH_TOKEN in this command's environment (sent as a
+ * bearer token; never on the command line, where other users could read it).
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -25,6 +27,17 @@ import { ChromaClient } from "chromadb";
 import { PDFDocument, StandardFonts } from "pdf-lib";
 
 const projectRoot = process.cwd();
+
+/** Bearer token for a protected instance under --url (from AUTH_TOKEN); none for the script's own app. */
+let bearerToken: string | undefined;
+
+/** fetch() against the app under test, with the bearer token when there is one. */
+function appFetch(url: string, init: RequestInit = {}): Promise<Response> {
+  if (!bearerToken) return fetch(url, init);
+  const headers = new Headers(init.headers);
+  headers.set("authorization", `Bearer ${bearerToken}`);
+  return fetch(url, { ...init, headers });
+}
 const COLLECTION = "cited_all-minilm-l6-v2_384";
 const MAXIMUM_DURATION_SECONDS = 600;
 
@@ -134,7 +147,7 @@ async function startOwnApp(): Promise<AppUnderTest> {
   const deadline = Date.now() + 120_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`The app exited during start-up:\n${output}`);
-    const healthy = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(5_000) }).then((response) => response.ok).catch(() => false);
+    const healthy = await appFetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(5_000) }).then((response) => response.ok).catch(() => false);
     if (healthy) break;
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
@@ -273,7 +286,7 @@ async function upload(options: { baseUrl: string; name: string; bytes: Uint8Arra
   const started = performance.now();
   counters.requests += 1;
   try {
-    const response = await fetch(`${baseUrl}/api/documents`, { method: "POST", body, signal: AbortSignal.timeout(120_000) });
+    const response = await appFetch(`${baseUrl}/api/documents`, { method: "POST", body, signal: AbortSignal.timeout(120_000) });
     const text = await response.text();
     const elapsed = performance.now() - started;
     counters.record("upload", response.status, response.status >= 500 ? text.slice(0, 200) : undefined);
@@ -291,7 +304,7 @@ async function search(options: { baseUrl: string; query: string; counters: Count
   const started = performance.now();
   counters.requests += 1;
   try {
-    const response = await fetch(`${baseUrl}/api/search`, {
+    const response = await appFetch(`${baseUrl}/api/search`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ query, topK: 5 }),
@@ -313,7 +326,7 @@ async function chat(options: { baseUrl: string; question: string; counters: Coun
   const started = performance.now();
   counters.requests += 1;
   try {
-    const response = await fetch(`${baseUrl}/api/chat`, {
+    const response = await appFetch(`${baseUrl}/api/chat`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ messages: [{ id: `q-${Math.random().toString(36).slice(2)}`, role: "user", parts: [{ type: "text", text: question }] }] }),
@@ -369,7 +382,7 @@ interface DocumentJson {
 }
 
 async function listDocuments(baseUrl: string): Promise<DocumentJson[]> {
-  const response = await fetch(`${baseUrl}/api/documents`, { signal: AbortSignal.timeout(60_000) });
+  const response = await appFetch(`${baseUrl}/api/documents`, { signal: AbortSignal.timeout(60_000) });
   return ((await response.json()) as { documents: DocumentJson[] }).documents;
 }
 
@@ -419,6 +432,8 @@ async function checkVectors(options: { baseUrl: string; dataDirectory: string; d
 
 async function main(): Promise<number> {
   const options = parseArguments(process.argv.slice(2));
+  // The app this script starts itself is open; only an instance given by --url may need the token.
+  if (options.url) bearerToken = process.env.AUTH_TOKEN?.trim() || undefined;
   const app: AppUnderTest = options.url ? { baseUrl: options.url.replace(/\/$/, ""), dataDirectory: options.dataDirectory, stop: () => Promise.resolve() } : await startOwnApp();
   const stopApp = () => {
     void app.stop().finally(() => process.exit(130));

@@ -176,7 +176,7 @@ export async function respondToChat(options: { request: ChatRequest; services: A
         const sentences = await selectAnswerSentences({
           question,
           sources,
-          embed: (texts) => services.embedder.embedDocuments(texts, options.signal),
+          embed: (texts) => services.embedder.embedSentences(texts, options.signal),
         });
         if (sentences.length === 0) emit(NO_ANSWER_TEXT);
         for (const line of renderExtractiveAnswer(sentences)) emit(`- ${line}\n`);

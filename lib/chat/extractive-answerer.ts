@@ -127,7 +127,11 @@ export async function selectAnswerSentences(options: ExtractiveOptions): Promise
     .map(({ text, sourceIndex, start, score }) => ({ text, sourceIndex, start, score }));
 }
 
+// A document's own reference markers ("[12]", "[3, 4]", "[1–3]") read as citations of the answer's
+// sources once quoted, and would point at the wrong source: they are dropped from the quote.
+const REFERENCE_MARKER = /\s*\[\d+(?:\s*[,–-]\s*\d+)*\]/g;
+
 /** Renders selected sentences as Markdown lines, each with its citation. */
 export function renderExtractiveAnswer(sentences: ExtractedSentence[]): string[] {
-  return sentences.map((sentence) => `${sentence.text} [${sentence.sourceIndex}]`);
+  return sentences.map((sentence) => `${sentence.text.replace(REFERENCE_MARKER, "")} [${sentence.sourceIndex}]`);
 }

@@ -76,7 +76,7 @@ export async function verifyModelFiles(modelRoot: string): Promise<void> {
 
 interface LoadedModel {
   /** Runs the model on `texts`; query work goes before document work. */
-  run: (texts: string[], priority: "query" | "document") => Promise<number[][]>;
+  run: (texts: string[], priority: ModelPriority) => Promise<number[][]>;
   countWordPieces: (text: string) => number;
   /** Largest number of inputs per model run. */
   runSize: number;
@@ -103,6 +103,9 @@ function modelThreads(): number {
   return Math.max(1, Math.floor(os.availableParallelism() / 2));
 }
 
+/** Queues in the order they are served: search queries, answer sentences a reader waits for, indexing. */
+type ModelPriority = "query" | "sentence" | "document";
+
 interface ModelJob {
   texts: string[];
   resolve: (vectors: number[][]) => void;
@@ -110,15 +113,17 @@ interface ModelJob {
 }
 
 /**
- * The worker thread holding the model, fed one run at a time from two queues: queries (search,
- * chat retrieval) before documents (indexing, answer sentences). onnxruntime-node's inference is
- * a synchronous native call, so in the server's own thread every run would stall all requests.
+ * The worker thread holding the model, fed one run at a time from three queues: queries (search,
+ * chat retrieval), then answer sentences (extractive chat), then documents (indexing).
+ * onnxruntime-node's inference is a synchronous native call, so in the server's own thread every
+ * run would stall all requests.
  * A worker that dies fails its jobs with `embedding.unavailable` (retried by the indexer) and is
  * started again on the next run.
  */
 class ModelWorker {
   private worker: Promise<Worker> | undefined;
   private readonly queries: ModelJob[] = [];
+  private readonly sentences: ModelJob[] = [];
   private readonly documents: ModelJob[] = [];
   /** The jobs of the run in flight: one document job, or several coalesced query jobs. */
   private current: ModelJob[] | undefined;
@@ -126,9 +131,9 @@ class ModelWorker {
 
   constructor(private readonly workerData: { modelRoot: string; modelId: string; dtype: string; threads: number }) {}
 
-  run(texts: string[], priority: "query" | "document"): Promise<number[][]> {
+  run(texts: string[], priority: ModelPriority): Promise<number[][]> {
     return new Promise((resolve, reject) => {
-      (priority === "query" ? this.queries : this.documents).push({ texts, resolve, reject });
+      ({ query: this.queries, sentence: this.sentences, document: this.documents })[priority].push({ texts, resolve, reject });
       this.pump();
     });
   }
@@ -163,7 +168,7 @@ class ModelWorker {
 
   private pump(): void {
     if (this.current) return;
-    const jobs = this.queries.length > 0 ? this.takeQueries() : this.documents.splice(0, 1);
+    const jobs = this.queries.length > 0 ? this.takeQueries() : this.sentences.length > 0 ? this.sentences.splice(0, 1) : this.documents.splice(0, 1);
     if (jobs.length === 0) return;
     this.current = jobs;
     const id = (this.nextId += 1);
@@ -285,6 +290,16 @@ const QUERY_CACHE_SIZE = 1_000;
 /** Creates the offline all-MiniLM-L6-v2 embedder; the model loads on first use. */
 export function createLocalEmbedder(options: { batchSize: number }): Embedder {
   const queryCache = new Map<string, number[]>();
+  const runInBatches = async (batches: { texts: string[]; signal: AbortSignal | undefined; priority: ModelPriority }): Promise<number[][]> => {
+    const model = await getModel();
+    const size = Math.max(1, Math.min(options.batchSize, model.runSize));
+    const vectors: number[][] = [];
+    for (let start = 0; start < batches.texts.length; start += size) {
+      batches.signal?.throwIfAborted();
+      vectors.push(...(await model.run(batches.texts.slice(start, start + size), batches.priority)));
+    }
+    return vectors;
+  };
 
   return {
     modelId: LOCAL_MODEL_ID,
@@ -299,15 +314,11 @@ export function createLocalEmbedder(options: { batchSize: number }): Embedder {
       const windows = buildWindows({ text, maxTokens: budget, overlapTokens: WINDOW_OVERLAP_WORD_PIECES, countTokens: countWordPieces });
       return windows.map((window) => (effectivePrefix ? `${effectivePrefix}\n${window}` : window));
     },
-    async embedDocuments(texts, signal) {
-      const model = await getModel();
-      const size = Math.max(1, Math.min(options.batchSize, model.runSize));
-      const vectors: number[][] = [];
-      for (let start = 0; start < texts.length; start += size) {
-        signal?.throwIfAborted();
-        vectors.push(...(await model.run(texts.slice(start, start + size), "document")));
-      }
-      return vectors;
+    embedDocuments(texts, signal) {
+      return runInBatches({ texts, signal, priority: "document" });
+    },
+    embedSentences(texts, signal) {
+      return runInBatches({ texts, signal, priority: "sentence" });
     },
     async embedQuery(text) {
       const cached = queryCache.get(text);

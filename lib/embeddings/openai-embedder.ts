@@ -21,6 +21,20 @@ export function createOpenAiEmbedder(options: { apiKey: string; baseUrl?: string
     throw new AppError("embedding.failed", "The embedding service failed; indexing can be retried later.", { cause: error });
   };
 
+  const embedDocuments = async (texts: string[], signal?: AbortSignal): Promise<number[][]> => {
+    const vectors: number[][] = [];
+    for (let start = 0; start < texts.length; start += options.batchSize) {
+      const result = await embedMany({
+        model,
+        values: texts.slice(start, start + options.batchSize),
+        maxRetries: MAX_RETRIES,
+        abortSignal: signal,
+      }).catch(wrapError);
+      vectors.push(...result.embeddings);
+    }
+    return vectors;
+  };
+
   return {
     modelId: options.model,
     dimensions,
@@ -28,19 +42,9 @@ export function createOpenAiEmbedder(options: { apiKey: string; baseUrl?: string
     windowsFor({ text, prefix }) {
       return Promise.resolve([prefix ? `${prefix}\n${text}` : text]);
     },
-    async embedDocuments(texts, signal) {
-      const vectors: number[][] = [];
-      for (let start = 0; start < texts.length; start += options.batchSize) {
-        const result = await embedMany({
-          model,
-          values: texts.slice(start, start + options.batchSize),
-          maxRetries: MAX_RETRIES,
-          abortSignal: signal,
-        }).catch(wrapError);
-        vectors.push(...result.embeddings);
-      }
-      return vectors;
-    },
+    embedDocuments,
+    // Every request goes straight to the API: there is no local queue to jump.
+    embedSentences: embedDocuments,
     async embedQuery(text) {
       const result = await embed({ model, value: text, maxRetries: MAX_RETRIES }).catch(wrapError);
       return result.embedding;

@@ -12,5 +12,7 @@ export interface Embedder {
   windowsFor(options: { text: string; prefix: string }): Promise<string[]>;
   /** Embeds passages (already windowed), in batches; vectors are L2-normalised. */
   embedDocuments(texts: string[], signal?: AbortSignal): Promise<number[][]>;
+  /** Embeds short texts a reader is waiting for (answer sentences): ahead of indexing, after search queries. */
+  embedSentences(texts: string[], signal?: AbortSignal): Promise<number[][]>;
   embedQuery(text: string): Promise<number[]>;
 }

@@ -76,7 +76,7 @@ export async function evaluateQuestions(options: {
       const sentences = await selectAnswerSentences({
         question: question.question,
         sources,
-        embed: (texts) => dependencies.embedder.embedDocuments(texts),
+        embed: (texts) => dependencies.embedder.embedSentences(texts),
       });
       answered = sentences.length > 0;
       const byIndex = new Map(sources.map((source) => [source.index, source]));

@@ -11,11 +11,35 @@ import { logger } from "@/lib/logger";
  * can neither block the server's event loop nor exhaust its memory: the thread is terminated
  * when it runs out of time, and V8 kills it when it exceeds its heap limit. Either way the
  * document fails with a clear reason and the server keeps serving.
+ *
+ * Threads are kept for the next document: starting one (loading the PDF and DOCX parsers) cost
+ * 0.3–0.5 s of CPU, paid per upload before. A thread that timed out, crashed or was cancelled is
+ * never reused; an idle one ends after IDLE_WORKER_MS, and every one after MAXIMUM_JOBS_PER_WORKER
+ * documents, so nothing one parse leaves behind can build up.
  */
 
 export interface ParseBudget {
   timeoutMs: number;
   maxMemoryMb: number;
+}
+
+const IDLE_WORKER_MS = 30_000;
+const MAXIMUM_JOBS_PER_WORKER = 50;
+
+interface PooledWorker {
+  worker: Worker;
+  /** Its heap limit: a thread only serves budgets with the same limit. */
+  maxMemoryMb: number;
+  jobs: number;
+  idleTimer?: NodeJS.Timeout;
+}
+
+const idleWorkers: PooledWorker[] = [];
+let nextJobId = 0;
+
+/** Parser threads waiting for the next document (for diagnostics and tests). */
+export function idleParseWorkerCount(): number {
+  return idleWorkers.length;
 }
 
 /** Where the bundled worker lives (built by scripts/build-workers.mjs before `next build`). */
@@ -26,6 +50,48 @@ export function parseWorkerPath(): string {
 
 function isErrorCode(code: string): code is ErrorCode {
   return code in ERROR_STATUS;
+}
+
+function takeWorker(options: { workerFile: string; maxMemoryMb: number }): PooledWorker {
+  const index = idleWorkers.findIndex((pooled) => pooled.maxMemoryMb === options.maxMemoryMb);
+  const [idle] = index >= 0 ? idleWorkers.splice(index, 1) : [];
+  if (idle) {
+    clearTimeout(idle.idleTimer);
+    idle.worker.ref();
+    return idle;
+  }
+  // Opaque to the bundler on purpose: Turbopack otherwise replaces a static worker path with a
+  // chunk of its own, while this file is built separately (scripts/build-workers.mjs).
+  const worker = new Worker(/* turbopackIgnore: true */ /* webpackIgnore: true */ options.workerFile, {
+    resourceLimits: { maxOldGenerationSizeMb: options.maxMemoryMb, maxYoungGenerationSizeMb: 64 },
+    stdout: false,
+    stderr: false,
+  });
+  const pooled: PooledWorker = { worker, maxMemoryMb: options.maxMemoryMb, jobs: 0 };
+  // An idle thread that dies leaves the pool.
+  worker.on("exit", () => {
+    const position = idleWorkers.indexOf(pooled);
+    if (position >= 0) idleWorkers.splice(position, 1);
+  });
+  // Errors reach the job's own listener; without one an idle thread's error would be unhandled.
+  worker.on("error", () => undefined);
+  return pooled;
+}
+
+function releaseWorker(pooled: PooledWorker): void {
+  if (pooled.jobs >= MAXIMUM_JOBS_PER_WORKER) {
+    void pooled.worker.terminate();
+    return;
+  }
+  // An idle thread must not keep a CLI process (npm run ingest) alive.
+  pooled.worker.unref();
+  pooled.idleTimer = setTimeout(() => {
+    const position = idleWorkers.indexOf(pooled);
+    if (position >= 0) idleWorkers.splice(position, 1);
+    void pooled.worker.terminate();
+  }, IDLE_WORKER_MS);
+  pooled.idleTimer.unref();
+  idleWorkers.push(pooled);
 }
 
 /** Parses in a worker thread (in-process only when the worker bundle was not built, e.g. in unit tests). */
@@ -41,59 +107,67 @@ export async function parseWithBudget(options: {
     logger.warn("parse.worker_missing", { workerFile, hint: "run npm run build; parsing in-process without limits" });
     return parseDocument({ kind: options.kind, bytes: options.bytes, onProgress: options.onProgress, signal: options.signal });
   }
+  options.signal?.throwIfAborted();
   const bytes = new Uint8Array(options.bytes);
+  const pooled = takeWorker({ workerFile, maxMemoryMb: options.budget.maxMemoryMb });
+  const { worker } = pooled;
+  pooled.jobs += 1;
+  const id = (nextJobId += 1);
   return new Promise<ParsedDocument>((resolve, reject) => {
-    // Opaque to the bundler on purpose: Turbopack otherwise replaces a static worker path with a
-    // chunk of its own, while this file is built separately (scripts/build-workers.mjs).
-    const worker = new Worker(/* turbopackIgnore: true */ /* webpackIgnore: true */ workerFile, {
-      workerData: { kind: options.kind, bytes },
-      transferList: [bytes.buffer],
-      resourceLimits: { maxOldGenerationSizeMb: options.budget.maxMemoryMb, maxYoungGenerationSizeMb: 64 },
-      stdout: false,
-      stderr: false,
-    });
     let settled = false;
-    const finish = (outcome: () => void) => {
+    /** Ends the job; the thread goes back to the pool only after a parse that ran to its end. */
+    const finish = (outcome: () => void, reusable: boolean) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", onAbort);
-      void worker.terminate();
+      worker.off("message", onMessage);
+      worker.off("error", onError);
+      worker.off("exit", onExit);
+      if (reusable) releaseWorker(pooled);
+      else void worker.terminate();
       outcome();
     };
     const timer = setTimeout(() => {
-      finish(() =>
-        reject(new AppError("parse.timeout", `Parsing took longer than ${Math.round(options.budget.timeoutMs / 1000)} s, the limit for one document.`)),
+      finish(
+        () => reject(new AppError("parse.timeout", `Parsing took longer than ${Math.round(options.budget.timeoutMs / 1000)} s, the limit for one document.`)),
+        false,
       );
     }, options.budget.timeoutMs);
-    const onAbort = () => finish(() => reject(options.signal?.reason instanceof Error ? options.signal.reason : new Error("aborted")));
-    options.signal?.addEventListener("abort", onAbort, { once: true });
-
-    worker.on("message", (message: { type: string; parsed?: ParsedDocument; code?: string; message?: string; internal?: string; pagesDone?: number; pageCount?: number }) => {
+    const onAbort = () => finish(() => reject(options.signal?.reason instanceof Error ? options.signal.reason : new Error("aborted")), false);
+    const onMessage = (message: { id: number; type: string; parsed?: ParsedDocument; code?: string; message?: string; internal?: string; pagesDone?: number; pageCount?: number }) => {
+      if (message.id !== id) return;
       if (message.type === "progress") {
         options.onProgress?.(message.pagesDone ?? 0, message.pageCount ?? 0);
       } else if (message.type === "result" && message.parsed) {
         const parsed = message.parsed;
-        finish(() => resolve(parsed));
+        finish(() => resolve(parsed), true);
       } else if (message.type === "error") {
         const code = message.code && isErrorCode(message.code) ? message.code : "indexing.failed";
         if (message.internal) logger.warn("parse.failed", { code, internal: message.internal });
-        finish(() => reject(new AppError(code, message.message ?? "The document could not be parsed.")));
+        finish(() => reject(new AppError(code, message.message ?? "The document could not be parsed.")), true);
       }
-    });
-    worker.on("error", (error: Error & { code?: string }) => {
+    };
+    const onError = (error: Error & { code?: string }) => {
       const outOfMemory = error.code === "ERR_WORKER_OUT_OF_MEMORY";
       logger.warn("parse.worker_error", { error });
-      finish(() =>
-        reject(
-          outOfMemory
-            ? new AppError("parse.too_large", `Parsing needed more than ${options.budget.maxMemoryMb} MB of memory, the limit for one document.`)
-            : new AppError("indexing.failed", "The document could not be parsed.", { cause: error }),
-        ),
+      finish(
+        () =>
+          reject(
+            outOfMemory
+              ? new AppError("parse.too_large", `Parsing needed more than ${options.budget.maxMemoryMb} MB of memory, the limit for one document.`)
+              : new AppError("indexing.failed", "The document could not be parsed.", { cause: error }),
+          ),
+        false,
       );
-    });
-    worker.on("exit", (code) => {
-      finish(() => reject(new AppError("indexing.failed", `The parser stopped unexpectedly (exit code ${code}).`)));
-    });
+    };
+    const onExit = (code: number) => {
+      finish(() => reject(new AppError("indexing.failed", `The parser stopped unexpectedly (exit code ${code}).`)), false);
+    };
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    worker.on("message", onMessage);
+    worker.on("error", onError);
+    worker.on("exit", onExit);
+    worker.postMessage({ id, kind: options.kind, bytes }, [bytes.buffer]);
   });
 }

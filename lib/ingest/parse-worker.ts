@@ -1,29 +1,32 @@
 /**
- * Worker-thread entry that parses one document. Bundled by scripts/build-workers.mjs into
- * dist/parse-worker.mjs; runs with V8 heap limits set by the parent, which also enforces the
- * time budget by terminating the thread.
+ * Worker-thread entry that parses documents, one at a time, for as long as its parent keeps it.
+ * Bundled by scripts/build-workers.mjs into dist/parse-worker.mjs; runs with V8 heap limits set
+ * by the parent, which also enforces the time budget by terminating the thread.
  */
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
 import { isAppError } from "@/lib/errors";
 import { parseDocument } from "@/lib/ingest/parsers";
 import type { DocumentKind } from "@/lib/ingest/types";
 
 interface ParseJob {
+  id: number;
   kind: DocumentKind;
   bytes: Uint8Array;
 }
 
-async function run(): Promise<void> {
-  const job = workerData as ParseJob;
+async function run(job: ParseJob): Promise<void> {
+  const port = parentPort;
+  if (!port) return;
   try {
     const parsed = await parseDocument({
       kind: job.kind,
       bytes: job.bytes,
-      onProgress: (pagesDone, pageCount) => parentPort?.postMessage({ type: "progress", pagesDone, pageCount }),
+      onProgress: (pagesDone, pageCount) => port.postMessage({ id: job.id, type: "progress", pagesDone, pageCount }),
     });
-    parentPort?.postMessage({ type: "result", parsed });
+    port.postMessage({ id: job.id, type: "result", parsed });
   } catch (error) {
-    parentPort?.postMessage({
+    port.postMessage({
+      id: job.id,
       type: "error",
       code: isAppError(error) ? error.code : "indexing.failed",
       message: isAppError(error) ? error.message : "The document could not be parsed.",
@@ -32,4 +35,5 @@ async function run(): Promise<void> {
   }
 }
 
-void run();
+// The parent sends one job at a time and waits for its answer before the next.
+parentPort?.on("message", (job: ParseJob) => void run(job));

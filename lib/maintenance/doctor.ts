@@ -1,11 +1,13 @@
 import "server-only";
 import type { AppServices } from "@/lib/server/app-services";
+import { parseVectorId } from "@/lib/vector-store/vector-id";
 
 /**
  * Consistency check between the three stores that must agree: the registry (documents and
  * chunks), the file store (original bytes) and the vector store (one or more vectors per chunk).
  * With `repair`, drift is fixed in the safe direction: orphans are deleted, and documents whose
- * vectors do not match their chunks are queued for re-indexing (never silently "ready").
+ * vectors do not match their chunks, or that search can no longer reach, are queued for
+ * re-indexing (never silently "ready").
  */
 
 export type DriftKind =
@@ -15,6 +17,7 @@ export type DriftKind =
   | "missing_vectors"
   | "unexpected_vectors"
   | "stale_vectors"
+  | "unsearchable_vectors"
   | "unfinished_document";
 
 export interface Drift {
@@ -59,6 +62,14 @@ export async function runDoctor(options: { services: AppServices; repair: boolea
     drift.push({ kind: "orphan_file", sha256, detail: "stored file no document refers to", repaired: repair });
   }
 
+  // Vectors Chroma stores but its index no longer finds (seen after a crash damaged it): the
+  // count and the ids agree, yet search misses them.
+  const unsearchableByDocument = new Map<string, number>();
+  for (const vectorId of await vectorStore.listUnsearchableVectorIds()) {
+    const documentId = parseVectorId(vectorId)?.documentId;
+    if (documentId) unsearchableByDocument.set(documentId, (unsearchableByDocument.get(documentId) ?? 0) + 1);
+  }
+
   for (const document of documents) {
     if (!(await fileStore.exists(document.sha256))) {
       if (repair) registry.failIndexing({ id: document.id, code: "document.file_missing", message: "The stored file of this document is missing; upload it again." });
@@ -86,11 +97,16 @@ export async function runDoctor(options: { services: AppServices; repair: boolea
     const vectorChunkIds = new Set(vectorIds.map(chunkIdOfVector));
     const missing = [...chunkIds].filter((chunkId) => !vectorChunkIds.has(chunkId));
     const stale = [...vectorChunkIds].filter((chunkId) => !chunkIds.has(chunkId));
-    if (missing.length === 0 && stale.length === 0) continue;
+    const unsearchable = unsearchableByDocument.get(document.id) ?? 0;
+    if (missing.length === 0 && stale.length === 0 && unsearchable === 0) continue;
     if (repair) {
       await vectorStore.deleteDocument(document.id);
       registry.resetForIndexing(document.id);
       services.queue.enqueue(document.id);
+    }
+    if (missing.length === 0 && stale.length === 0) {
+      drift.push({ kind: "unsearchable_vectors", documentId: document.id, detail: `${document.name}: ${unsearchable} vector(s) stored but not found by search`, repaired: repair });
+      continue;
     }
     drift.push({
       kind: missing.length > 0 ? "missing_vectors" : "stale_vectors",

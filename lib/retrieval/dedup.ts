@@ -12,8 +12,21 @@ function words(text: string): string[] {
   return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 }
 
-/** The word 3-shingles of a text (its words when it has fewer than three). */
+// Search shingles the same passages query after query; the sets are kept (bounded) by text.
+const SHINGLE_CACHE_SIZE = 5_000;
+const shingleCache = new Map<string, Set<string>>();
+
+/** The word 3-shingles of a text (its words when it has fewer than three); treat as read-only. */
 export function shingles(text: string): Set<string> {
+  const cached = shingleCache.get(text);
+  if (cached) return cached;
+  const result = computeShingles(text);
+  if (shingleCache.size >= SHINGLE_CACHE_SIZE) shingleCache.clear();
+  shingleCache.set(text, result);
+  return result;
+}
+
+function computeShingles(text: string): Set<string> {
   const list = words(text);
   if (list.length < 3) return new Set(list.length > 0 ? [list.join(" ")] : []);
   const result = new Set<string>();
@@ -44,7 +57,12 @@ export function groupNearDuplicates<T>(options: {
   const groups: { leader: T; duplicates: T[]; shingles: Set<string> }[] = [];
   for (const item of options.items) {
     const itemShingles = shingles(options.text(item));
-    const group = groups.find((candidate) => jaccard(candidate.shingles, itemShingles) >= threshold);
+    // Jaccard similarity is at most the smaller set's size over the larger's: most pairs are
+    // ruled out by their sizes alone.
+    const group = groups.find((candidate) => {
+      const [small, large] = candidate.shingles.size <= itemShingles.size ? [candidate.shingles.size, itemShingles.size] : [itemShingles.size, candidate.shingles.size];
+      return small >= threshold * large && jaccard(candidate.shingles, itemShingles) >= threshold;
+    });
     if (group) {
       group.duplicates.push(item);
       continue;

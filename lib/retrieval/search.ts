@@ -148,7 +148,8 @@ export function rankWithNeighbourPages(options: {
     }
     ranked.push({ ...place, key, score: score + options.neighbourWeight * neighbour });
   }
-  return ranked.sort((left, right) => right.score - left.score || left.key.localeCompare(right.key));
+  // Ties break on the key, compared by code unit (localeCompare was a measurable share of a search).
+  return ranked.sort((left, right) => right.score - left.score || (left.key < right.key ? -1 : left.key > right.key ? 1 : 0));
 }
 
 /** The character range of a chunk's text on `page`, widened to hold the passage; null without pages. */

@@ -2,11 +2,16 @@ import "server-only";
 import { getConfig, isNodeServerRuntime } from "@/lib/config";
 import { logger } from "@/lib/logger";
 import { startAppServices } from "@/lib/server/app-services";
+import { armShutdownDeadline } from "@/lib/server/shutdown-deadline";
 
 /** Boot work of the Node server: services, embedded Chroma, resumption of unfinished indexing. */
 export async function startInstrumentation(): Promise<void> {
   if (!isNodeServerRuntime()) return;
   try {
+    armShutdownDeadline({
+      graceMs: getConfig().shutdownGraceMs,
+      onExpired: ({ signal, graceMs }) => logger.warn("shutdown.forced", { signal, graceMs, message: "Open requests outlived the shutdown grace period; exiting anyway." }),
+    });
     await startAppServices();
     if (getConfig().auth.token === undefined) {
       // scripts/start.mjs binds an open app to 127.0.0.1; say so in the log too.

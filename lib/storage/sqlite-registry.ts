@@ -128,6 +128,18 @@ interface PassageRow {
   page: number | null;
 }
 
+/** A passage with its row id, which is also its rowid in the keyword index. */
+interface CachedPassage {
+  rowId: number;
+  record: PassageRecord;
+}
+
+/** The passages holding one word, as FTS rowids, and how many of them each document has. */
+interface WordPostings {
+  rowIds: Set<number>;
+  byDocument: Map<string, number>;
+}
+
 function toPassage(row: PassageRow): PassageRecord {
   return {
     chunkId: row.chunk_id,
@@ -233,10 +245,22 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
     ),
     insertPassageText: database.prepare(`INSERT INTO passages_fts (rowid, context, body) VALUES (?, ?, ?)`),
     countPassages: database.prepare(`SELECT count(*) AS count FROM passages`),
-    countMatches: database.prepare(`SELECT count(*) AS count FROM passages_fts WHERE passages_fts MATCH ?`),
-    matchesPerDocument: database.prepare(
-      `SELECT passages.document_id AS documentId, count(*) AS count FROM passages_fts JOIN passages ON passages.id = passages_fts.rowid
-       WHERE passages_fts MATCH ? GROUP BY passages.document_id`,
+    // Prepared once: database.pragma() compiles its statement on every call, and every search asks.
+    dataVersion: database.prepare(`PRAGMA data_version`).pluck(),
+    // Rows this connection has changed since it opened: moves with every local write.
+    totalChanges: database.prepare(`SELECT total_changes()`).pluck(),
+    wordPostings: database.prepare(
+      `SELECT passages_fts.rowid AS rowId, passages.document_id AS documentId FROM passages_fts JOIN passages ON passages.id = passages_fts.rowid
+       WHERE passages_fts MATCH ?`,
+    ),
+    // One statement for any number of ids (a JSON array), instead of one per IN-list length.
+    chunksByIds: database.prepare(`SELECT * FROM chunks WHERE id IN (SELECT value FROM json_each(?))`),
+    passagesByChunkIds: database.prepare(`SELECT * FROM passages WHERE chunk_id IN (SELECT value FROM json_each(?)) ORDER BY chunk_id, passage_index`),
+    searchKeywords: database.prepare(
+      `SELECT passages.*, bm25(passages_fts, ${BM25_WEIGHTS.context}, ${BM25_WEIGHTS.body}) AS rank
+       FROM passages_fts JOIN passages ON passages.id = passages_fts.rowid
+       WHERE passages_fts MATCH @match AND (@documentIds IS NULL OR passages.document_id IN (SELECT value FROM json_each(@documentIds)))
+       ORDER BY rank LIMIT @limit`,
     ),
     passagesPerDocument: database.prepare(`SELECT document_id AS documentId, count(*) AS count FROM passages GROUP BY document_id`),
     // The first page's passages, or the first chunk's for documents without pages.
@@ -250,36 +274,72 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
     deleteDocument: database.prepare(`DELETE FROM documents WHERE id = ?`),
   };
 
-  // Keyword statistics for coverage, cached until the keyword index changes here or in another
-  // process (`npm run ingest` writes the same file; SQLite's data_version tells).
-  const documentFrequencies = new Map<string, number>();
+  // What search reads (chunks, passages, each word's passages, keyword rankings) is cached until
+  // the indexed content changes here or in another process (`npm run ingest` writes the same
+  // file; SQLite's data_version tells): a search then costs no SQL for what earlier ones read.
+  // Each cache is emptied when it reaches its bound rather than tracking recency.
+  const chunkCache = new Map<string, ChunkRecord>();
+  const passageCache = new Map<string, CachedPassage[]>();
+  const postingsCache = new Map<string, WordPostings>();
+  const keywordResultCache = new Map<string, KeywordMatch[]>();
   let passageTotal: number | undefined;
   let cachedDataVersion: number | undefined;
-  const wordDistributions = new Map<string, Map<string, number>>();
   let documentPassageCounts: Map<string, number> | undefined;
   let covers: Map<string, string> | undefined;
+  // data_version only moves for other connections' commits, so this process counts its own.
+  let localKeywordWrites = 0;
   const keywordIndexChanged = () => {
-    documentFrequencies.clear();
+    localKeywordWrites += 1;
+    chunkCache.clear();
+    passageCache.clear();
+    postingsCache.clear();
+    keywordResultCache.clear();
     passageTotal = undefined;
-    wordDistributions.clear();
     documentPassageCounts = undefined;
     covers = undefined;
   };
+  let documentList: { version: string; documents: DocumentRecord[] } | undefined;
+  const remember = <Value>(cache: Map<string, Value>, options: { key: string; value: Value; bound: number }) => {
+    if (cache.size >= options.bound) cache.clear();
+    cache.set(options.key, options.value);
+  };
   // The spelling vocabulary costs a scan of every passage, so it is rebuilt at most once a minute.
-  let vocabulary: { words: Map<string, number>; dataVersion: number; builtAt: number } | undefined;
-  /** Passages containing `word`, cached (call checkDataVersion first). */
-  const passageFrequency = (word: string): number => {
-    let frequency = documentFrequencies.get(word);
-    if (frequency === undefined) {
+  let vocabulary: { words: Map<string, number>; dataVersion: number; localWrites: number; builtAt: number } | undefined;
+  /** The passages (FTS rowids) containing `word` as the index stems it, and their count per document (call checkDataVersion first). */
+  const postingsOf = (word: string): WordPostings => {
+    let postings = postingsCache.get(word);
+    if (!postings) {
       // A quoted word is a plain term whatever it contains (see keyword-query.ts).
-      frequency = (statements.countMatches.get(`"${word.replace(/"/g, '""')}"`) as { count: number }).count;
-      if (documentFrequencies.size >= 10_000) documentFrequencies.clear();
-      documentFrequencies.set(word, frequency);
+      const rows = statements.wordPostings.all(`"${word.replace(/"/g, '""')}"`) as { rowId: number; documentId: string }[];
+      const byDocument = new Map<string, number>();
+      for (const row of rows) byDocument.set(row.documentId, (byDocument.get(row.documentId) ?? 0) + 1);
+      postings = { rowIds: new Set(rows.map((row) => row.rowId)), byDocument };
+      remember(postingsCache, { key: word, value: postings, bound: 10_000 });
     }
-    return frequency;
+    return postings;
+  };
+  /** The passages of each chunk with their FTS rowids, cached (call checkDataVersion first). */
+  const cachedPassages = (chunkIds: string[]): Map<string, CachedPassage[]> => {
+    const result = new Map<string, CachedPassage[]>();
+    const missing: string[] = [];
+    for (const chunkId of new Set(chunkIds)) {
+      const cached = passageCache.get(chunkId);
+      if (cached) result.set(chunkId, cached);
+      else missing.push(chunkId);
+    }
+    if (missing.length === 0) return result;
+    const loaded = new Map<string, CachedPassage[]>(missing.map((chunkId) => [chunkId, []]));
+    for (const row of statements.passagesByChunkIds.all(JSON.stringify(missing)) as PassageRow[]) {
+      loaded.get(row.chunk_id)?.push({ rowId: row.id, record: toPassage(row) });
+    }
+    for (const [chunkId, passages] of loaded) {
+      remember(passageCache, { key: chunkId, value: passages, bound: 50_000 });
+      result.set(chunkId, passages);
+    }
+    return result;
   };
   const checkDataVersion = () => {
-    const version = database.pragma("data_version", { simple: true }) as number;
+    const version = statements.dataVersion.get() as number;
     if (version !== cachedDataVersion) keywordIndexChanged();
     cachedDataVersion = version;
   };
@@ -337,7 +397,12 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
       return row ? toDocument(row) : undefined;
     },
     listDocuments() {
-      return (statements.listDocuments.all() as DocumentRow[]).map(toDocument);
+      // Every search and every library poll lists the documents; between writes the list is the same.
+      const version = `${statements.dataVersion.get() as number}:${statements.totalChanges.get() as number}`;
+      if (documentList?.version !== version) {
+        documentList = { version, documents: (statements.listDocuments.all() as DocumentRow[]).map(toDocument) };
+      }
+      return [...documentList.documents];
     },
     updateProgress(id: string, progress: DocumentProgress) {
       const assignments: string[] = [];
@@ -386,13 +451,19 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
       return rows.map(toDocument);
     },
     getChunks(ids) {
+      checkDataVersion();
       const result = new Map<string, ChunkRecord>();
-      // SQLite caps bound parameters; query in slices.
-      for (let start = 0; start < ids.length; start += 500) {
-        const slice = ids.slice(start, start + 500);
-        const placeholders = slice.map(() => "?").join(", ");
-        const rows = database.prepare(`SELECT * FROM chunks WHERE id IN (${placeholders})`).all(...slice) as ChunkRow[];
-        for (const row of rows) result.set(row.id, toChunk(row));
+      const missing: string[] = [];
+      for (const id of ids) {
+        const cached = chunkCache.get(id);
+        if (cached) result.set(id, cached);
+        else missing.push(id);
+      }
+      if (missing.length === 0) return result;
+      for (const row of statements.chunksByIds.all(JSON.stringify(missing)) as ChunkRow[]) {
+        const chunk = toChunk(row);
+        remember(chunkCache, { key: chunk.id, value: chunk, bound: 5_000 });
+        result.set(chunk.id, chunk);
       }
       return result;
     },
@@ -400,33 +471,25 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
       return (statements.listChunks.all(documentId) as ChunkRow[]).map(toChunk);
     },
     getPassages(chunkIds) {
+      checkDataVersion();
       const result = new Map<string, PassageRecord[]>();
-      for (let start = 0; start < chunkIds.length; start += 500) {
-        const slice = chunkIds.slice(start, start + 500);
-        const placeholders = slice.map(() => "?").join(", ");
-        const rows = database
-          .prepare(`SELECT * FROM passages WHERE chunk_id IN (${placeholders}) ORDER BY chunk_id, passage_index`)
-          .all(...slice) as PassageRow[];
-        for (const row of rows) {
-          const list = result.get(row.chunk_id) ?? [];
-          list.push(toPassage(row));
-          result.set(row.chunk_id, list);
-        }
+      for (const [chunkId, passages] of cachedPassages(chunkIds)) {
+        if (passages.length > 0) result.set(chunkId, passages.map((passage) => passage.record));
       }
       return result;
     },
     searchKeywords(options) {
-      const filter = options.documentIds ? `AND passages.document_id IN (${options.documentIds.map(() => "?").join(", ")})` : "";
       if (options.documentIds && options.documentIds.length === 0) return [];
-      const rows = database
-        .prepare(
-          `SELECT passages.*, bm25(passages_fts, ${BM25_WEIGHTS.context}, ${BM25_WEIGHTS.body}) AS rank
-           FROM passages_fts JOIN passages ON passages.id = passages_fts.rowid
-           WHERE passages_fts MATCH ? ${filter}
-           ORDER BY rank LIMIT ?`,
-        )
-        .all(options.match, ...(options.documentIds ?? []), options.limit) as (PassageRow & { rank: number })[];
-      return rows.map((row): KeywordMatch => ({ ...toPassage(row), score: -row.rank }));
+      checkDataVersion();
+      const documentIds = options.documentIds ? JSON.stringify(options.documentIds) : null;
+      const key = `${options.limit}\u0000${options.match}\u0000${documentIds ?? ""}`;
+      let matches = keywordResultCache.get(key);
+      if (!matches) {
+        const rows = statements.searchKeywords.all({ match: options.match, documentIds, limit: options.limit }) as (PassageRow & { rank: number })[];
+        matches = rows.map((row): KeywordMatch => ({ ...toPassage(row), score: -row.rank }));
+        remember(keywordResultCache, { key, value: matches, bound: 2_000 });
+      }
+      return matches;
     },
     keywordDistribution(words) {
       checkDataVersion();
@@ -435,74 +498,53 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
       );
       const byWord = new Map<string, Map<string, number>>();
       for (const word of words) {
-        let distribution = wordDistributions.get(word);
-        if (!distribution) {
-          const rows = statements.matchesPerDocument.all(`"${word.replace(/"/g, '""')}"`) as { documentId: string; count: number }[];
-          distribution = new Map(rows.map((row) => [row.documentId, row.count]));
-          if (wordDistributions.size >= 10_000) wordDistributions.clear();
-          wordDistributions.set(word, distribution);
-        }
-        byWord.set(word, distribution);
+        byWord.set(word, postingsOf(word).byDocument);
       }
       return { passagesPerDocument: documentPassageCounts, byWord };
     },
     passagesContaining(word) {
       checkDataVersion();
-      return passageFrequency(word);
+      return postingsOf(word).rowIds.size;
     },
     indexedWords() {
-      const version = database.pragma("data_version", { simple: true }) as number;
-      if (vocabulary && (vocabulary.dataVersion === version || Date.now() - vocabulary.builtAt < VOCABULARY_REFRESH_MILLISECONDS)) return vocabulary.words;
+      const version = statements.dataVersion.get() as number;
+      const unchanged = vocabulary?.dataVersion === version && vocabulary.localWrites === localKeywordWrites;
+      if (vocabulary && (unchanged || Date.now() - vocabulary.builtAt < VOCABULARY_REFRESH_MILLISECONDS)) return vocabulary.words;
       const words = new Map<string, number>();
       for (const row of database.prepare(`SELECT context, body FROM passages_fts`).iterate() as IterableIterator<{ context: string | null; body: string | null }>) {
         const text = `${row.context ?? ""} ${row.body ?? ""}`.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "");
         for (const word of text.match(/\p{L}+/gu) ?? []) words.set(word, (words.get(word) ?? 0) + 1);
       }
-      vocabulary = { words, dataVersion: version, builtAt: Date.now() };
+      vocabulary = { words, dataVersion: version, localWrites: localKeywordWrites, builtAt: Date.now() };
       return words;
     },
     keywordCoverage(options) {
       const coverage = new Map<string, number>();
       if (options.passages.length === 0) return coverage;
-      const chunkIds = [...new Set(options.passages.map((passage) => passage.chunkId))];
+      checkDataVersion();
       const wanted = new Set(options.passages.map((passage) => `${passage.chunkId}#${passage.passageIndex}`));
-      const rows = database
-        .prepare(`SELECT id, chunk_id, document_id, passage_index FROM passages WHERE chunk_id IN (${chunkIds.map(() => "?").join(", ")})`)
-        .all(...chunkIds) as { id: number; chunk_id: string; document_id: string; passage_index: number }[];
       const keyOfRow = new Map<number, string>();
       const documentOfRow = new Map<number, string>();
-      for (const row of rows) {
-        const key = `${row.chunk_id}#${row.passage_index}`;
-        if (!wanted.has(key)) continue;
-        keyOfRow.set(row.id, key);
-        documentOfRow.set(row.id, row.document_id);
+      for (const passages of cachedPassages(options.passages.map((passage) => passage.chunkId)).values()) {
+        for (const { rowId, record } of passages) {
+          const key = `${record.chunkId}#${record.passageIndex}`;
+          if (!wanted.has(key)) continue;
+          keyOfRow.set(rowId, key);
+          documentOfRow.set(rowId, record.documentId);
+        }
       }
-      const rowIds = [...keyOfRow.keys()];
-      checkDataVersion();
       passageTotal ??= (statements.countPassages.get() as { count: number }).count;
       const total = passageTotal;
       const gained = new Map<string, number>();
       let weightSum = 0;
       for (const word of options.words) {
-        // A quoted word is a plain term whatever it contains (see keyword-query.ts).
-        const match = `"${word.replace(/"/g, '""')}"`;
-        const frequency = passageFrequency(word);
-        const weight = Math.log((total + 1) / (frequency + 0.5));
+        const postings = postingsOf(word);
+        const weight = Math.log((total + 1) / (postings.rowIds.size + 0.5));
         if (weight <= 0) continue;
         weightSum += weight;
-        if (rowIds.length === 0) continue;
-        const present = new Set(
-          frequency === 0
-            ? []
-            : (
-                database
-                  .prepare(`SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? AND rowid IN (${rowIds.map(() => "?").join(", ")})`)
-                  .all(match, ...rowIds) as { rowid: number }[]
-              ).map((row) => row.rowid),
-        );
-        for (const [rowid, key] of keyOfRow) {
-          const named = options.documentWords?.get(documentOfRow.get(rowid) ?? "")?.has(word) ?? false;
-          if (present.has(rowid) || named) gained.set(key, (gained.get(key) ?? 0) + weight);
+        for (const [rowId, key] of keyOfRow) {
+          const named = options.documentWords?.get(documentOfRow.get(rowId) ?? "")?.has(word) ?? false;
+          if (postings.rowIds.has(rowId) || named) gained.set(key, (gained.get(key) ?? 0) + weight);
         }
       }
       for (const key of keyOfRow.values()) coverage.set(key, weightSum > 0 ? (gained.get(key) ?? 0) / weightSum : 0);

@@ -19,6 +19,12 @@ import type { VectorMatch, VectorStore } from "@/lib/vector-store/types";
 const HNSW_EF_SEARCH = 200;
 const HNSW_EF_CONSTRUCTION = 200;
 const UPSERT_BATCH = 256;
+/** Vectors read per page, and probed per query, by the searchability check. */
+const PROBE_PAGE = 1_000;
+const PROBE_BATCH = 100;
+/** Neighbours asked for per probe: identical vectors (the same text twice) tie at distance 0. */
+const PROBE_NEIGHBOURS = 10;
+const SAME_VECTOR_DISTANCE = 1e-6;
 
 export interface ChromaConnection {
   url: string;
@@ -35,6 +41,16 @@ function metadataText(value: unknown): string {
 function toStoreError(error: unknown): AppError {
   if (isAppError(error)) return error;
   return new AppError("store.unavailable", "The vector database is not reachable right now; try again shortly.", { cause: error });
+}
+
+/**
+ * Whether a query with a vector's own embedding found it: its id is among the neighbours, or every
+ * neighbour asked for is an identical copy (more copies than neighbours can cut the own id off).
+ */
+export function probeFound(options: { id: string; neighbours: string[]; distances: (number | null)[]; asked: number }): boolean {
+  if (options.neighbours.includes(options.id)) return true;
+  const farthest = options.distances[options.distances.length - 1];
+  return options.neighbours.length === options.asked && typeof farthest === "number" && farthest <= SAME_VECTOR_DISTANCE;
 }
 
 /** The part of the client's internal HTTP layer used to give every request a deadline. */
@@ -185,6 +201,23 @@ export async function openChromaVectorStore(options: {
         if (page.ids.length < pageSize) break;
       }
       return [...documentIds];
+    },
+    async listUnsearchableVectorIds() {
+      const unsearchable: string[] = [];
+      for (let offset = 0; ; offset += PROBE_PAGE) {
+        const page = await guard(() => collection.get({ include: ["embeddings"], limit: PROBE_PAGE, offset }));
+        for (let start = 0; start < page.ids.length; start += PROBE_BATCH) {
+          const ids = page.ids.slice(start, start + PROBE_BATCH);
+          const result = await guard(() =>
+            collection.query({ queryEmbeddings: page.embeddings.slice(start, start + PROBE_BATCH), nResults: PROBE_NEIGHBOURS, include: ["distances"] }),
+          );
+          ids.forEach((id, index) => {
+            if (!probeFound({ id, neighbours: result.ids[index] ?? [], distances: result.distances[index] ?? [], asked: PROBE_NEIGHBOURS })) unsearchable.push(id);
+          });
+        }
+        if (page.ids.length < PROBE_PAGE) break;
+      }
+      return unsearchable;
     },
     async heartbeat() {
       await guard(() => client.heartbeat());

@@ -51,5 +51,10 @@ export interface VectorStore {
   listDocumentVectorIds(documentId: string): Promise<string[]>;
   /** Every document id present in the collection (for consistency checks). */
   listDocumentIds(): Promise<string[]>;
+  /**
+   * Ids of vectors that a nearest-neighbour query with their own embedding does not find: stored,
+   * but lost to search (an index damaged by a crash). For consistency checks; reads every vector.
+   */
+  listUnsearchableVectorIds(): Promise<string[]>;
   heartbeat(): Promise<void>;
 }

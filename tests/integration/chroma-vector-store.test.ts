@@ -75,6 +75,15 @@ describe("embedded Chroma and the vector store", () => {
     expect(await store.countDocumentVectors("b")).toBe(1);
   });
 
+  it("finds every stored vector by its own embedding, identical copies included", async () => {
+    const store = await openChromaVectorStore({ connection: { url, requestTimeoutMs: 10_000 }, embeddingModel: "probe-model", dimensions: 8 });
+    // Twelve copies of one vector (more than the probe's ten neighbours) and six distinct ones.
+    const copies = Array.from({ length: 12 }, (_, index) => record({ documentId: "same", chunkIndex: index, hot: 7 }));
+    const distinct = Array.from({ length: 6 }, (_, index) => record({ documentId: "distinct", chunkIndex: index, hot: index }));
+    await store.upsert([...copies, ...distinct]);
+    expect(await store.listUnsearchableVectorIds()).toEqual([]);
+  });
+
   it("refuses vectors of another dimension and a collection of another model", async () => {
     const store = await openChromaVectorStore({ connection: { url, requestTimeoutMs: 10_000 }, embeddingModel: "test-model", dimensions: 8 });
     await expect(store.upsert([record({ documentId: "c", chunkIndex: 0, hot: 0, dimensions: 4 })])).rejects.toMatchObject({ code: "embedding.model_mismatch" });

@@ -260,8 +260,27 @@ describe.skipIf(reason !== undefined)("faults: crashes, a dying vector store, an
 
     const final = await waitForDocuments({ baseUrl: running.baseUrl, ids: during.ids, timeoutMs: 120_000 });
     expect(final[during.ids[0] ?? ""]?.status).toBe("ready");
-    const found = await fetch(`${running.baseUrl}/api/search`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "When is the generator in building B tested?", threshold: 0 }) });
-    const results = ((await found.json()) as { results: { documentName: string }[] }).results;
+    const searchNewDocument = async () => {
+      const found = await fetch(`${running.baseUrl}/api/search`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "When is the generator in building B tested?", threshold: 0 }) });
+      return ((await found.json()) as { results: { documentName: string; score: number }[] }).results;
+    };
+    let results = await searchNewDocument();
+    if (results[0]?.documentName !== "during-outage.md") {
+      // Seen once in CI, not reproduced since: say whether Chroma's index can reach the new
+      // document's own vector (an index damaged by the kill) or the ranking put it elsewhere,
+      // then allow Chroma a short while to catch up before failing.
+      const store = await collection(dataDirectory);
+      const own = await store.get({ where: { documentId: during.ids[0] ?? "" }, include: ["embeddings"] });
+      const probe = own.embeddings[0];
+      const nearest = probe ? await store.query({ queryEmbeddings: [probe], nResults: 5, include: ["distances"] }) : undefined;
+      console.log(`faults (b) diagnosis: results ${JSON.stringify(results.map((result) => [result.documentName, result.score]))}; own vectors ${own.ids.length}; nearest to its own vector ${JSON.stringify(nearest?.ids[0])} ${JSON.stringify(nearest?.distances[0])}`);
+      console.log(`faults (b) diagnosis, doctor: ${(await runDoctor(dataDirectory, false)).output}`);
+      const deadline = Date.now() + 15_000;
+      while (results[0]?.documentName !== "during-outage.md" && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        results = await searchNewDocument();
+      }
+    }
     expect(results[0]?.documentName).toBe("during-outage.md");
     await expectVectorsMatchChunks(running);
   });

@@ -77,6 +77,22 @@ describe("the local embedding model in its worker thread", () => {
     expect(longestStall).toBeLessThan(1_000);
   });
 
+  it("serves answer sentences before queued indexing work, with the same vectors", async () => {
+    const texts = Array.from({ length: 48 }, (_, index) => longText(index + 100));
+    let documentsDone = 0;
+    const documents = embedder.embedDocuments(texts).then((vectors) => {
+      documentsDone = performance.now();
+      return vectors;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const sentences = ["Parking spaces are assigned by facilities.", "Badges are issued at reception."];
+    const sentenceVectors = await embedder.embedSentences(sentences);
+    const sentencesDone = performance.now();
+    expect(sentencesDone).toBeLessThan(documentsDone || Infinity);
+    await documents;
+    expect(sentenceVectors).toEqual(await embedder.embedDocuments(sentences));
+  });
+
   it("answers a repeated query from its cache with an independent copy", async () => {
     const first = await embedder.embedQuery("What is the daily meal allowance abroad?");
     first[0] = 42;

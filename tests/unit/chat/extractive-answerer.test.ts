@@ -143,4 +143,13 @@ describe("renderExtractiveAnswer", () => {
     expect(renderExtractiveAnswer([{ text: VACATION, sourceIndex: 2, start: 0, score: 1 }])).toEqual([`${VACATION} [2]`]);
     expect(EXTRACTIVE_NOTE).toMatch(/no language model is configured/);
   });
+
+  it("drops the document's own reference markers, which would read as citations of other sources", () => {
+    const quoted = "Deductibles reset every January [2] and apply per person [3, 4]; see the table [1–3].";
+    expect(renderExtractiveAnswer([{ text: quoted, sourceIndex: 1, start: 0, score: 1 }])).toEqual([
+      "Deductibles reset every January and apply per person; see the table. [1]",
+    ]);
+    // Brackets that are not numeric references stay.
+    expect(renderExtractiveAnswer([{ text: "Use form [B] for claims.", sourceIndex: 2, start: 0, score: 1 }])).toEqual(["Use form [B] for claims. [2]"]);
+  });
 });

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseWithBudget, parseWorkerPath } from "@/lib/ingest/parse-in-worker";
+import { idleParseWorkerCount, parseWithBudget, parseWorkerPath } from "@/lib/ingest/parse-in-worker";
 
 /** Parsing in a worker thread with a time and memory budget (the real bundled worker). */
 
@@ -37,6 +37,23 @@ describe("parseWithBudget", () => {
     await expect(parseWithBudget({ kind: "markdown", bytes: huge, budget: { timeoutMs: 60_000, maxMemoryMb: 16 } })).rejects.toMatchObject({ code: "parse.too_large" });
     const parsed = await parseWithBudget({ kind: "text", bytes: markdown("Still alive."), budget: { timeoutMs: 30_000, maxMemoryMb: 256 } });
     expect(parsed.blocks[0]?.text).toBe("Still alive.");
+  });
+
+  it("keeps a thread for the next document, but never one that ran out of time", async () => {
+    const budget = { timeoutMs: 30_000, maxMemoryMb: 300 };
+    const before = idleParseWorkerCount();
+    await parseWithBudget({ kind: "text", bytes: markdown("First document."), budget });
+    expect(idleParseWorkerCount()).toBe(before + 1);
+    // The second document runs on the same thread: still one idle thread after it.
+    const second = await parseWithBudget({ kind: "markdown", bytes: markdown("# Second\n\nBody text."), budget });
+    expect(second.blocks.at(-1)?.text).toBe("Body text.");
+    expect(idleParseWorkerCount()).toBe(before + 1);
+    const huge = markdown(Array.from({ length: 200_000 }, (_, index) => `Paragraph ${index} has some words in it.`).join("\n\n"));
+    await expect(parseWithBudget({ kind: "markdown", bytes: huge, budget: { ...budget, timeoutMs: 50 } })).rejects.toMatchObject({ code: "parse.timeout" });
+    expect(idleParseWorkerCount()).toBe(before);
+    // A thread that failed a document with a parser error (not a crash) is kept.
+    await expect(parseWithBudget({ kind: "pdf", bytes: markdown("%PDF-1.7 garbage"), budget })).rejects.toMatchObject({ code: "pdf.invalid" });
+    expect(idleParseWorkerCount()).toBe(before + 1);
   });
 
   it("can be cancelled", async () => {

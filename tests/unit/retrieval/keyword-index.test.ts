@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { keywordMatchExpression } from "@/lib/retrieval/keyword-query";
 import { migrate, openSqliteRegistry } from "@/lib/storage/sqlite-registry";
 import type { ChunkRecord, DocumentRegistry, NewPassage } from "@/lib/storage/registry-types";
@@ -209,5 +209,86 @@ describe("words for typo correction", () => {
     // The title is indexed as each passage's context, so its words count once per passage.
     expect(words.get("benefits")).toBe(2);
     expect(words.has("gendr")).toBe(false);
+  });
+
+  it("picks up this process's own writes once the minute between rebuilds has passed", () => {
+    vi.useFakeTimers({ now: new Date("2026-01-01T00:00:00Z"), toFake: ["Date"] });
+    try {
+      registry.completeIndexing({ id: "doc-1", chunks: [chunk("doc-1", 0, "Parking badges are issued.")], embeddingModel: "m", pageCount: 1, title: "A" });
+      expect(registry.indexedWords().has("generator")).toBe(false);
+      registry.completeIndexing({ id: "doc-2", chunks: [chunk("doc-2", 0, "The generator is tested monthly.")], embeddingModel: "m", pageCount: 1, title: "B" });
+      // Within the minute the vocabulary is reused; after it, the new document's words are in.
+      expect(registry.indexedWords().has("generator")).toBe(false);
+      vi.setSystemTime(new Date("2026-01-01T00:01:01Z"));
+      expect(registry.indexedWords().has("generator")).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe("read caches", () => {
+  const read = () => ({
+    keywordHits: search("generator").map((match) => match.chunkId),
+    chunkText: registry.getChunks(["doc-1:0"]).get("doc-1:0")?.text,
+    passages: registry.getPassages(["doc-1:0"]).get("doc-1:0")?.length ?? 0,
+    coverage: registry.keywordCoverage({ words: ["generator", "parking"], passages: [{ chunkId: "doc-1:0", passageIndex: 0 }] }).get("doc-1:0#0"),
+    distribution: registry.keywordDistribution(["generator"]).byWord.get("generator"),
+  });
+
+  // One passage in the index: a word in it weighs ln(2 / 1.5), a word in none ln(2 / 0.5).
+  const halfCovered = Math.log(2 / 1.5) / (Math.log(2 / 1.5) + Math.log(2 / 0.5));
+
+  it("answer repeated reads the same and follow this process's reindexing and deletion", () => {
+    registry.completeIndexing({ id: "doc-1", chunks: [chunk("doc-1", 0, "Parking badges are issued at reception.")], embeddingModel: "m", pageCount: 1, title: "A" });
+    const first = read();
+    expect(first).toEqual({ keywordHits: [], chunkText: "Parking badges are issued at reception.", passages: 1, coverage: halfCovered, distribution: new Map() });
+    expect(read()).toEqual(first);
+
+    registry.completeIndexing({ id: "doc-1", chunks: [chunk("doc-1", 0, "The generator is tested monthly.")], embeddingModel: "m", pageCount: 1, title: "A" });
+    const reindexed = read();
+    expect(reindexed.keywordHits).toEqual(["doc-1:0"]);
+    expect(reindexed.chunkText).toBe("The generator is tested monthly.");
+    expect(reindexed.coverage).toBeCloseTo(halfCovered, 10);
+    expect(reindexed.distribution).toEqual(new Map([["doc-1", 1]]));
+
+    registry.deleteDocument("doc-1");
+    expect(read()).toEqual({ keywordHits: [], chunkText: undefined, passages: 0, coverage: undefined, distribution: new Map() });
+  });
+
+  it("follow writes made through another connection to the same file (npm run ingest)", () => {
+    registry.completeIndexing({ id: "doc-1", chunks: [chunk("doc-1", 0, "Parking badges are issued at reception.")], embeddingModel: "m", pageCount: 1, title: "A" });
+    expect(read().keywordHits).toEqual([]);
+    const other = openSqliteRegistry(path.join(directory, "app.db"));
+    try {
+      other.completeIndexing({ id: "doc-1", chunks: [chunk("doc-1", 0, "The generator is tested monthly.")], embeddingModel: "m", pageCount: 1, title: "A" });
+    } finally {
+      other.close();
+    }
+    const after = read();
+    expect(after.keywordHits).toEqual(["doc-1:0"]);
+    expect(after.chunkText).toBe("The generator is tested monthly.");
+    expect(after.distribution).toEqual(new Map([["doc-1", 1]]));
+  });
+});
+
+describe("the cached document list", () => {
+  it("follows every write, here and through another connection", () => {
+    const statusOf = (id: string) => registry.listDocuments().find((document) => document.id === id)?.status;
+    expect(statusOf("doc-1")).toBe("queued");
+    registry.updateProgress("doc-1", { status: "embedding", chunksEmbedded: 0, chunksTotal: 1 });
+    expect(statusOf("doc-1")).toBe("embedding");
+    // A caller changing the returned array does not change the next answer.
+    registry.listDocuments().length = 0;
+    expect(registry.listDocuments()).toHaveLength(2);
+    const other = openSqliteRegistry(path.join(directory, "app.db"));
+    try {
+      other.completeIndexing({ id: "doc-1", chunks: [chunk("doc-1", 0, "Text.")], embeddingModel: "m", pageCount: 1, title: "A" });
+      other.deleteDocument("doc-2");
+    } finally {
+      other.close();
+    }
+    expect(statusOf("doc-1")).toBe("ready");
+    expect(statusOf("doc-2")).toBeUndefined();
   });
 });

@@ -35,6 +35,7 @@ const embedder: Embedder = {
   provider: "local",
   windowsFor: ({ text, prefix }) => Promise.resolve([`${prefix}\n${text}`]),
   embedDocuments: (texts) => Promise.resolve(texts.map(embed)),
+  embedSentences: (texts) => Promise.resolve(texts.map(embed)),
   embedQuery: (text) => Promise.resolve(embed(text)),
 };
 
@@ -64,6 +65,7 @@ function memoryVectorStore(): VectorStore & { records: VectorRecord[] } {
     countDocumentVectors: () => Promise.resolve(0),
     listDocumentVectorIds: () => Promise.resolve([]),
     listDocumentIds: () => Promise.resolve([]),
+    listUnsearchableVectorIds: () => Promise.resolve([]),
     heartbeat: () => Promise.resolve(),
   };
 }
