@@ -32,12 +32,12 @@ describe("relevanceScore", () => {
   });
 
   it("lifts raw similarities to the calibrated scale where 0.7 means citable", () => {
-    // MiniLM passage evidence: answering passages 0.65–1, the best for an unanswerable question ≤ ~0.61.
-    expect(relevanceScore({ similarity: 0.63, model: "all-MiniLM-L6-v2" })).toBeCloseTo(0.7, 10);
+    // MiniLM passage evidence: answering passages 0.60–1, the best for an unanswerable question mostly < 0.60.
+    expect(relevanceScore({ similarity: 0.6, model: "all-MiniLM-L6-v2" })).toBeCloseTo(0.7, 10);
     expect(relevanceScore({ similarity: 0.3, model: "all-MiniLM-L6-v2" })).toBeCloseTo(0.35, 10);
     expect(relevanceScore({ similarity: 0.9, model: "all-MiniLM-L6-v2" })).toBeCloseTo(0.9, 10);
-    expect(relevanceScore({ similarity: 0.61, model: "all-MiniLM-L6-v2" })).toBeLessThan(0.7);
-    expect(relevanceScore({ similarity: 0.65, model: "all-MiniLM-L6-v2" })).toBeGreaterThan(0.7);
+    expect(relevanceScore({ similarity: 0.59, model: "all-MiniLM-L6-v2" })).toBeLessThan(0.7);
+    expect(relevanceScore({ similarity: 0.62, model: "all-MiniLM-L6-v2" })).toBeGreaterThan(0.7);
     expect(relevanceScore({ similarity: 0.3, model: "text-embedding-3-small" })).toBeCloseTo(0.7, 10);
     expect(relevanceScore({ similarity: 0.3, model: "text-embedding-3-large" })).toBeCloseTo(0.7, 10);
     // Between anchors the map is linear.
