@@ -60,6 +60,40 @@ function keywords(text: string): Set<string> {
   );
 }
 
+/** Sentences embedded per answer at most; five page-long sources hold about 200. */
+const MAXIMUM_CANDIDATES = 60;
+/** Each source keeps this many of its sentences in the shortlist, whatever the others score. */
+const CANDIDATES_PER_SOURCE = 8;
+
+/**
+ * Embedding every sentence of five sources was most of an extractive answer's cost. The
+ * shortlist keeps the sentences sharing the most words with the question: each source's best
+ * few (the answer quotes every source), then the best of the rest, in their original order.
+ */
+function shortlistCandidates<Candidate extends { text: string; rank: number }>(options: { candidates: Candidate[]; questionWords: Set<string> }): Candidate[] {
+  if (options.candidates.length <= MAXIMUM_CANDIDATES) return options.candidates;
+  const overlap = options.candidates.map((candidate) => {
+    const words = keywords(candidate.text);
+    let shared = 0;
+    for (const word of options.questionWords) if (words.has(word)) shared += 1;
+    return shared;
+  });
+  const byOverlap = options.candidates.map((_, index) => index).sort((left, right) => (overlap[right] ?? 0) - (overlap[left] ?? 0) || left - right);
+  const kept = new Set<number>();
+  const perSource = new Map<number, number>();
+  for (const index of byOverlap) {
+    const rank = options.candidates[index]?.rank ?? 0;
+    if ((perSource.get(rank) ?? 0) >= CANDIDATES_PER_SOURCE) continue;
+    perSource.set(rank, (perSource.get(rank) ?? 0) + 1);
+    kept.add(index);
+  }
+  for (const index of byOverlap) {
+    if (kept.size >= MAXIMUM_CANDIDATES) break;
+    kept.add(index);
+  }
+  return options.candidates.filter((_, index) => kept.has(index));
+}
+
 /** Picks the sentences to quote, in reading order. */
 export async function selectAnswerSentences(options: ExtractiveOptions): Promise<ExtractedSentence[]> {
   const maximum = options.maximumSentences ?? 5;
@@ -72,11 +106,12 @@ export async function selectAnswerSentences(options: ExtractiveOptions): Promise
     }
   }
   if (candidates.length === 0) return [];
-
-  const [questionVector, ...sentenceVectors] = await options.embed([options.question, ...candidates.map((candidate) => candidate.text)]);
-  if (!questionVector) return [];
   const questionWords = keywords(options.question);
-  const scored = candidates.map((candidate, index) => {
+  const shortlisted = shortlistCandidates({ candidates, questionWords });
+
+  const [questionVector, ...sentenceVectors] = await options.embed([options.question, ...shortlisted.map((candidate) => candidate.text)]);
+  if (!questionVector) return [];
+  const scored = shortlisted.map((candidate, index) => {
     const vector = sentenceVectors[index] ?? [];
     const words = keywords(candidate.text);
     const overlap = questionWords.size === 0 ? 0 : [...questionWords].filter((word) => words.has(word)).length / questionWords.size;

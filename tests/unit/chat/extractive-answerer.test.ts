@@ -138,6 +138,23 @@ describe("isQuotable", () => {
   ])("%j → %s", (text, expected) => expect(isQuotable(text)).toBe(expected));
 });
 
+describe("the sentences embedded for an answer", () => {
+  it("are a shortlist of those sharing the question's words, every source keeping some", async () => {
+    const { embed, calls } = bagOfWordsEmbedder();
+    const filler = (sourceIndex: number, count: number) =>
+      Array.from({ length: count }, (_, index) => `Clause ${sourceIndex}-${index} describes the cafeteria menu for that week.`).join(" ");
+    const sources = [1, 2, 3, 4, 5].map((index) =>
+      source(index, `${filler(index, 40)} Source ${index} says employees receive twenty-eight days of paid vacation. ${filler(index + 10, 5)}`),
+    );
+    const sentences = await selectAnswerSentences({ question: "How many days of paid vacation do employees receive?", sources, embed });
+    const embedded = calls.flat();
+    // 5 × 46 quotable sentences; the question plus at most the shortlist is embedded.
+    expect(embedded.length).toBeLessThanOrEqual(61);
+    expect(new Set(sentences.map((sentence) => sentence.sourceIndex))).toEqual(new Set([1, 2, 3, 4, 5]));
+    expect(sentences.every((sentence) => sentence.text.includes("paid vacation"))).toBe(true);
+  });
+});
+
 describe("renderExtractiveAnswer", () => {
   it("renders one line per sentence with its citation", () => {
     expect(renderExtractiveAnswer([{ text: VACATION, sourceIndex: 2, start: 0, score: 1 }])).toEqual([`${VACATION} [2]`]);
