@@ -128,6 +128,9 @@ interface PassageRow {
   page: number | null;
 }
 
+/** Most passage rowids the word-postings cache holds in all (about 50–100 MB). */
+const MAXIMUM_CACHED_POSTINGS = 2_000_000;
+
 /** A passage with its row id, which is also its rowid in the keyword index. */
 interface CachedPassage {
   rowId: number;
@@ -281,6 +284,9 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
   const chunkCache = new Map<string, ChunkRecord>();
   const passageCache = new Map<string, CachedPassage[]>();
   const postingsCache = new Map<string, WordPostings>();
+  // Postings are bounded by the rowids they hold, not by words: in a large library one common
+  // word holds tens of thousands, and a Set costs tens of bytes per entry.
+  let postingsCached = 0;
   const keywordResultCache = new Map<string, KeywordMatch[]>();
   let passageTotal: number | undefined;
   let cachedDataVersion: number | undefined;
@@ -293,6 +299,7 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
     chunkCache.clear();
     passageCache.clear();
     postingsCache.clear();
+    postingsCached = 0;
     keywordResultCache.clear();
     passageTotal = undefined;
     documentPassageCounts = undefined;
@@ -314,7 +321,14 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
       const byDocument = new Map<string, number>();
       for (const row of rows) byDocument.set(row.documentId, (byDocument.get(row.documentId) ?? 0) + 1);
       postings = { rowIds: new Set(rows.map((row) => row.rowId)), byDocument };
-      remember(postingsCache, { key: word, value: postings, bound: 10_000 });
+      if (postings.rowIds.size <= MAXIMUM_CACHED_POSTINGS) {
+        if (postingsCached + postings.rowIds.size > MAXIMUM_CACHED_POSTINGS || postingsCache.size >= 10_000) {
+          postingsCache.clear();
+          postingsCached = 0;
+        }
+        postingsCache.set(word, postings);
+        postingsCached += postings.rowIds.size;
+      }
     }
     return postings;
   };
@@ -333,7 +347,7 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
       loaded.get(row.chunk_id)?.push({ rowId: row.id, record: toPassage(row) });
     }
     for (const [chunkId, passages] of loaded) {
-      remember(passageCache, { key: chunkId, value: passages, bound: 50_000 });
+      remember(passageCache, { key: chunkId, value: passages, bound: 20_000 });
       result.set(chunkId, passages);
     }
     return result;
@@ -487,7 +501,7 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
       if (!matches) {
         const rows = statements.searchKeywords.all({ match: options.match, documentIds, limit: options.limit }) as (PassageRow & { rank: number })[];
         matches = rows.map((row): KeywordMatch => ({ ...toPassage(row), score: -row.rank }));
-        remember(keywordResultCache, { key, value: matches, bound: 2_000 });
+        remember(keywordResultCache, { key, value: matches, bound: 500 });
       }
       return matches;
     },
