@@ -47,7 +47,10 @@ export async function indexDocument(options: { documentId: string; signal: Abort
   try {
     vectorStore = await dependencies.getVectorStore();
     registry.updateProgress(documentId, { status: "parsing", chunksEmbedded: 0, chunksTotal: 0 });
-    // A previous attempt (crash, reindex) may have left vectors: start from a clean slate.
+    // A previous attempt (crash, reindex) may have left vectors: start from a clean slate, but
+    // keep them by the text they embed, so an unchanged window is not embedded again (the model
+    // is the slow part: re-indexing an unchanged document embeds nothing).
+    const reusable = await vectorStore.readDocumentVectors(documentId);
     await vectorStore.deleteDocument(documentId);
 
     const bytes = await fileStore.read(document.sha256).catch((error: unknown) => {
@@ -95,6 +98,7 @@ export async function indexDocument(options: { documentId: string; signal: Abort
     for (const passage of passages) passagesByChunk.set(passage.chunkId, [...(passagesByChunk.get(passage.chunkId) ?? []), passage]);
 
     let vectorCount = 0;
+    let vectorsEmbedded = 0;
     for (let start = 0; start < chunks.length; start += CHUNKS_PER_STEP) {
       signal.throwIfAborted();
       const step = chunks.slice(start, start + CHUNKS_PER_STEP);
@@ -111,7 +115,14 @@ export async function indexDocument(options: { documentId: string; signal: Abort
         }),
       );
       const inputs = windowed.flatMap(({ windows }) => windows.map((window) => window.text));
-      const vectors = await embedder.embedDocuments(inputs, signal);
+      const missing = [...new Set(inputs.filter((text) => !reusable.has(text)))];
+      const embedded = missing.length > 0 ? await embedder.embedDocuments(missing, signal) : [];
+      missing.forEach((text, index) => {
+        const vector = embedded[index];
+        if (vector) reusable.set(text, vector);
+      });
+      vectorsEmbedded += missing.length;
+      const vectors = inputs.map((text) => reusable.get(text));
       const records: VectorRecord[] = [];
       let vectorIndex = 0;
       for (const { chunk, windows } of windowed) {
@@ -150,6 +161,7 @@ export async function indexDocument(options: { documentId: string; signal: Abort
       name: document.name,
       chunks: chunks.length,
       vectors: vectorCount,
+      vectorsEmbedded,
       pages: parsed.pageCount,
       milliseconds: Date.now() - started,
     });

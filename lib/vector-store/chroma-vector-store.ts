@@ -188,6 +188,16 @@ export async function openChromaVectorStore(options: {
       const result = await guard(() => collection.get({ where: { documentId }, include: [] }));
       return result.ids.length;
     },
+    async readDocumentVectors(documentId) {
+      const result = await guard(() => collection.get({ where: { documentId }, include: ["embeddings", "documents"] }));
+      const vectors = new Map<string, number[]>();
+      result.ids.forEach((_, index) => {
+        const text = result.documents[index];
+        const vector = result.embeddings[index];
+        if (typeof text === "string" && vector && vector.length === options.dimensions) vectors.set(text, vector);
+      });
+      return vectors;
+    },
     async listDocumentVectorIds(documentId) {
       const result = await guard(() => collection.get({ where: { documentId }, include: [] }));
       return result.ids;

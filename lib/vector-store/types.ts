@@ -47,6 +47,8 @@ export interface VectorStore {
   query(options: { vector: number[]; topK: number; documentIds?: string[] }): Promise<VectorMatch[]>;
   deleteDocument(documentId: string): Promise<void>;
   countDocumentVectors(documentId: string): Promise<number>;
+  /** A document's stored vectors by the text they embed (to reuse them when it is indexed again). */
+  readDocumentVectors(documentId: string): Promise<Map<string, number[]>>;
   /** Ids of every vector of a document (for consistency checks). */
   listDocumentVectorIds(documentId: string): Promise<string[]>;
   /** Every document id present in the collection (for consistency checks). */

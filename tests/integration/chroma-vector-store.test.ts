@@ -70,6 +70,10 @@ describe("embedded Chroma and the vector store", () => {
     expect(onlyB.map((match) => match.documentId)).toEqual(["b"]);
 
     expect((await store.listDocumentIds()).sort()).toEqual(["a", "b"]);
+    // A re-index reads the stored vectors back by the text they embed.
+    const stored = await store.readDocumentVectors("a");
+    expect([...stored.keys()].sort()).toEqual(["chunk a:0", "chunk a:1"]);
+    expect(stored.get("chunk a:1")).toEqual(unitVector(8, 1));
     await store.deleteDocument("a");
     expect(await store.countDocumentVectors("a")).toBe(0);
     expect(await store.countDocumentVectors("b")).toBe(1);

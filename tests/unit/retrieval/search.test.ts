@@ -63,6 +63,7 @@ function memoryVectorStore(): VectorStore & { records: VectorRecord[] } {
     },
     deleteDocument: () => Promise.resolve(),
     countDocumentVectors: () => Promise.resolve(0),
+    readDocumentVectors: () => Promise.resolve(new Map()),
     listDocumentVectorIds: () => Promise.resolve([]),
     listDocumentIds: () => Promise.resolve([]),
     listUnsearchableVectorIds: () => Promise.resolve([]),

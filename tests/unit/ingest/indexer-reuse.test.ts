@@ -1,0 +1,127 @@
+import { createHash } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Embedder } from "@/lib/embeddings/types";
+import { indexDocument, type IndexerDependencies } from "@/lib/ingest/indexer";
+import { createLocalFileStore } from "@/lib/storage/file-store";
+import type { DocumentRegistry } from "@/lib/storage/registry-types";
+import { openSqliteRegistry } from "@/lib/storage/sqlite-registry";
+import type { VectorRecord, VectorStore } from "@/lib/vector-store/types";
+
+/** Re-indexing reuses the stored vectors of unchanged windows instead of embedding them again. */
+
+const DIMENSIONS = 8;
+
+function countingEmbedder(): Embedder & { embedded: string[] } {
+  const embedded: string[] = [];
+  const vectorOf = (text: string) => Array.from({ length: DIMENSIONS }, (_, index) => (text.length % (index + 2)) / (index + 2));
+  return {
+    embedded,
+    modelId: "test-model",
+    dimensions: DIMENSIONS,
+    provider: "local",
+    windowsFor: ({ text, prefix }) => Promise.resolve([`${prefix}\n${text}`]),
+    embedDocuments: (texts) => {
+      embedded.push(...texts);
+      return Promise.resolve(texts.map(vectorOf));
+    },
+    embedSentences: (texts) => Promise.resolve(texts.map(vectorOf)),
+    embedQuery: (text) => Promise.resolve(vectorOf(text)),
+  };
+}
+
+function memoryVectorStore(): VectorStore & { records: Map<string, VectorRecord> } {
+  const records = new Map<string, VectorRecord>();
+  const ofDocument = (documentId: string) => [...records.values()].filter((record) => record.documentId === documentId);
+  return {
+    records,
+    collectionName: "memory",
+    embeddingModel: "test-model",
+    dimensions: DIMENSIONS,
+    upsert: (batch) => {
+      for (const record of batch) records.set(record.id, record);
+      return Promise.resolve();
+    },
+    query: () => Promise.resolve([]),
+    readDocumentVectors: (documentId) => Promise.resolve(new Map(ofDocument(documentId).map((record) => [record.text, record.vector]))),
+    deleteDocument: (documentId) => {
+      for (const record of ofDocument(documentId)) records.delete(record.id);
+      return Promise.resolve();
+    },
+    countDocumentVectors: (documentId) => Promise.resolve(ofDocument(documentId).length),
+    listDocumentVectorIds: (documentId) => Promise.resolve(ofDocument(documentId).map((record) => record.id)),
+    listDocumentIds: () => Promise.resolve([...new Set([...records.values()].map((record) => record.documentId))]),
+    listUnsearchableVectorIds: () => Promise.resolve([]),
+    heartbeat: () => Promise.resolve(),
+  };
+}
+
+let directory: string;
+let registry: DocumentRegistry;
+
+beforeEach(async () => {
+  directory = await mkdtemp(path.join(tmpdir(), "cited-reindex-"));
+  registry = openSqliteRegistry(path.join(directory, "app.db"));
+});
+
+afterEach(async () => {
+  registry.close();
+  await rm(directory, { recursive: true, force: true });
+});
+
+async function storeMarkdown(text: string): Promise<{ id: string; dependencies: IndexerDependencies; embedder: ReturnType<typeof countingEmbedder>; store: ReturnType<typeof memoryVectorStore> }> {
+  const fileStore = createLocalFileStore(path.join(directory, "files"));
+  const sha256 = createHash("sha256").update(text).digest("hex");
+  const temporaryPath = path.join(directory, "upload.tmp");
+  await writeFile(temporaryPath, text);
+  await fileStore.importFile({ temporaryPath, sha256 });
+  registry.createDocument({ id: "doc-1", name: "guide.md", kind: "markdown", sizeBytes: text.length, sha256 });
+  const embedder = countingEmbedder();
+  const store = memoryVectorStore();
+  const dependencies: IndexerDependencies = {
+    registry,
+    fileStore,
+    embedder,
+    getVectorStore: () => Promise.resolve(store),
+    chunking: { sizeTokens: 120, overlapTokens: 20 },
+    parseBudget: { timeoutMs: 30_000, maxMemoryMb: 256 },
+  };
+  return { id: "doc-1", dependencies, embedder, store };
+}
+
+const GUIDE = [
+  "# Guide",
+  ...Array.from({ length: 12 }, (_, index) => `## Part ${index}\n\nRule ${index}: the parking badge ${index} is renewed every ${index + 2} weeks at the front desk, and lost badges are replaced within a day.`),
+].join("\n\n");
+
+describe("re-indexing", () => {
+  it("embeds nothing again for an unchanged document and stores the same vectors", async () => {
+    const { id, dependencies, embedder, store } = await storeMarkdown(GUIDE);
+    await indexDocument({ documentId: id, signal: new AbortController().signal, dependencies });
+    expect(registry.getDocument(id)?.status).toBe("ready");
+    const first = embedder.embedded.length;
+    const vectorsBefore = new Map([...store.records].map(([vectorId, record]) => [vectorId, record.vector]));
+    expect(first).toBeGreaterThan(3);
+
+    registry.resetForIndexing(id);
+    await indexDocument({ documentId: id, signal: new AbortController().signal, dependencies });
+    expect(registry.getDocument(id)?.status).toBe("ready");
+    expect(embedder.embedded.length).toBe(first);
+    expect(new Map([...store.records].map(([vectorId, record]) => [vectorId, record.vector]))).toEqual(vectorsBefore);
+  });
+
+  it("embeds only the windows whose text changed", async () => {
+    const { id, dependencies, embedder } = await storeMarkdown(GUIDE);
+    await indexDocument({ documentId: id, signal: new AbortController().signal, dependencies });
+    const first = embedder.embedded.length;
+    // Other chunk sizes cut different windows: only those are embedded again.
+    registry.resetForIndexing(id);
+    await indexDocument({ documentId: id, signal: new AbortController().signal, dependencies: { ...dependencies, chunking: { sizeTokens: 60, overlapTokens: 10 } } });
+    expect(registry.getDocument(id)?.status).toBe("ready");
+    const again = embedder.embedded.slice(first);
+    expect(again.length).toBeGreaterThan(0);
+    expect(again.every((text) => !embedder.embedded.slice(0, first).includes(text))).toBe(true);
+  });
+});
