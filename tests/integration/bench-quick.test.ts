@@ -1,0 +1,82 @@
+import { execFile } from "node:child_process";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+import { hasProductionBuild } from "@/tests/support/app-server";
+
+/**
+ * `scripts/bench.ts --quick` against the production build (it starts its own `next start` with a
+ * throw-away DATA_DIR): three generated files through every stage. Correctness and report shape
+ * only: exit code 0 means no HTTP error, every document ready, no empty result; the numbers are
+ * checked to be numbers, never against a target (speed belongs to `npm run bench`).
+ */
+
+const run = promisify(execFile);
+const projectRoot = path.resolve(import.meta.dirname, "..", "..");
+
+const reason = hasProductionBuild() ? undefined : "no production build (run `npm run build` first; `npm test` does)";
+if (reason) console.log(`bench quick: skipped — ${reason}`);
+
+interface Summary {
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+interface BenchReport {
+  embedding: { raw: { batchSize: number; wordPiecesPerSecond: number }[]; pipeline: { msPerChunk: number; msPerWindow: number; wordPiecesPerSecond: number }; pipelineShareOfRaw: number };
+  coldStart: { healthMs: number; firstSearchMs: number };
+  indexing: { documents: number; megabytes: number; seconds: number; secondsPerMegabyte: number; peakRssMegabytes: number };
+  reindex: { seconds: number; ratioToFirstIndexing: number };
+  search: Record<string, Record<string, Summary>>;
+  chat: { firstSourceMs: Summary; firstTextMs: Summary };
+  failures: string[];
+}
+
+describe.skipIf(reason !== undefined)("bench --quick (production build)", () => {
+  let directory = "";
+
+  afterAll(async () => {
+    if (directory) await fs.rm(directory, { recursive: true, force: true });
+  });
+
+  it("runs every stage without a failure and reports numbers for each", { timeout: 240_000 }, async () => {
+    directory = await fs.mkdtemp(path.join(os.tmpdir(), "cited-bench-quick-"));
+    const reportPath = path.join(directory, "report.json");
+    const tsx = path.join(projectRoot, "node_modules", "tsx", "dist", "cli.mjs");
+    let output = "";
+    try {
+      const result = await run(process.execPath, [tsx, "--conditions=react-server", "--tsconfig", "tsconfig.json", "scripts/bench.ts", "--quick", "--json", reportPath], {
+        cwd: projectRoot,
+        env: { ...process.env, LOG_LEVEL: "warn" },
+        maxBuffer: 16 * 1024 * 1024,
+        timeout: 230_000,
+      });
+      output = result.stdout + result.stderr;
+    } catch (error) {
+      const failure = error as { code?: number; stdout?: string; stderr?: string };
+      throw new Error(`bench --quick failed (exit ${String(failure.code)}):\n${failure.stdout ?? ""}${failure.stderr ?? ""}`);
+    }
+    const report = JSON.parse(await fs.readFile(reportPath, "utf8")) as BenchReport;
+    const number = expect.any(Number) as unknown;
+    const summary = { count: number, p50: number, p95: number, p99: number };
+
+    expect(report.failures, output).toEqual([]);
+    expect(report.embedding.raw.map((row) => row.batchSize)).toEqual([1, 8, 32]);
+    for (const row of report.embedding.raw) expect(row.wordPiecesPerSecond).toBeGreaterThan(0);
+    expect(report.embedding.pipeline).toEqual({ batchSize: 32, msPerChunk: number, msPerWindow: number, wordPiecesPerSecond: number });
+    expect(report.embedding.pipelineShareOfRaw).toBeGreaterThan(0);
+    expect(report.coldStart).toMatchObject({ healthMs: number, firstSearchMs: number });
+    expect(report.indexing).toMatchObject({ documents: 3, megabytes: number, seconds: number, secondsPerMegabyte: number, peakRssMegabytes: number });
+    expect(report.reindex).toEqual({ seconds: number, ratioToFirstIndexing: number });
+    for (const mode of ["vector", "keyword", "hybrid"]) {
+      expect(report.search[mode], mode).toEqual({ c1: summary, c8: summary });
+    }
+    expect(report.chat.firstSourceMs).toEqual(summary);
+    expect(report.chat.firstTextMs).toEqual(summary);
+    expect(report.chat.firstTextMs.count).toBe(3);
+  });
+});
