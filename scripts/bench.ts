@@ -12,13 +12,13 @@
  * only when something is broken (an HTTP error, a document not ready, an empty result), never
  * because of a timing: timings depend on the machine.
  */
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import fs from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { PDFDocument, StandardFonts } from "pdf-lib";
+import { forEachStreamPart, hasProductionBuild, startProductionApp, type ProductionApp } from "./app-under-test";
 
 const projectRoot = process.cwd();
 const CORPORA: Record<string, string> = {
@@ -86,67 +86,12 @@ function fail(message: string): void {
 // The app under test (as scripts/loadtest.ts starts it: production build, free port, throw-away
 // DATA_DIR, rate limits off, stopped with SIGINT).
 
-interface AppUnderTest {
-  baseUrl: string;
-  child: ChildProcess;
-  healthMilliseconds: number;
-  stop: () => Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+type AppUnderTest = ProductionApp;
 
 async function startApp(): Promise<AppUnderTest> {
-  if (!existsSync(path.join(projectRoot, ".next", "BUILD_ID"))) usage("no production build: run `npm run build` first");
-  const dataDirectory = await fs.mkdtemp(path.join(os.tmpdir(), "cited-bench-"));
-  const port = await freePort();
-  let output = "";
-  const started = performance.now();
-  const child = spawn(process.execPath, [path.join(projectRoot, "node_modules", "next", "dist", "bin", "next"), "start", "--port", String(port), "--hostname", "127.0.0.1"], {
-    cwd: projectRoot,
-    // Open and unthrottled: the bench measures the app, not sign-in or rate limits.
-    env: { ...process.env, AUTH_TOKEN: "", DATA_DIR: dataDirectory, PORT: String(port), LOG_LEVEL: "warn", RATE_LIMIT_UPLOADS_PER_MINUTE: "0", RATE_LIMIT_CHATS_PER_MINUTE: "0" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout.on("data", (data: Buffer) => (output = (output + data.toString()).slice(-20_000)));
-  child.stderr.on("data", (data: Buffer) => (output = (output + data.toString()).slice(-20_000)));
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`The app exited during start-up:\n${output}`);
-    const healthy = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(5_000) }).then((response) => response.ok).catch(() => false);
-    if (healthy) break;
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`The app did not become healthy in time:\n${output}`);
-    }
-    // Short polls: the interval bounds the cold-start resolution.
-    await sleep(50);
-  }
-  return {
-    baseUrl,
-    child,
-    healthMilliseconds: performance.now() - started,
-    stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once("exit", resolve));
-        child.kill("SIGINT");
-        await Promise.race([exited, sleep(15_000)]);
-        if (child.exitCode === null) child.kill("SIGKILL");
-      }
-      await sleep(500);
-      await fs.rm(dataDirectory, { recursive: true, force: true });
-    },
-  };
+  if (!hasProductionBuild(projectRoot)) usage("no production build: run `npm run build` first");
+  // Short polls: the interval bounds the cold-start resolution.
+  return startProductionApp({ projectRoot, dataDirectoryPrefix: "cited-bench-", pollMilliseconds: 50 });
 }
 
 /** Descendant process ids of `pid` (via /proc/<pid>/task/<tid>/children). */
@@ -255,33 +200,13 @@ async function timedChat(baseUrl: string, question: string): Promise<{ firstSour
     fail(`chat "${question}": HTTP ${response.status} ${(await response.text()).slice(0, 200)}`);
     return { firstSource: undefined, firstText: undefined, total: performance.now() - started };
   }
-  const decoder = new TextDecoder();
-  const reader = response.body.getReader();
-  let buffered = "";
   let firstSource: number | undefined;
   let firstText: number | undefined;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    buffered += decoder.decode(value, { stream: true });
-    let newline = buffered.indexOf("\n");
-    while (newline >= 0) {
-      const line = buffered.slice(0, newline).trim();
-      buffered = buffered.slice(newline + 1);
-      newline = buffered.indexOf("\n");
-      if (!line.startsWith("data:")) continue;
-      const payload = line.slice(5).trim();
-      if (payload === "[DONE]") continue;
-      try {
-        const part = JSON.parse(payload) as { type?: string; errorText?: string };
-        if (part.type === "data-source" && firstSource === undefined) firstSource = performance.now() - started;
-        if (part.type === "text-delta" && firstText === undefined) firstText = performance.now() - started;
-        if (part.type === "error") fail(`chat "${question}": stream error ${part.errorText ?? ""}`);
-      } catch {
-        // Not JSON: the server's own tests cover the protocol.
-      }
-    }
-  }
+  await forEachStreamPart(response.body, (part) => {
+    if (part.type === "data-source" && firstSource === undefined) firstSource = performance.now() - started;
+    if (part.type === "text-delta" && firstText === undefined) firstText = performance.now() - started;
+    if (part.type === "error") fail(`chat "${question}": stream error ${part.errorText ?? ""}`);
+  });
   return { firstSource, firstText, total: performance.now() - started };
 }
 

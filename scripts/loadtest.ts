@@ -17,14 +17,14 @@
  * by AUTH_TOKEN is driven with the same AUTH_TOKEN in this command's environment (sent as a
  * bearer token; never on the command line, where other users could read it).
  */
-import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { execFile } from "node:child_process";
 import fs from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { ChromaClient } from "chromadb";
 import { PDFDocument, StandardFonts } from "pdf-lib";
+import { forEachStreamPart, hasProductionBuild, startProductionApp } from "./app-under-test";
 
 const projectRoot = process.cwd();
 
@@ -117,58 +117,11 @@ interface AppUnderTest {
   stop: () => Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** Starts `next start` like tests/support/app-server.ts does: own port, throw-away DATA_DIR, rate limits off. */
 async function startOwnApp(): Promise<AppUnderTest> {
-  if (!existsSync(path.join(projectRoot, ".next", "BUILD_ID"))) usage("no production build: run `npm run build` first (or pass --url)");
-  const dataDirectory = await fs.mkdtemp(path.join(os.tmpdir(), "cited-loadtest-"));
-  const port = await freePort();
-  let output = "";
-  const child: ChildProcess = spawn(process.execPath, [path.join(projectRoot, "node_modules", "next", "dist", "bin", "next"), "start", "--port", String(port), "--hostname", "127.0.0.1"], {
-    cwd: projectRoot,
-    // Open: the load test measures the app, not sign-in (AUTH_TOKEN from the shell is dropped).
-    env: { ...process.env, AUTH_TOKEN: "", DATA_DIR: dataDirectory, PORT: String(port), LOG_LEVEL: "warn", RATE_LIMIT_UPLOADS_PER_MINUTE: "0", RATE_LIMIT_CHATS_PER_MINUTE: "0" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout?.on("data", (data: Buffer) => (output = (output + data.toString()).slice(-20_000)));
-  child.stderr?.on("data", (data: Buffer) => (output = (output + data.toString()).slice(-20_000)));
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`The app exited during start-up:\n${output}`);
-    const healthy = await appFetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(5_000) }).then((response) => response.ok).catch(() => false);
-    if (healthy) break;
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`The app did not become healthy in time:\n${output}`);
-    }
-    await sleep(300);
-  }
-  return {
-    baseUrl,
-    dataDirectory,
-    stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once("exit", resolve));
-        child.kill("SIGINT");
-        await Promise.race([exited, sleep(15_000)]);
-        if (child.exitCode === null) child.kill("SIGKILL");
-      }
-      await sleep(500);
-      await fs.rm(dataDirectory, { recursive: true, force: true });
-    },
-  };
+  if (!hasProductionBuild(projectRoot)) usage("no production build: run `npm run build` first (or pass --url)");
+  const app = await startProductionApp({ projectRoot, dataDirectoryPrefix: "cited-loadtest-", pollMilliseconds: 300 });
+  return { baseUrl: app.baseUrl, dataDirectory: app.dataDirectory, stop: app.stop };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -338,32 +291,12 @@ async function chat(options: { baseUrl: string; question: string; counters: Coun
       return { firstTokenMilliseconds: undefined, totalMilliseconds: performance.now() - started, status: response.status };
     }
     counters.record("chat", response.status);
-    const decoder = new TextDecoder();
-    let buffered = "";
     let firstToken: number | undefined;
     let streamError: string | undefined;
-    const reader = response.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      buffered += decoder.decode(value, { stream: true });
-      let newline = buffered.indexOf("\n");
-      while (newline >= 0) {
-        const line = buffered.slice(0, newline).trim();
-        buffered = buffered.slice(newline + 1);
-        newline = buffered.indexOf("\n");
-        if (!line.startsWith("data:")) continue;
-        const payload = line.slice(5).trim();
-        if (payload === "[DONE]") continue;
-        try {
-          const part = JSON.parse(payload) as { type?: string; errorText?: string };
-          if (part.type === "text-delta" && firstToken === undefined) firstToken = performance.now() - started;
-          if (part.type === "error") streamError = part.errorText ?? "error";
-        } catch {
-          // Not JSON: ignored; the server's own tests cover the protocol.
-        }
-      }
-    }
+    await forEachStreamPart(response.body, (part) => {
+      if (part.type === "text-delta" && firstToken === undefined) firstToken = performance.now() - started;
+      if (part.type === "error") streamError = part.errorText ?? "error";
+    });
     if (streamError) counters.serverErrors.push(`chat stream error: ${streamError}`);
     return { firstTokenMilliseconds: firstToken, totalMilliseconds: performance.now() - started, status: response.status };
   } catch (error) {

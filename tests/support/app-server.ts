@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { freePort } from "../../scripts/app-under-test";
 
 /**
  * Starts the production build (`next start`) on a free port with its own throw-away DATA_DIR,
@@ -20,17 +20,8 @@ export interface RunningApp {
 
 const projectRoot = path.resolve(import.meta.dirname, "..", "..");
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+// One free-port picker for the tools and the tests.
+export { freePort };
 
 /** True when a production build exists (npm test builds before running vitest). */
 export function hasProductionBuild(): boolean {
