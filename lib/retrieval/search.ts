@@ -221,27 +221,22 @@ export async function searchChunks(
     if (similarity > (similarities.get(key) ?? -Infinity)) similarities.set(key, similarity);
   }
 
-  const keywordScores = new Map<string, number>();
-  const expression = mode === "vector" ? undefined : keywordMatchExpression(searchText);
-  if (expression) {
+  /** BM25 scores of one keyword query (the question, its phrases, feedback words) per passage of a searchable document. */
+  const keywordMatches = (expression: string): Map<string, number> => {
+    const scores = new Map<string, number>();
     for (const match of registry.searchKeywords({ match: expression, limit, documentIds })) {
       if (!searchable.has(match.documentId)) continue;
       const key = passageKey(match.chunkId, match.passageIndex);
       places.set(key, { chunkId: match.chunkId, documentId: match.documentId, passageIndex: match.passageIndex, page: match.page });
-      keywordScores.set(key, match.score);
+      scores.set(key, match.score);
     }
-  }
+    return scores;
+  };
+  const expression = mode === "vector" ? undefined : keywordMatchExpression(searchText);
+  const keywordScores = expression ? keywordMatches(expression) : new Map<string, number>();
   // Passages holding adjacent question words as a phrase get a bonus on top of BM25.
-  const phraseScores = new Map<string, number>();
   const phraseExpression = expression ? phraseMatchExpression(searchText) : undefined;
-  if (phraseExpression) {
-    for (const match of registry.searchKeywords({ match: phraseExpression, limit, documentIds })) {
-      if (!searchable.has(match.documentId)) continue;
-      const key = passageKey(match.chunkId, match.passageIndex);
-      if (!places.has(key)) places.set(key, { chunkId: match.chunkId, documentId: match.documentId, passageIndex: match.passageIndex, page: match.page });
-      phraseScores.set(key, match.score);
-    }
-  }
+  const phraseScores = phraseExpression ? keywordMatches(phraseExpression) : new Map<string, number>();
   const phraseWeight = mode === "hybrid" ? (options.phraseWeight ?? PHRASE_WEIGHT) : 0;
   const extra = phraseWeight > 0 ? [{ scores: phraseScores, weight: phraseWeight }] : [];
   // Vector matches carry no page (ids and distances only): look their passages' pages up.
@@ -293,13 +288,7 @@ export async function searchChunks(
     const words = feedbackWords({ passages: texts, query: searchText, passagesContaining: (word) => registry.passagesContaining(word), totalPassages });
     const feedbackExpression = keywordMatchExpression(words.join(" "));
     if (feedbackExpression) {
-      const feedback = new Map<string, number>();
-      for (const match of registry.searchKeywords({ match: feedbackExpression, limit, documentIds })) {
-        if (!searchable.has(match.documentId)) continue;
-        const key = passageKey(match.chunkId, match.passageIndex);
-        if (!places.has(key)) places.set(key, { chunkId: match.chunkId, documentId: match.documentId, passageIndex: match.passageIndex, page: match.page });
-        feedback.set(key, match.score);
-      }
+      const feedback = keywordMatches(feedbackExpression);
       passageRanking = rank(fuseScores({ vector: similarities, keyword: keywordScores, weights, feedback, feedbackWeight, extra }));
     }
   }
