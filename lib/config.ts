@@ -30,6 +30,7 @@ const environmentSchema = z
     EMBEDDING_PROVIDER: z.enum(["local", "openai"]).optional(),
     EMBEDDING_MODEL: optionalString,
     EMBEDDING_BATCH_SIZE: z.coerce.number().int().min(1).max(2048).default(32),
+    EMBEDDING_THREADS: z.coerce.number().int().min(0).max(64).default(0),
     CHAT_MODEL: optionalString,
     CHAT_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
     CHAT_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(90_000),
@@ -85,7 +86,8 @@ export interface AppConfig {
     requestTimeoutMs: number;
   };
   openai: { apiKey: string | undefined; baseUrl: string | undefined };
-  embedding: { provider: EmbeddingProviderName; model: string; batchSize: number };
+  /** `threads`: the local model's inference threads; 0 means one per core. */
+  embedding: { provider: EmbeddingProviderName; model: string; batchSize: number; threads: number };
   chat: {
     /** extractive: no language model configured; quotes the documents. */
     mode: "openai" | "openai-compatible" | "extractive";
@@ -179,7 +181,7 @@ export function parseConfig(environment: Record<string, string | undefined>): Ap
       requestTimeoutMs: value.CHROMA_REQUEST_TIMEOUT_MS,
     },
     openai: { apiKey: value.OPENAI_API_KEY, baseUrl: value.OPENAI_BASE_URL },
-    embedding: { provider, model: embeddingModel, batchSize: value.EMBEDDING_BATCH_SIZE },
+    embedding: { provider, model: embeddingModel, batchSize: value.EMBEDDING_BATCH_SIZE, threads: value.EMBEDDING_THREADS },
     chat: {
       mode: chatMode,
       model: chatModel,

@@ -1,7 +1,7 @@
 import { createOpenAI } from "@ai-sdk/openai";
 import { embed, embedMany } from "ai";
 import { AppError } from "@/lib/errors";
-import type { Embedder } from "@/lib/embeddings/types";
+import type { Embedder, EmbeddingStatistics } from "@/lib/embeddings/types";
 
 const DIMENSIONS: Record<string, number> = {
   "text-embedding-3-small": 1536,
@@ -21,15 +21,23 @@ export function createOpenAiEmbedder(options: { apiKey: string; baseUrl?: string
     throw new AppError("embedding.failed", "The embedding service failed; indexing can be retried later.", { cause: error });
   };
 
-  const embedDocuments = async (texts: string[], signal?: AbortSignal): Promise<number[][]> => {
+  const statistics: EmbeddingStatistics = { busyMilliseconds: 0, inputs: { query: 0, sentence: 0, document: 0 } };
+  // Requests may overlap, so this is the time requests were in flight, summed.
+  const timed = async <T>(work: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      statistics.busyMilliseconds += performance.now() - started;
+    }
+  };
+
+  const embedBatches = async (request: { texts: string[]; signal: AbortSignal | undefined; priority: "sentence" | "document" }): Promise<number[][]> => {
     const vectors: number[][] = [];
-    for (let start = 0; start < texts.length; start += options.batchSize) {
-      const result = await embedMany({
-        model,
-        values: texts.slice(start, start + options.batchSize),
-        maxRetries: MAX_RETRIES,
-        abortSignal: signal,
-      }).catch(wrapError);
+    for (let start = 0; start < request.texts.length; start += options.batchSize) {
+      const values = request.texts.slice(start, start + options.batchSize);
+      statistics.inputs[request.priority] += values.length;
+      const result = await timed(() => embedMany({ model, values, maxRetries: MAX_RETRIES, abortSignal: request.signal })).catch(wrapError);
       vectors.push(...result.embeddings);
     }
     return vectors;
@@ -42,12 +50,14 @@ export function createOpenAiEmbedder(options: { apiKey: string; baseUrl?: string
     windowsFor({ text, prefix }) {
       return Promise.resolve([prefix ? `${prefix}\n${text}` : text]);
     },
-    embedDocuments,
+    embedDocuments: (texts, signal) => embedBatches({ texts, signal, priority: "document" }),
     // Every request goes straight to the API: there is no local queue to jump.
-    embedSentences: embedDocuments,
+    embedSentences: (texts, signal) => embedBatches({ texts, signal, priority: "sentence" }),
     async embedQuery(text) {
-      const result = await embed({ model, value: text, maxRetries: MAX_RETRIES }).catch(wrapError);
+      statistics.inputs.query += 1;
+      const result = await timed(() => embed({ model, value: text, maxRetries: MAX_RETRIES })).catch(wrapError);
       return result.embedding;
     },
+    statistics: () => ({ busyMilliseconds: statistics.busyMilliseconds, inputs: { ...statistics.inputs } }),
   };
 }

@@ -1,3 +1,11 @@
+/** Counters since the process started, for pipeline efficiency (model busy time ÷ wall time). */
+export interface EmbeddingStatistics {
+  /** Time the model spent on runs (local) or requests were in flight (OpenAI), in milliseconds. */
+  busyMilliseconds: number;
+  /** Texts embedded, by what asked for them. */
+  inputs: { query: number; sentence: number; document: number };
+}
+
 /** What the pipeline needs from an embedding model, whichever provider serves it. */
 export interface Embedder {
   /** Stable model identifier, recorded with every vector and in the collection name. */
@@ -15,4 +23,6 @@ export interface Embedder {
   /** Embeds short texts a reader is waiting for (answer sentences): ahead of indexing, after search queries. */
   embedSentences(texts: string[], signal?: AbortSignal): Promise<number[][]>;
   embedQuery(text: string): Promise<number[]>;
+  /** Busy time and inputs so far (reported by `/api/health` to authenticated callers). */
+  statistics(): EmbeddingStatistics;
 }

@@ -22,6 +22,12 @@ import { vectorIdFor, windowIndexFor } from "@/lib/vector-store/vector-id";
 // Chunks embedded per step; progress is reported after each step.
 const CHUNKS_PER_STEP = 8;
 
+/** One chunk cut into the windows the model embeds. */
+interface WindowedChunk {
+  chunk: ChunkRecord;
+  windows: { text: string; passageIndex: number; passagePage: number | null; windowIndex: number }[];
+}
+
 export interface IndexerDependencies {
   registry: DocumentRegistry;
   fileStore: FileStore;
@@ -44,6 +50,8 @@ export async function indexDocument(options: { documentId: string; signal: Abort
   if (!document) return;
   const started = Date.now();
   let vectorStore: VectorStore | undefined;
+  // The vector write in flight, if any (see the pipeline below).
+  let writing: Promise<void> = Promise.resolve();
   try {
     vectorStore = await dependencies.getVectorStore();
     registry.updateProgress(documentId, { status: "parsing", chunksEmbedded: 0, chunksTotal: 0 });
@@ -99,12 +107,10 @@ export async function indexDocument(options: { documentId: string; signal: Abort
 
     let vectorCount = 0;
     let vectorsEmbedded = 0;
-    for (let start = 0; start < chunks.length; start += CHUNKS_PER_STEP) {
-      signal.throwIfAborted();
-      const step = chunks.slice(start, start + CHUNKS_PER_STEP);
-      const windowed = await Promise.all(
-        step.map(async (chunk) => {
-          const windows: { text: string; passageIndex: number; passagePage: number | null; windowIndex: number }[] = [];
+    const windowStep = async (start: number): Promise<WindowedChunk[]> =>
+      Promise.all(
+        chunks.slice(start, start + CHUNKS_PER_STEP).map(async (chunk) => {
+          const windows: WindowedChunk["windows"] = [];
           for (const passage of passagesByChunk.get(chunk.id) ?? []) {
             const texts = await embedder.windowsFor({ text: chunk.text.slice(passage.start, passage.end), prefix: passage.context });
             texts.forEach((text, window) =>
@@ -114,9 +120,19 @@ export async function indexDocument(options: { documentId: string; signal: Abort
           return { chunk, windows };
         }),
       );
+    // A bounded pipeline, so the model is never idle on our account: the next step is windowed
+    // (tokenizer, this thread) and the previous step written (Chroma) while the model embeds this one.
+    let nextStep: Promise<WindowedChunk[]> | undefined = windowStep(0);
+    for (let start = 0; start < chunks.length; start += CHUNKS_PER_STEP) {
+      signal.throwIfAborted();
+      const windowed = await (nextStep ?? windowStep(start));
       const inputs = windowed.flatMap(({ windows }) => windows.map((window) => window.text));
       const missing = [...new Set(inputs.filter((text) => !reusable.has(text)))];
-      const embedded = missing.length > 0 ? await embedder.embedDocuments(missing, signal) : [];
+      const embedding = missing.length > 0 ? embedder.embedDocuments(missing, signal) : Promise.resolve([]);
+      nextStep = start + CHUNKS_PER_STEP < chunks.length ? windowStep(start + CHUNKS_PER_STEP) : undefined;
+      // Handled when awaited; until then a failure must not count as an unhandled rejection.
+      nextStep?.catch(() => undefined);
+      const embedded = await embedding;
       missing.forEach((text, index) => {
         const vector = embedded[index];
         if (vector) reusable.set(text, vector);
@@ -150,10 +166,16 @@ export async function indexDocument(options: { documentId: string; signal: Abort
         }
       }
       signal.throwIfAborted();
-      await vectorStore.upsert(records);
+      // One write in flight at a time, in order; its failure surfaces at the next await of it.
+      await writing;
+      const chunksDone = Math.min(chunks.length, start + windowed.length);
+      writing = vectorStore.upsert(records).then(() => {
+        registry.updateProgress(documentId, { chunksEmbedded: chunksDone });
+      });
+      writing.catch(() => undefined);
       vectorCount += records.length;
-      registry.updateProgress(documentId, { chunksEmbedded: Math.min(chunks.length, start + step.length) });
     }
+    await writing;
     signal.throwIfAborted();
     registry.completeIndexing({ id: documentId, chunks, passages, embeddingModel: embedder.modelId, pageCount: parsed.pageCount, title });
     logger.info("indexing.completed", {
@@ -166,6 +188,8 @@ export async function indexDocument(options: { documentId: string; signal: Abort
       milliseconds: Date.now() - started,
     });
   } catch (error) {
+    // A write still in flight would otherwise land after the clean-up below.
+    await writing.catch(() => undefined);
     if (vectorStore) await vectorStore.deleteDocument(documentId).catch(() => undefined);
     if (signal.aborted) {
       logger.info("indexing.cancelled", { documentId });

@@ -53,7 +53,7 @@ function createEmbedder(config: AppConfig): Embedder {
       batchSize: Math.max(config.embedding.batchSize, 64),
     });
   }
-  return createLocalEmbedder({ batchSize: config.embedding.batchSize });
+  return createLocalEmbedder({ batchSize: config.embedding.batchSize, threads: config.embedding.threads });
 }
 
 function assertWritableDataDirectory(dataDirectory: string): void {

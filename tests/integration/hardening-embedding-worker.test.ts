@@ -37,10 +37,15 @@ function inProcessVectors(texts: string[]): Promise<number[][]> {
 describe("the local embedding model in its worker thread", () => {
   const embedder = createLocalEmbedder({ batchSize: 32 });
 
-  it("gives exactly the vectors of the model run in-process", async () => {
+  it("gives exactly the vectors of the model run in-process, and counts its busy time", async () => {
     const texts = ["How many vacation days?", longText(1)];
+    const before = embedder.statistics();
     const viaWorker = await embedder.embedDocuments(texts);
     const query = await embedder.embedQuery(texts[0] ?? "");
+    const after = embedder.statistics();
+    expect(after.inputs.document - before.inputs.document).toBe(2);
+    expect(after.inputs.query - before.inputs.query).toBe(1);
+    expect(after.busyMilliseconds).toBeGreaterThan(before.busyMilliseconds);
     const inProcess = await inProcessVectors(texts);
     texts.forEach((_, index) => {
       const difference = Math.max(...(viaWorker[index] ?? []).map((value, dimension) => Math.abs(value - (inProcess[index]?.[dimension] ?? 0))));

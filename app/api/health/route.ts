@@ -39,7 +39,13 @@ export const GET = apiHandler("/api/health", async (request: NextRequest) => {
   return NextResponse.json(
     {
       status: healthy ? "ok" : "degraded",
-      embedding: { provider: services.embedder.provider, model: services.embedder.modelId, dimensions: services.embedder.dimensions },
+      embedding: {
+        provider: services.embedder.provider,
+        model: services.embedder.modelId,
+        dimensions: services.embedder.dimensions,
+        // Busy time ÷ wall time over an interval is the pipeline efficiency (npm run bench).
+        statistics: services.embedder.statistics(),
+      },
       chat: { mode: services.config.chat.mode, model: services.config.chat.model ?? null },
       vectorStore: { ...vectorStore, embedded: services.chromaServer !== undefined },
       indexing: { queued: services.queue.size },

@@ -21,7 +21,7 @@ describe("parseConfig: defaults", () => {
       dataDirectory: path.resolve("./data"),
       chroma: { url: undefined, tenant: undefined, database: undefined, authToken: undefined, embeddedPort: 0, requestTimeoutMs: 30_000 },
       openai: { apiKey: undefined, baseUrl: undefined },
-      embedding: { provider: "local", model: "all-MiniLM-L6-v2", batchSize: 32 },
+      embedding: { provider: "local", model: "all-MiniLM-L6-v2", batchSize: 32, threads: 0 },
       chat: { mode: "extractive", model: undefined, contextTokenLimit: 8192 },
       upload: { maxBytes: 50 * 1024 * 1024, maxFiles: 50, docxMaxUncompressedBytes: 200 * 1024 * 1024, docxMaxEntries: 10_000 },
       chunking: { sizeTokens: 1000, overlapTokens: 200 },
@@ -107,11 +107,18 @@ describe("parseConfig: embedding provider", () => {
     expect(message).toContain("EMBEDDING_PROVIDER=openai needs OPENAI_API_KEY");
   });
 
+  it("uses one embedding thread per core unless EMBEDDING_THREADS says otherwise", () => {
+    expect(parseConfig({}).embedding.threads).toBe(0);
+    expect(parseConfig({ EMBEDDING_THREADS: "1" }).embedding.threads).toBe(1);
+    expect(() => parseConfig({ EMBEDDING_THREADS: "-1" })).toThrow(/EMBEDDING_THREADS/);
+  });
+
   it("uses text-embedding-3-small with OpenAI by default and accepts text-embedding-3-large", () => {
     expect(parseConfig({ EMBEDDING_PROVIDER: "openai", OPENAI_API_KEY: "sk-test" }).embedding).toEqual({
       provider: "openai",
       model: "text-embedding-3-small",
       batchSize: 32,
+      threads: 0,
     });
     expect(parseConfig({ EMBEDDING_PROVIDER: "openai", OPENAI_API_KEY: "sk-test", EMBEDDING_MODEL: "text-embedding-3-large" }).embedding.model).toBe(
       "text-embedding-3-large",

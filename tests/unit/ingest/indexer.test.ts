@@ -10,7 +10,7 @@ import type { DocumentRegistry } from "@/lib/storage/registry-types";
 import { openSqliteRegistry } from "@/lib/storage/sqlite-registry";
 import type { VectorRecord, VectorStore } from "@/lib/vector-store/types";
 
-/** Re-indexing reuses the stored vectors of unchanged windows instead of embedding them again. */
+/** The indexer: re-indexing reuses the stored vectors of unchanged windows; the model never waits for the vector store. */
 
 const DIMENSIONS = 8;
 
@@ -29,6 +29,7 @@ function countingEmbedder(): Embedder & { embedded: string[] } {
     },
     embedSentences: (texts) => Promise.resolve(texts.map(vectorOf)),
     embedQuery: (text) => Promise.resolve(vectorOf(text)),
+    statistics: () => ({ busyMilliseconds: 0, inputs: { query: 0, sentence: 0, document: 0 } }),
   };
 }
 
@@ -123,5 +124,57 @@ describe("re-indexing", () => {
     const again = embedder.embedded.slice(first);
     expect(again.length).toBeGreaterThan(0);
     expect(again.every((text) => !embedder.embedded.slice(0, first).includes(text))).toBe(true);
+  });
+});
+
+const LONG_GUIDE = [
+  "# Long guide",
+  ...Array.from({ length: 40 }, (_, index) => `## Part ${index}\n\nRule ${index}: the parking badge ${index} is renewed every ${index + 2} weeks at the front desk, and lost badges are replaced within a day.`),
+].join("\n\n");
+
+// Many chunks, so that indexing takes several steps.
+const SMALL_CHUNKS = { sizeTokens: 40, overlapTokens: 5 };
+
+describe("the indexing pipeline", () => {
+  it("embeds the next step while the previous one is still being written", async () => {
+    const { id, dependencies, embedder, store } = await storeMarkdown(LONG_GUIDE);
+    const events: string[] = [];
+    const embedDocuments = embedder.embedDocuments.bind(embedder);
+    embedder.embedDocuments = (texts, signal) => {
+      events.push("embed");
+      return embedDocuments(texts, signal);
+    };
+    const upsert = store.upsert.bind(store);
+    store.upsert = async (batch) => {
+      events.push("write started");
+      // A slow vector store: the model must not wait for it.
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      await upsert(batch);
+      events.push("write done");
+    };
+    await indexDocument({ documentId: id, signal: new AbortController().signal, dependencies: { ...dependencies, chunking: SMALL_CHUNKS } });
+    expect(registry.getDocument(id)?.status).toBe("ready");
+    expect(events.filter((event) => event === "embed").length).toBeGreaterThan(2);
+    // The second step's embedding starts before the first step's write has finished.
+    expect(events.indexOf("embed", events.indexOf("write started"))).toBeLessThan(events.indexOf("write done"));
+    // Writes never overlap: each one finishes before the next starts.
+    const writes = events.filter((event) => event.startsWith("write"));
+    expect(writes).toEqual(writes.map((_, index) => (index % 2 === 0 ? "write started" : "write done")));
+    expect(registry.getDocument(id)?.chunksEmbedded).toBe(registry.getDocument(id)?.chunksTotal);
+  });
+
+  it("fails the document on a failed write and leaves no vectors behind", async () => {
+    const { id, dependencies, store } = await storeMarkdown(LONG_GUIDE);
+    const upsert = store.upsert.bind(store);
+    let writes = 0;
+    store.upsert = async (batch) => {
+      writes += 1;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      if (writes === 2) throw new Error("disk full");
+      await upsert(batch);
+    };
+    await indexDocument({ documentId: id, signal: new AbortController().signal, dependencies: { ...dependencies, chunking: SMALL_CHUNKS } });
+    expect(registry.getDocument(id)?.status).toBe("failed");
+    expect(store.records.size).toBe(0);
   });
 });
