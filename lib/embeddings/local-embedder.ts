@@ -7,6 +7,7 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { FeatureExtractionPipeline } from "@huggingface/transformers";
 import { AppError } from "@/lib/errors";
+import { VectorCache } from "@/lib/embeddings/vector-cache";
 import { buildWindows } from "@/lib/embeddings/window-builder";
 import type { Embedder, EmbeddingStatistics } from "@/lib/embeddings/types";
 import { logger } from "@/lib/logger";
@@ -312,10 +313,14 @@ function getModel(threads: number): Promise<LoadedModel> {
 /** Query vectors kept for repeated questions (a chat turn and its search, popular questions). */
 const QUERY_CACHE_SIZE = 1_000;
 
+/** Answer sentences' vectors kept (about 17 MB at 384 float32 dimensions). */
+const SENTENCE_CACHE_SIZE = 10_000;
+
 /** Creates the offline all-MiniLM-L6-v2 embedder; the model loads on first use. */
 export function createLocalEmbedder(options: { batchSize: number; threads?: number }): Embedder {
   const threads = modelThreads(options.threads);
-  const queryCache = new Map<string, number[]>();
+  const queryCache = new VectorCache(QUERY_CACHE_SIZE);
+  const sentenceCache = new VectorCache(SENTENCE_CACHE_SIZE);
   const runInBatches = async (batches: { texts: string[]; signal: AbortSignal | undefined; priority: ModelPriority }): Promise<number[][]> => {
     const model = await getModel(threads);
     const size = Math.max(1, Math.min(options.batchSize, model.runSize(batches.priority)));
@@ -343,24 +348,33 @@ export function createLocalEmbedder(options: { batchSize: number; threads?: numb
     embedDocuments(texts, signal) {
       return runInBatches({ texts, signal, priority: "document" });
     },
-    embedSentences(texts, signal) {
-      return runInBatches({ texts, signal, priority: "sentence" });
+    async embedSentences(texts, signal) {
+      // Popular passages are quoted again and again: their sentences are embedded once.
+      const found = new Map<string, number[]>();
+      for (const text of texts) {
+        const cached = sentenceCache.get(text);
+        if (cached) found.set(text, cached);
+      }
+      const missing = [...new Set(texts.filter((text) => !found.has(text)))];
+      const vectors = missing.length > 0 ? await runInBatches({ texts: missing, signal, priority: "sentence" }) : [];
+      missing.forEach((text, index) => {
+        const vector = vectors[index];
+        if (!vector) return;
+        found.set(text, vector);
+        sentenceCache.set(text, vector);
+      });
+      return texts.map((text) => {
+        const vector = found.get(text);
+        if (!vector) throw new AppError("embedding.failed", "The embedding model returned fewer vectors than inputs.");
+        return [...vector];
+      });
     },
     async embedQuery(text) {
       const cached = queryCache.get(text);
-      if (cached) {
-        // Refresh its place in the least-recently-used order.
-        queryCache.delete(text);
-        queryCache.set(text, cached);
-        return [...cached];
-      }
+      if (cached) return cached;
       const [vector] = await (await getModel(threads)).run([text], "query");
       if (!vector) throw new AppError("embedding.failed", "The embedding model returned no vector.");
       queryCache.set(text, vector);
-      if (queryCache.size > QUERY_CACHE_SIZE) {
-        const oldest = queryCache.keys().next().value;
-        if (oldest !== undefined) queryCache.delete(oldest);
-      }
       return [...vector];
     },
     statistics() {

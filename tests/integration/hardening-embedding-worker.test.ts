@@ -98,6 +98,21 @@ describe("the local embedding model in its worker thread", () => {
     expect(sentenceVectors).toEqual(await embedder.embedDocuments(sentences));
   });
 
+  it("embeds a sentence once: repeated answers quoting it take its vector from the cache", async () => {
+    const sentences = ["Visitors sign in at the front desk.", "Lost badges are replaced within a day.", "Visitors sign in at the front desk."];
+    const before = embedder.statistics();
+    const first = await embedder.embedSentences(sentences);
+    const middle = embedder.statistics();
+    const again = await embedder.embedSentences([...sentences].reverse());
+    const after = embedder.statistics();
+    // Two distinct sentences embedded, once; the repeat costs the model nothing.
+    expect(middle.inputs.sentence - before.inputs.sentence).toBe(2);
+    expect(after.inputs.sentence).toBe(middle.inputs.sentence);
+    expect(again).toEqual([...first].reverse());
+    expect(first[0]).toEqual(first[2]);
+    expect(first[0]).not.toBe(first[2]);
+  });
+
   it("answers a repeated query from its cache with an independent copy", async () => {
     const first = await embedder.embedQuery("What is the daily meal allowance abroad?");
     first[0] = 42;
