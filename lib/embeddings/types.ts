@@ -4,6 +4,8 @@ export interface EmbeddingStatistics {
   busyMilliseconds: number;
   /** Texts embedded, by what asked for them. */
   inputs: { query: number; sentence: number; document: number };
+  /** Word-pieces the local model ran on (special tokens included); 0 for OpenAI, which does not say. */
+  wordPieces: number;
 }
 
 /** What the pipeline needs from an embedding model, whichever provider serves it. */

@@ -46,6 +46,8 @@ describe("the local embedding model in its worker thread", () => {
     expect(after.inputs.document - before.inputs.document).toBe(2);
     expect(after.inputs.query - before.inputs.query).toBe(1);
     expect(after.busyMilliseconds).toBeGreaterThan(before.busyMilliseconds);
+    // The long passage alone is well over 100 word-pieces, plus [CLS] and [SEP] for each text.
+    expect(after.wordPieces - before.wordPieces).toBeGreaterThan(100);
     const inProcess = await inProcessVectors(texts);
     texts.forEach((_, index) => {
       const difference = Math.max(...(viaWorker[index] ?? []).map((value, dimension) => Math.abs(value - (inProcess[index]?.[dimension] ?? 0))));

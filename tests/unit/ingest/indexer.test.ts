@@ -29,7 +29,7 @@ function countingEmbedder(): Embedder & { embedded: string[] } {
     },
     embedSentences: (texts) => Promise.resolve(texts.map(vectorOf)),
     embedQuery: (text) => Promise.resolve(vectorOf(text)),
-    statistics: () => ({ busyMilliseconds: 0, inputs: { query: 0, sentence: 0, document: 0 } }),
+    statistics: () => ({ busyMilliseconds: 0, inputs: { query: 0, sentence: 0, document: 0 }, wordPieces: 0 }),
   };
 }
 

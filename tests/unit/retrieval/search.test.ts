@@ -37,7 +37,7 @@ const embedder: Embedder = {
   embedDocuments: (texts) => Promise.resolve(texts.map(embed)),
   embedSentences: (texts) => Promise.resolve(texts.map(embed)),
   embedQuery: (text) => Promise.resolve(embed(text)),
-  statistics: () => ({ busyMilliseconds: 0, inputs: { query: 0, sentence: 0, document: 0 } }),
+  statistics: () => ({ busyMilliseconds: 0, inputs: { query: 0, sentence: 0, document: 0 }, wordPieces: 0 }),
 };
 
 function memoryVectorStore(): VectorStore & { records: VectorRecord[] } {
