@@ -18,6 +18,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { PDFDocument, StandardFonts } from "pdf-lib";
+import { loadQuestions } from "@/lib/evaluation/questions";
 import { forEachStreamPart, hasProductionBuild, startProductionApp, type ProductionApp } from "./app-under-test";
 
 const projectRoot = process.cwd();
@@ -256,11 +257,10 @@ async function inputs(options: Options): Promise<{ files: InputFile[]; questions
   if (!existsSync(directory)) usage(`corpus directory ${directory} not found`);
   const names = (await fs.readdir(directory)).filter((name) => name.toLowerCase().endsWith(".pdf")).sort();
   const files = await Promise.all(names.map(async (name) => ({ name, bytes: new Uint8Array(await fs.readFile(path.join(directory, name))) })));
-  const questionsPath = path.join(CORPORA.northwind ?? "", "questions.jsonl");
-  const questions = (await fs.readFile(path.join(directory, "questions.jsonl"), "utf8").catch(() => fs.readFile(questionsPath, "utf8")))
-    .split("\n")
-    .filter((line) => line.trim())
-    .map((line) => (JSON.parse(line) as { question: string }).question);
+  // Each corpus's own questions: northwind's questions.jsonl, sec-10q's qna_data.csv.
+  const questionFile = ["questions.jsonl", "qna_data.csv"].map((name) => path.join(directory, name)).find((candidate) => existsSync(candidate));
+  if (!questionFile) usage(`no questions.jsonl or qna_data.csv in ${directory}`);
+  const questions = (await loadQuestions(questionFile)).filter((item) => item.answerable).map((item) => item.question);
   return { files, questions };
 }
 
