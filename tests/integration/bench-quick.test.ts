@@ -29,7 +29,7 @@ interface Summary {
 interface BenchReport {
   embedding: { raw: { batchSize: number; wordPiecesPerSecond: number }[]; pipeline: { msPerChunk: number; msPerWindow: number; wordPiecesPerSecond: number }; pipelineShareOfRaw: number };
   coldStart: { healthMs: number; firstSearchMs: number };
-  indexing: { documents: number; megabytes: number; seconds: number; secondsPerMegabyte: number; peakRssMegabytes: number; modelBusySeconds: number; windowsEmbedded: number; pipelineEfficiency: number };
+  indexing: { documents: number; megabytes: number; seconds: number; secondsPerMegabyte: number; peakRssMegabytes: number; modelBusySeconds: number; windowsEmbedded: number; wordPiecesEmbedded: number; floorSecondsPerMegabyte: number; pipelineEfficiency: number };
   reindex: { seconds: number; ratioToFirstIndexing: number };
   search: Record<string, Record<string, Summary>>;
   chat: { firstSourceMs: Summary; firstTextMs: Summary };
@@ -73,6 +73,8 @@ describe.skipIf(reason !== undefined)("bench --quick (production build)", () => 
     expect(report.indexing).toMatchObject({ documents: 3, megabytes: number, seconds: number, secondsPerMegabyte: number, peakRssMegabytes: number, modelBusySeconds: number, pipelineEfficiency: number });
     // The model was busy during indexing, never longer than the wall time it ran in.
     expect(report.indexing.windowsEmbedded).toBeGreaterThan(0);
+    expect(report.indexing.wordPiecesEmbedded).toBeGreaterThan(report.indexing.windowsEmbedded);
+    expect(report.indexing.floorSecondsPerMegabyte).toBeGreaterThan(0);
     expect(report.indexing.pipelineEfficiency).toBeGreaterThan(0);
     expect(report.indexing.pipelineEfficiency).toBeLessThanOrEqual(1);
     expect(report.reindex).toEqual({ seconds: number, ratioToFirstIndexing: number });
