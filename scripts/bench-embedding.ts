@@ -10,10 +10,10 @@
  * One process per mode because onnxruntime-node keeps per-thread state in globals: two threads
  * running sessions in one process crash it (see lib/embeddings/local-embedder.ts).
  */
-import os from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
-import { createLocalEmbedder, embeddingWorkerPath, localModelRoot } from "@/lib/embeddings/local-embedder";
+import { createLocalEmbedder, embeddingWorkerPath, localModelRoot, modelThreads } from "@/lib/embeddings/local-embedder";
+import { BACKGROUND_NICE } from "@/lib/server/background-priority";
 import { buildWindows } from "@/lib/embeddings/window-builder";
 
 const HUGGING_FACE_MODEL_ID = "onnx-community/all-MiniLM-L6-v2-ONNX";
@@ -72,8 +72,8 @@ interface RawResult {
 async function raw(windowCount: number): Promise<{ raw: RawResult[] }> {
   const countWordPieces = await loadTokenizer();
   const windows = buildWindows({ text: prose(windowCount * 1_400, 1), maxTokens: MAX_INPUT_WORD_PIECES, overlapTokens: WINDOW_OVERLAP_WORD_PIECES, countTokens: countWordPieces }).slice(0, windowCount);
-  const threads = Math.max(1, Math.floor(os.availableParallelism() / 2));
-  const worker = new Worker(embeddingWorkerPath(), { workerData: { modelRoot: localModelRoot(), modelId: HUGGING_FACE_MODEL_ID, dtype: "q4", threads }, stdout: false, stderr: false });
+  // The app's settings: one inference thread per core, background priority.
+  const worker = new Worker(embeddingWorkerPath(), { workerData: { modelRoot: localModelRoot(), modelId: HUGGING_FACE_MODEL_ID, dtype: "q4", threads: modelThreads(), nice: BACKGROUND_NICE }, stdout: false, stderr: false });
   let nextId = 0;
   const pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   await new Promise<void>((resolve, reject) => {

@@ -3,10 +3,23 @@
 // batch would block every HTTP request for as long as it computes. Here it blocks only this
 // thread. Plain JavaScript on purpose: a worker needs a real file, and this one needs no build.
 // The parent has already verified the model files' hashes.
+import os from "node:os";
 import path from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
 
-const { modelRoot, modelId, dtype, threads } = workerData;
+const { modelRoot, modelId, dtype, threads, nice } = workerData;
+
+// The model is mostly indexing, background work: on Linux this thread's nice value is its own and
+// the inference threads onnxruntime starts below inherit it, so under contention the server's
+// request thread gets the CPU first, while the model still takes every idle cycle. (Not on other
+// systems, where it would lower the whole process; see lib/server/background-priority.ts.)
+if (process.platform === "linux" && nice > 0) {
+  try {
+    os.setPriority(0, Math.max(os.getPriority(0), nice));
+  } catch {
+    // Forbidden in some sandboxes: run at normal priority.
+  }
+}
 
 let extractor;
 try {

@@ -11,6 +11,7 @@ import { VectorCache } from "@/lib/embeddings/vector-cache";
 import { buildWindows } from "@/lib/embeddings/window-builder";
 import type { Embedder, EmbeddingStatistics } from "@/lib/embeddings/types";
 import { logger } from "@/lib/logger";
+import { BACKGROUND_NICE } from "@/lib/server/background-priority";
 
 /**
  * The offline default: all-MiniLM-L6-v2 (384 dimensions, q4 ONNX), whose weights ship in the
@@ -144,7 +145,7 @@ class ModelWorker {
   private currentStarted = 0;
   private nextId = 0;
 
-  constructor(private readonly workerData: { modelRoot: string; modelId: string; dtype: string; threads: number }) {}
+  constructor(private readonly workerData: { modelRoot: string; modelId: string; dtype: string; threads: number; nice: number }) {}
 
   run(texts: string[], priority: ModelPriority): Promise<number[][]> {
     return new Promise((resolve, reject) => {
@@ -272,7 +273,7 @@ async function loadModel(threads: number): Promise<LoadedModel> {
     // One model thread only: onnxruntime-node's binding keeps per-thread state in globals, and
     // two threads running sessions crash the process. This thread imported it first (above), so
     // the worker's later initialisation is the one in effect.
-    const modelWorker = new ModelWorker({ modelRoot, modelId: HUGGING_FACE_MODEL_ID, dtype: "q4", threads });
+    const modelWorker = new ModelWorker({ modelRoot, modelId: HUGGING_FACE_MODEL_ID, dtype: "q4", threads, nice: BACKGROUND_NICE });
     await modelWorker.start();
     loaded = {
       run: (texts, priority) => modelWorker.run(texts, priority),

@@ -7,6 +7,10 @@ import { parentPort } from "node:worker_threads";
 import { isAppError } from "@/lib/errors";
 import { parseDocument } from "@/lib/ingest/parsers";
 import type { DocumentKind } from "@/lib/ingest/types";
+import { lowerThisThreadPriority } from "@/lib/server/background-priority";
+
+// Parsing is background work: a search or chat on the main thread gets the CPU first.
+lowerThisThreadPriority();
 
 interface ParseJob {
   id: number;

@@ -1,7 +1,9 @@
 import { execFile } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createLocalEmbedder, localModelRoot } from "@/lib/embeddings/local-embedder";
+import { BACKGROUND_NICE } from "@/lib/server/background-priority";
 
 /**
  * The local model runs in a worker thread: onnxruntime-node's inference is a synchronous native
@@ -113,6 +115,17 @@ describe("the local embedding model in its worker thread", () => {
     expect(again).toEqual([...first].reverse());
     expect(first[0]).toEqual(first[2]);
     expect(first[0]).not.toBe(first[2]);
+  });
+
+  it.skipIf(process.platform !== "linux")("runs the model at background priority, its inference threads included", async () => {
+    await embedder.embedDocuments([longText(7)]);
+    const niceValues = readdirSync("/proc/self/task").map((task) => {
+      const stat = readFileSync(`/proc/self/task/${task}/stat`, "utf8");
+      return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+    });
+    // The worker thread and at least one onnxruntime thread it started; never the main thread.
+    expect(niceValues.filter((value) => value >= BACKGROUND_NICE).length).toBeGreaterThanOrEqual(2);
+    expect(niceValues[0]).toBeLessThan(BACKGROUND_NICE);
   });
 
   it("answers a repeated query from its cache with an independent copy", async () => {
