@@ -243,4 +243,26 @@ describe("searchChunks", () => {
     expect(results.map((result) => result.documentId)).toEqual(["b"]);
     expect(results[0]?.locations.map((item) => item.documentId)).toEqual(["b"]);
   });
+  it("searches each part of a two-part question, so the second part's page is not crowded out by the first part's section", async () => {
+    await addDocument({
+      id: "plan",
+      name: "plan.pdf",
+      title: "Benefits",
+      pages: {
+        1: ["Prior authorization approval requests are reviewed by the plan before the service.", "Requests need the physician's notes."],
+        2: ["Prior authorization approval requests are reviewed by a nurse within five days."],
+        3: ["Prior authorization approval requests that are denied are reviewed again on appeal."],
+        4: ["Urgent prior authorization approval requests are reviewed within one day."],
+        20: ["Hospice care services covered include nursing and counselling at home."],
+      },
+    });
+    const question = "How are prior authorization approval requests reviewed, and which hospice care services are covered?";
+    const pages = (results: { page: number | null }[]) => results.map((result) => result.page);
+    expect(pages(await search(question, { topK: 3, splitParts: false }))).not.toContain(20);
+    const results = await search(question, { topK: 3 });
+    expect(pages(results)).toContain(20);
+    // The whole question's best two lead; one result per page.
+    expect(pages(results).slice(0, 2)).toEqual(pages(await search(question, { topK: 3, splitParts: false })).slice(0, 2));
+    expect(new Set(pages(results)).size).toBe(3);
+  });
 });
