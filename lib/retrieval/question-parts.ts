@@ -54,3 +54,22 @@ export function mergePartResults<Item>(options: { whole: Item[]; parts: Item[][]
   for (const item of options.whole.slice(lead)) add(item);
   return merged;
 }
+
+/**
+ * The question's content words that the given text (the best results' pages) does not mention,
+ * leaving out `ignored` words (document titles and names, which every page of a document stands
+ * for). "How does the prior authorization process affect the coinsurance responsibilities …?"
+ * finds prior-authorization pages that never say "coinsurance": the words left over name the
+ * question's other topic, and a search for them finds its page. A word counts as mentioned when
+ * the text holds its first letters (all but the last three, at least five), so "responsibilities"
+ * is mentioned by "responsibility" and "covered" by "coverage", while "therapy" is not by "other".
+ */
+export function uncoveredWords(options: { question: string; text: string; ignored: Set<string> }): string[] {
+  const text = options.text.toLowerCase();
+  return contentWords(options.question).filter(
+    (word) => word.length >= MINIMUM_UNCOVERED_LENGTH && !/\d/.test(word) && !options.ignored.has(word) && !text.includes(word.slice(0, Math.max(5, word.length - 3))),
+  );
+}
+
+/** Shorter words ("pdf", "use") are too general to search alone. */
+const MINIMUM_UNCOVERED_LENGTH = 4;

@@ -11,7 +11,7 @@ import { TITLE_WEIGHT, titleMatches } from "@/lib/retrieval/title-prior";
 import { DOCUMENT_PRIOR_WEIGHT, documentPriors } from "@/lib/retrieval/document-prior";
 import { NAME_WEIGHT, documentNameWords, nameMatches } from "@/lib/retrieval/document-names";
 import { PERIOD_WEIGHT, periodPriors } from "@/lib/retrieval/period-prior";
-import { WHOLE_QUESTION_LEAD, mergePartResults, questionParts } from "@/lib/retrieval/question-parts";
+import { WHOLE_QUESTION_LEAD, mergePartResults, questionParts, uncoveredWords } from "@/lib/retrieval/question-parts";
 import { titleFromFileName } from "@/lib/ingest/document-title";
 import { wholeChunkPassage, type ChunkRecord, type DocumentRecord, type DocumentRegistry, type PageSpan, type PassageRecord } from "@/lib/storage/registry-types";
 import type { VectorStore } from "@/lib/vector-store/types";
@@ -208,14 +208,39 @@ export async function searchChunks(options: SearchChunksOptions): Promise<Search
     throw new AppError("search.invalid_query", `The query is longer than ${MAXIMUM_QUERY_CHARACTERS} characters.`);
   }
   const whole = await searchOneText({ ...options, query });
-  const parts = options.splitParts === false ? [] : questionParts(query);
-  // Nothing found for the whole question (nothing relevant) or no room after its lead: the parts are not searched.
-  if (parts.length === 0 || whole.length === 0 || options.topK <= WHOLE_QUESTION_LEAD) return whole;
+  // Nothing found for the whole question (nothing relevant) or no room after its lead: no more searches.
+  if (options.splitParts === false || whole.length === 0 || options.topK <= WHOLE_QUESTION_LEAD) return whole;
   // A part names its topic but rarely its document ("…under Northwind Health Plus, and what is
   // covered for hospice care?"): the document priors read the whole question.
+  const priorText = options.priorText ?? query;
   const partResults: SearchResult[][] = [];
-  for (const part of parts) partResults.push(await searchOneText({ ...options, query: part, priorText: options.priorText ?? query }));
+  for (const part of questionParts(query)) partResults.push(await searchOneText({ ...options, query: part, priorText }));
+  // The question's words the best pages never mention name a topic they do not answer: one more
+  // search for those words alone, in the documents of those pages (the whole question found its
+  // documents; the leftover words alone, "financial responsibilities", would match any).
+  const lead = whole.slice(0, WHOLE_QUESTION_LEAD);
+  const leadText = lead.map((result) => (result.pageRange ? result.text.slice(result.pageRange.start, result.pageRange.end) : result.text)).join("\n");
+  const uncovered = uncoveredWords({ question: query, text: leadText, ignored: documentTitleWords(options.registry) });
+  if (uncovered.length > 0) {
+    const documentIds = [...new Set(lead.map((result) => result.documentId))];
+    partResults.push(await searchOneText({ ...options, query: uncovered.join(" "), priorText, documentIds }));
+  }
+  if (partResults.length === 0) return whole;
   return mergePartResults({ whole, parts: partResults, keys: resultPlaces, limit: options.topK });
+}
+
+/**
+ * The words of every document's title and file name, and its name words (document-names.ts:
+ * "apple" from the cover's "Apple Inc."): a page stands for them without saying them.
+ */
+function documentTitleWords(registry: DocumentRegistry): Set<string> {
+  const documents = registry.listDocuments();
+  const titles = new Map(documents.map((document) => [document.id, `${document.title ?? ""} ${titleFromFileName(document.name)}`]));
+  const words = new Set([...titles.values()].flatMap((title) => contentWords(title)));
+  const covers = documents.length > 1 ? registry.documentCovers() : new Map<string, string>();
+  const names = documentNameWords(new Map([...titles].map(([id, title]) => [id, `${title} ${covers.get(id) ?? ""}`])));
+  for (const nameWords of names.values()) for (const word of nameWords) words.add(word);
+  return words;
 }
 
 /** One search of one text (the whole question or one part of it). */

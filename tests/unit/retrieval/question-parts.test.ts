@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mergePartResults, questionParts } from "@/lib/retrieval/question-parts";
+import { mergePartResults, questionParts, uncoveredWords } from "@/lib/retrieval/question-parts";
 
 describe("questionParts", () => {
   it("splits a question that joins a second question with ', and what/how …'", () => {
@@ -37,5 +37,21 @@ describe("mergePartResults", () => {
   it("honours the limit and a custom lead", () => {
     expect(mergePartResults({ whole: ["a", "b", "c"], parts: [["x"]], keys, limit: 2, lead: 1 })).toEqual(["a", "x"]);
     expect(mergePartResults({ whole: ["a", "b"], parts: [[]], keys, limit: 5 })).toEqual(["a", "b"]);
+  });
+});
+
+describe("uncoveredWords", () => {
+  const question = "How does the prior authorization process in Northwind Health Plus affect the coinsurance responsibilities?";
+  const ignored = new Set(["northwind", "health", "plus", "benefits", "details"]);
+
+  it("lists the question's words the text never mentions, without title words", () => {
+    const text = "Prior authorization is a process in which the plan reviews a service before you receive it, and it may affect your claim.";
+    expect(uncoveredWords({ question, text, ignored })).toEqual(["coinsurance", "responsibilities"]);
+  });
+
+  it("counts a word as mentioned by another form of it, and skips short words and numbers", () => {
+    const text = "The prior authorization process affects your coinsurance: your responsibility is 20 %.";
+    expect(uncoveredWords({ question, text, ignored })).toEqual([]);
+    expect(uncoveredWords({ question: "What does the pdf say in 2023 on use of hospice?", text: "", ignored })).toEqual(["hospice"]);
   });
 });

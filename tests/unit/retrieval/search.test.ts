@@ -265,4 +265,27 @@ describe("searchChunks", () => {
     expect(pages(results).slice(0, 2)).toEqual(pages(await search(question, { topK: 3, splitParts: false })).slice(0, 2));
     expect(new Set(pages(results)).size).toBe(3);
   });
+  it("searches the question's words its best pages never mention, within their documents", async () => {
+    await addDocument({
+      id: "plan",
+      name: "plan.pdf",
+      title: "Benefits",
+      pages: {
+        1: ["The prior authorization process: approval requests are reviewed by the plan before the service."],
+        2: ["During the prior authorization process approval requests are reviewed by a nurse within five days."],
+        3: ["In the prior authorization process approval requests that are denied are reviewed again on appeal."],
+        4: ["Urgent prior authorization process approval requests are reviewed within one day."],
+        20: ["Your coinsurance is twenty percent of the allowed amount after the deductible."],
+      },
+    });
+    await addDocument({ id: "other", name: "other.pdf", title: "Handbook", pages: { 1: ["Coinsurance is a word this handbook mentions once."] } });
+    const question = "How does the prior authorization process for approval requests affect coinsurance?";
+    const pages = (results: { documentName: string; page: number | null }[]) => results.map((result) => `${result.documentName}#${result.page}`);
+    const whole = pages(await search(question, { topK: 3, splitParts: false }));
+    expect(whole).not.toContain("plan.pdf#20");
+    const results = pages(await search(question, { topK: 3 }));
+    expect(results).toContain("plan.pdf#20");
+    expect(results).not.toContain("other.pdf#1");
+    expect(results.slice(0, 2)).toEqual(whole.slice(0, 2));
+  });
 });
