@@ -30,6 +30,15 @@ export interface ExtractiveOptions {
 const MINIMUM_WORDS = 4;
 const MAXIMUM_CHARACTERS = 600;
 const DIVERSITY_WEIGHT = 0.3;
+/**
+ * The least score (cosine similarity to the question plus keyword overlap) a sentence needs to be
+ * quoted at all, whatever the others score. A source can clear the search threshold on its
+ * passage's title and section context while none of its sentences is about the question; a
+ * sentence under this says nothing the question asked, and with none above it the answer is "no
+ * relevant sources" (northwind: every answerable question's best sentence scores 0.70 or more,
+ * the one unanswerable question that reached the chat 0.28; 0.35–0.45 measured alike).
+ */
+export const MINIMUM_SENTENCE_SCORE = 0.4;
 const STOP_WORDS = new Set(
   "a an the and or but of to in on at for with by from is are was were be been being do does did what which who whom whose how when where why can could should would will shall may might must i you he she it we they my your our their this that these those there here as if than then so not no yes any all some".split(" "),
 );
@@ -42,6 +51,9 @@ export function isQuotable(text: string): boolean {
   if (/\?["'”’)]*$/.test(text)) return false;
   // Headings and table fragments lack terminal punctuation; long unpunctuated runs may still be prose.
   if (!/[.!;:)"”’]$/.test(text) && words < 12) return false;
+  // A first word in lower case ("objectives for Contoso Electronics.") is the tail of a sentence
+  // cut at a chunk or page boundary: quoted alone it says nothing. "iPhone" or "eBay" stay.
+  if (/^\p{Ll}+(?![\p{L}\p{N}])/u.test(text)) return false;
   return true;
 }
 
@@ -122,7 +134,7 @@ export async function selectAnswerSentences(options: ExtractiveOptions): Promise
 
   const best = Math.max(...scored.map((candidate) => candidate.score));
   // Sentences far weaker than the best are noise, not part of the answer.
-  const floor = Math.max(0.15, best * 0.6);
+  const floor = Math.max(MINIMUM_SENTENCE_SCORE, best * 0.6);
   const pool = scored.filter((candidate) => candidate.score >= floor);
   const selected: typeof pool = [];
   // Every source the search kept gets its best sentence first, in retrieval order: each source is

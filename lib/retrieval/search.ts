@@ -11,6 +11,7 @@ import { TITLE_WEIGHT, titleMatches } from "@/lib/retrieval/title-prior";
 import { DOCUMENT_PRIOR_WEIGHT, documentPriors } from "@/lib/retrieval/document-prior";
 import { NAME_WEIGHT, documentNameWords, nameMatches } from "@/lib/retrieval/document-names";
 import { PERIOD_WEIGHT, periodPriors } from "@/lib/retrieval/period-prior";
+import { WHOLE_QUESTION_LEAD, mergePartResults, questionParts, uncoveredWords } from "@/lib/retrieval/question-parts";
 import { titleFromFileName } from "@/lib/ingest/document-title";
 import { wholeChunkPassage, type ChunkRecord, type DocumentRecord, type DocumentRegistry, type PageSpan, type PassageRecord } from "@/lib/storage/registry-types";
 import type { VectorStore } from "@/lib/vector-store/types";
@@ -88,6 +89,12 @@ export interface SearchOptions {
   documentIds?: string[];
   /** hybrid (default): vectors and BM25 fused; vector or keyword: one retriever ranks alone. */
   mode?: SearchMode;
+  /**
+   * The text the document priors read (title, name, period, word concentration) when it is not
+   * the query: a part of a two-part question is searched alone, but the documents it is about
+   * are named elsewhere in the question ("…under Northwind Health Plus, and what is covered?").
+   */
+  priorText?: string;
 }
 
 export const MAXIMUM_QUERY_CHARACTERS = 4_000;
@@ -167,33 +174,86 @@ function passageKey(chunkId: string, passageIndex: number): string {
   return `${chunkId}#${passageIndex}`;
 }
 
-/** Searches the indexed chunks of ready documents, best first, above the relevance threshold. */
-export async function searchChunks(
-  options: SearchOptions & {
-    registry: DocumentRegistry;
-    embedder: Embedder;
-    vectorStore: VectorStore;
-    /** Tuning only: fusion weights and neighbour-page weight other than the defaults. */
-    weights?: FusionWeights;
-    neighbourWeight?: number;
-    titleWeight?: number;
-    documentWeight?: number;
-    periodWeight?: number;
-    nameWeight?: number;
-    feedbackWeight?: number;
-    phraseWeight?: number;
-  },
-): Promise<SearchResult[]> {
+type SearchChunksOptions = SearchOptions & {
+  registry: DocumentRegistry;
+  embedder: Embedder;
+  vectorStore: VectorStore;
+  /** Tuning only: fusion weights and neighbour-page weight other than the defaults. */
+  weights?: FusionWeights;
+  neighbourWeight?: number;
+  titleWeight?: number;
+  documentWeight?: number;
+  periodWeight?: number;
+  nameWeight?: number;
+  feedbackWeight?: number;
+  phraseWeight?: number;
+  /** Tuning only: false searches a two-part question as one text. */
+  splitParts?: boolean;
+};
+
+/** The pages a result stands for (its own and its near-duplicates'), to merge result lists without repeats. */
+function resultPlaces(result: SearchResult): string[] {
+  return result.locations.map((location) => (location.page !== null ? `${location.documentId}@${location.page}` : location.chunkId));
+}
+
+/**
+ * Searches the indexed chunks of ready documents, best first, above the relevance threshold. A
+ * question asking two things is also searched part by part, each part's best page joining the
+ * whole question's best two (lib/retrieval/question-parts.ts).
+ */
+export async function searchChunks(options: SearchChunksOptions): Promise<SearchResult[]> {
   const query = options.query.trim();
   if (query.length === 0) throw new AppError("search.invalid_query", "The query is empty.");
   if (query.length > MAXIMUM_QUERY_CHARACTERS) {
     throw new AppError("search.invalid_query", `The query is longer than ${MAXIMUM_QUERY_CHARACTERS} characters.`);
   }
+  const whole = await searchOneText({ ...options, query });
+  // Nothing found for the whole question (nothing relevant) or no room after its lead: no more searches.
+  if (options.splitParts === false || whole.length === 0 || options.topK <= WHOLE_QUESTION_LEAD) return whole;
+  // A part names its topic but rarely its document ("…under Northwind Health Plus, and what is
+  // covered for hospice care?"): the document priors read the whole question.
+  const priorText = options.priorText ?? query;
+  const partResults: SearchResult[][] = [];
+  for (const part of questionParts(query)) partResults.push(await searchOneText({ ...options, query: part, priorText }));
+  // The question's words the best pages never mention name a topic they do not answer: one more
+  // search for those words alone, in the documents of those pages (the whole question found its
+  // documents; the leftover words alone, "financial responsibilities", would match any).
+  const lead = whole.slice(0, WHOLE_QUESTION_LEAD);
+  const leadText = lead.map((result) => (result.pageRange ? result.text.slice(result.pageRange.start, result.pageRange.end) : result.text)).join("\n");
+  const uncovered = uncoveredWords({ question: query, text: leadText, ignored: documentTitleWords(options.registry) });
+  if (uncovered.length > 0) {
+    const documentIds = [...new Set(lead.map((result) => result.documentId))];
+    partResults.push(await searchOneText({ ...options, query: uncovered.join(" "), priorText, documentIds }));
+  }
+  if (partResults.length === 0) return whole;
+  return mergePartResults({ whole, parts: partResults, keys: resultPlaces, limit: options.topK });
+}
+
+/**
+ * The words of every document's title and file name, and its name words (document-names.ts:
+ * "apple" from the cover's "Apple Inc."): a page stands for them without saying them.
+ */
+function documentTitleWords(registry: DocumentRegistry): Set<string> {
+  const documents = registry.listDocuments();
+  const titles = new Map(documents.map((document) => [document.id, `${document.title ?? ""} ${titleFromFileName(document.name)}`]));
+  const words = new Set([...titles.values()].flatMap((title) => contentWords(title)));
+  const covers = documents.length > 1 ? registry.documentCovers() : new Map<string, string>();
+  const names = documentNameWords(new Map([...titles].map(([id, title]) => [id, `${title} ${covers.get(id) ?? ""}`])));
+  for (const nameWords of names.values()) for (const word of nameWords) words.add(word);
+  return words;
+}
+
+/** One search of one text (the whole question or one part of it). */
+async function searchOneText(options: SearchChunksOptions): Promise<SearchResult[]> {
+  const query = options.query;
   const mode = options.mode ?? "hybrid";
   const { registry, embedder, vectorStore } = options;
   // Misspelled words match nothing: both retrievers see the question with them corrected.
-  const misspelled = unknownWords(query, (word) => registry.passagesContaining(word));
-  const searchText = misspelled.length > 0 ? correctQuery({ query, unknown: misspelled, vocabulary: registry.indexedWords() }).query : query;
+  const corrected = (text: string): string => {
+    const misspelled = unknownWords(text, (word) => registry.passagesContaining(word));
+    return misspelled.length > 0 ? correctQuery({ query: text, unknown: misspelled, vocabulary: registry.indexedWords() }).query : text;
+  };
+  const searchText = corrected(query);
   // Only documents that are ready and indexed with the configured model are searchable.
   const searchable = new Map<string, DocumentRecord>(
     registry
@@ -260,11 +320,12 @@ export async function searchChunks(
     for (const [id, prior] of priors) if (prior > 0 && weight > 0) lift.set(id, (lift.get(id) ?? 1) * (1 + weight * prior));
   };
   if (searchable.size > 1) {
-    const distribution = registry.keywordDistribution(contentWords(searchText));
+    const priorText = options.priorText === undefined ? searchText : corrected(options.priorText);
+    const distribution = registry.keywordDistribution(contentWords(priorText));
     applyPrior(documentPriors({ documentIds: [...searchable.keys()], ...distribution }), options.documentWeight ?? DOCUMENT_PRIOR_WEIGHT);
-    applyPrior(titleMatches({ query: searchText, titles }), options.titleWeight ?? TITLE_WEIGHT);
-    applyPrior(nameMatches({ query: searchText, nameWords }), options.nameWeight ?? NAME_WEIGHT);
-    applyPrior(periodPriors({ query: searchText, titles }), options.periodWeight ?? PERIOD_WEIGHT);
+    applyPrior(titleMatches({ query: priorText, titles }), options.titleWeight ?? TITLE_WEIGHT);
+    applyPrior(nameMatches({ query: priorText, nameWords }), options.nameWeight ?? NAME_WEIGHT);
+    applyPrior(periodPriors({ query: priorText, titles }), options.periodWeight ?? PERIOD_WEIGHT);
   }
   const rank = (fused: Map<string, number>) => {
     for (const [key, score] of fused) fused.set(key, score * (lift.get(places.get(key)?.documentId ?? "") ?? 1));

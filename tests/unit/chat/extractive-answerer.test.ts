@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EXTRACTIVE_NOTE, isQuotable, renderExtractiveAnswer, selectAnswerSentences } from "@/lib/chat/extractive-answerer";
+import { EXTRACTIVE_NOTE, MINIMUM_SENTENCE_SCORE, isQuotable, renderExtractiveAnswer, selectAnswerSentences } from "@/lib/chat/extractive-answerer";
 import type { ChatSourceData } from "@/lib/chat/types";
 
 /** Normalised bag-of-words vectors over a vocabulary grown as texts arrive: cosine = word overlap. */
@@ -125,11 +125,39 @@ describe("selectAnswerSentences", () => {
   });
 });
 
+describe("minimum sentence score", () => {
+  it("answers nothing when the sources passed the search but no sentence is about the question", async () => {
+    const { embed } = bagOfWordsEmbedder();
+    const sentences = await selectAnswerSentences({
+      question: "What was the revenue of the company last quarter?",
+      sources: [source(1, "The company sales strategy is set by this individual every year.")],
+      embed,
+    });
+    expect(sentences).toEqual([]);
+  });
+
+  it("still quotes a sentence that shares the question's words", async () => {
+    const { embed } = bagOfWordsEmbedder();
+    const sentences = await selectAnswerSentences({
+      question: "What was the revenue of the company last quarter?",
+      sources: [source(1, "The revenue of the company last quarter was twelve million dollars.")],
+      embed,
+    });
+    expect(sentences).toHaveLength(1);
+    expect(sentences[0]?.score).toBeGreaterThanOrEqual(MINIMUM_SENTENCE_SCORE);
+  });
+});
+
 describe("isQuotable", () => {
   it.each([
     ["Employees get twenty days.", true],
     ["Ends with a colon:", true],
-    ["a long line of prose without any final punctuation that still reads like a sentence", true],
+    ["A long line of prose without any final punctuation that still reads like a sentence", true],
+    // The tail of a sentence cut at a page or chunk boundary.
+    ["objectives for Contoso Electronics.", false],
+    ["provider must submit a claim for the services rendered to Northwind Health Plus.", false],
+    // Names that start in lower case are not fragments.
+    ["iPhone net sales rose in the third quarter.", true],
     ["Vacation policy", false],
     ["Table cell value 42", false],
     ["How many days do I get?", false],
