@@ -213,8 +213,7 @@ export async function searchChunks(options: SearchChunksOptions): Promise<Search
   // A part names its topic but rarely its document ("…under Northwind Health Plus, and what is
   // covered for hospice care?"): the document priors read the whole question.
   const priorText = options.priorText ?? query;
-  const partResults: SearchResult[][] = [];
-  for (const part of questionParts(query)) partResults.push(await searchOneText({ ...options, query: part, priorText }));
+  const searches = questionParts(query).map((part) => searchOneText({ ...options, query: part, priorText }));
   // The question's words the best pages never mention name a topic they do not answer: one more
   // search for those words alone, in the documents of those pages (the whole question found its
   // documents; the leftover words alone, "financial responsibilities", would match any).
@@ -223,9 +222,11 @@ export async function searchChunks(options: SearchChunksOptions): Promise<Search
   const uncovered = uncoveredWords({ question: query, text: leadText, ignored: documentTitleWords(options.registry) });
   if (uncovered.length > 0) {
     const documentIds = [...new Set(lead.map((result) => result.documentId))];
-    partResults.push(await searchOneText({ ...options, query: uncovered.join(" "), priorText, documentIds }));
+    searches.push(searchOneText({ ...options, query: uncovered.join(" "), priorText, documentIds }));
   }
-  if (partResults.length === 0) return whole;
+  if (searches.length === 0) return whole;
+  // Concurrently: their query vectors share one model run, their Chroma queries overlap.
+  const partResults = await Promise.all(searches);
   return mergePartResults({ whole, parts: partResults, keys: resultPlaces, limit: options.topK });
 }
 
