@@ -202,7 +202,7 @@ async function timedSearch(baseUrl: string, query: string, mode: string): Promis
     text = await response.text();
   } catch (error) {
     // A refused or timed-out request is a failure to report, not a reason to lose the other stages.
-    fail(`search (${mode}) "${query}": ${error instanceof Error ? `${error.message} ${String(error.cause ?? "")}` : String(error)}`);
+    fail(`search (${mode}) "${query}": ${error instanceof Error ? `${error.message} ${error.cause instanceof Error ? error.cause.message : ""}` : String(error)}`);
     return { milliseconds: performance.now() - started, results: 0 };
   }
   const milliseconds = performance.now() - started;
