@@ -19,8 +19,10 @@
  * Then recall@10 of the vector store against exact search: the questions and held-out sentences
  * of real passages are embedded with the app's local model and queried through the VectorStore
  * (top 10, and the top 10 of the 200 candidates search asks for); the exact top 10 is brute-force
- * cosine over every stored vector. The same queries run at lower ef_search values (changed on the
- * collection and restored) with Chroma's own query time, to show what ef_search costs.
+ * cosine over every stored vector. The same queries run at other ef_search values (changed on the
+ * collection, Chroma restarted, and restored) with Chroma's own query time, to show what ef_search
+ * costs. A running Chroma keeps searching its loaded index with the old ef_search: only a restart
+ * applies the change, which the sweep therefore does.
  */
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -47,9 +49,10 @@ const NOISE = 0.15;
 const RECALL_K = 10;
 /** What search asks the vector store for (lib/retrieval/search.ts: MINIMUM_CANDIDATES). */
 const SEARCH_CANDIDATES = 200;
-/** ef_search values tried besides the configured one; the collection is restored afterwards. */
-const EF_SWEEP = [10, 50, 100];
-const EF_CONFIGURED = 200;
+/** ef_search values tried besides the app's; the collection is restored afterwards. */
+const EF_SWEEP = [100, 200];
+/** The app's HNSW_EF_SEARCH (lib/vector-store/chroma-vector-store.ts). */
+const EF_CONFIGURED = 400;
 const HELD_OUT_SENTENCES = 50;
 
 function argument(name: string): string | undefined {
@@ -142,12 +145,20 @@ async function main(): Promise<void> {
   const chroma = new EmbeddedChromaServer({ dataDirectory: path.join(dataDirectory, "chroma"), port: 0 });
   const embedder = createLocalEmbedder({ batchSize: 32 });
   try {
-    const url = await chroma.start();
-    const connection = { url, requestTimeoutMs: 600_000 };
-    const store = await openChromaVectorStore({ connection, embeddingModel: embedder.modelId, dimensions: embedder.dimensions });
-    // Raw collection access for what VectorStore does not offer: reading vectors back, and
-    // changing ef_search for the sweep.
-    const collection = await createChromaClient(connection).getCollection({ name: store.collectionName, embeddingFunction: undefined });
+    const connect = async () => {
+      const connection = { url: await chroma.start(), requestTimeoutMs: 600_000 };
+      const vectorStore = await openChromaVectorStore({ connection, embeddingModel: embedder.modelId, dimensions: embedder.dimensions });
+      // Raw collection access for what VectorStore does not offer: reading vectors back, and
+      // changing ef_search for the sweep.
+      return { store: vectorStore, collection: await createChromaClient(connection).getCollection({ name: vectorStore.collectionName, embeddingFunction: undefined }) };
+    };
+    let { store, collection } = await connect();
+    /** Sets ef_search and restarts Chroma: a running server keeps searching its loaded index with the old value. */
+    const setEfSearch = async (efSearch: number) => {
+      await collection.modify({ configuration: { hnsw: { ef_search: efSearch } } });
+      await chroma.stop();
+      ({ store, collection } = await connect());
+    };
 
     const documents = registry.listDocuments().filter((document) => document.status === "ready");
     const realDocuments = documents.filter((document) => !document.name.startsWith(SYNTHETIC_PREFIX));
@@ -256,7 +267,7 @@ async function main(): Promise<void> {
     const exactMsPerQuery = (performance.now() - exactStarted) / queryVectors.length;
 
     const recallAt = async (efSearch: number) => {
-      if (efSearch !== EF_CONFIGURED) await collection.modify({ configuration: { hnsw: { ef_search: efSearch } } });
+      if (efSearch !== EF_CONFIGURED) await setEfSearch(efSearch);
       // One query first: Chroma may still be applying the last writes to its index.
       await store.query({ vector: Array.from(queryVectors[0] ?? []), topK: SEARCH_CANDIDATES });
       const top10: number[] = [];
@@ -277,7 +288,7 @@ async function main(): Promise<void> {
     try {
       for (const efSearch of [EF_CONFIGURED, ...EF_SWEEP]) sweep.push(await recallAt(efSearch));
     } finally {
-      await collection.modify({ configuration: { hnsw: { ef_search: EF_CONFIGURED } } });
+      await setEfSearch(EF_CONFIGURED);
     }
 
     const passageTotal = [...registry.keywordDistribution([]).passagesPerDocument.values()].reduce((sum, count) => sum + count, 0);

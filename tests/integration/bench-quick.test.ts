@@ -101,7 +101,7 @@ describe.skipIf(reason !== undefined)("bench --quick (production build)", () => 
     expect(scale?.chunks).toBe(1000);
     expect(scale?.syntheticChunks).toBe(1000 - (scale?.realChunks ?? 0));
     expect(scale?.vectors).toBeGreaterThanOrEqual(1000);
-    expect(scale?.recall.byEfSearch.map((row) => row.efSearch)).toEqual([200, 10, 50, 100]);
+    expect(scale?.recall.byEfSearch.map((row) => row.efSearch)).toEqual([400, 100, 200]);
     for (const row of scale?.recall.byEfSearch ?? []) {
       expect(row.recallAt10).toBeGreaterThan(0);
       expect(row.recallAt10).toBeLessThanOrEqual(1);
