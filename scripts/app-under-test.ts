@@ -39,17 +39,32 @@ export function hasProductionBuild(projectRoot: string): boolean {
   return existsSync(path.join(projectRoot, ".next", "BUILD_ID"));
 }
 
-/** Starts the production build and resolves once it is healthy; `pollMilliseconds` bounds the start-up timing's resolution. */
-export async function startProductionApp(options: { projectRoot: string; dataDirectoryPrefix: string; pollMilliseconds: number }): Promise<ProductionApp> {
-  const dataDirectory = await fs.mkdtemp(path.join(os.tmpdir(), options.dataDirectoryPrefix));
+/**
+ * Starts the production build and resolves once it is healthy; `pollMilliseconds` bounds the
+ * start-up timing's resolution. `dataDirectory` reuses an existing DATA_DIR (the bench restarts
+ * the app on one library with another configuration), and `keepDataDirectory` leaves it in place
+ * on stop (the caller removes it). `environment` adds settings (e.g. OPENAI_BASE_URL), and
+ * `nodeArguments` flags for node itself (`--cpu-prof`, which NODE_OPTIONS refuses; next start's
+ * server process inherits them).
+ */
+export async function startProductionApp(options: {
+  projectRoot: string;
+  dataDirectoryPrefix: string;
+  pollMilliseconds: number;
+  dataDirectory?: string;
+  keepDataDirectory?: boolean;
+  environment?: Record<string, string>;
+  nodeArguments?: string[];
+}): Promise<ProductionApp> {
+  const dataDirectory = options.dataDirectory ?? (await fs.mkdtemp(path.join(os.tmpdir(), options.dataDirectoryPrefix)));
   const port = await freePort();
   let output = "";
   const started = performance.now();
-  const child = spawn(process.execPath, [path.join(options.projectRoot, "node_modules", "next", "dist", "bin", "next"), "start", "--port", String(port), "--hostname", "127.0.0.1"], {
+  const child = spawn(process.execPath, [...(options.nodeArguments ?? []), path.join(options.projectRoot, "node_modules", "next", "dist", "bin", "next"), "start", "--port", String(port), "--hostname", "127.0.0.1"], {
     cwd: options.projectRoot,
     // Open and unthrottled: the tools measure the app, not sign-in or rate limits (an AUTH_TOKEN
     // from the shell is dropped).
-    env: { ...process.env, AUTH_TOKEN: "", DATA_DIR: dataDirectory, PORT: String(port), LOG_LEVEL: "warn", RATE_LIMIT_UPLOADS_PER_MINUTE: "0", RATE_LIMIT_CHATS_PER_MINUTE: "0" },
+    env: { ...process.env, AUTH_TOKEN: "", DATA_DIR: dataDirectory, PORT: String(port), LOG_LEVEL: "warn", RATE_LIMIT_UPLOADS_PER_MINUTE: "0", RATE_LIMIT_CHATS_PER_MINUTE: "0", ...options.environment },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout.on("data", (data: Buffer) => (output = (output + data.toString()).slice(-20_000)));
@@ -80,7 +95,7 @@ export async function startProductionApp(options: { projectRoot: string; dataDir
       }
       // Give the embedded Chroma server (stopped with SIGINT by the app) a moment to exit.
       await sleep(500);
-      await fs.rm(dataDirectory, { recursive: true, force: true });
+      if (!options.keepDataDirectory) await fs.rm(dataDirectory, { recursive: true, force: true });
     },
   };
 }

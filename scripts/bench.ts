@@ -1,16 +1,19 @@
 /**
- * `npm run bench -- [--quick] [--corpus northwind|sec-10q] [--json out.json]`
+ * `npm run bench -- [--quick] [--corpus northwind|sec-10q] [--scale 10000,100000] [--keep-data] [--json out.json]`
  *
  * Measures the production code paths (see docs/performance.md for how each number is produced):
  * the local embedding model (raw and as the indexer calls it), cold start of `next start`,
  * indexing a corpus through the HTTP API (seconds per MB, peak RSS of next-server), re-indexing
- * it unchanged, search latency per mode at concurrency 1 and 8, and the extractive chat's time to
- * its first source part and first text token. Prints a table and writes JSON (by default to
+ * it unchanged, search latency per mode at concurrency 1 and 8, the chat's time to its first
+ * source part and first text token (extractive, then with an instantly answering
+ * OpenAI-compatible test server: our own overhead), and, per --scale size, the library grown to
+ * that many chunks with synthetic ones (scripts/bench-scale.ts): HNSW recall@10 against exact
+ * search and search latency again. Prints a table and writes JSON (by default to
  * bench-results/<date>.json).
  *
- * --quick runs everything on three small generated files instead of a corpus. The exit code is 1
- * only when something is broken (an HTTP error, a document not ready, an empty result), never
- * because of a timing: timings depend on the machine.
+ * --quick runs everything on three small generated files instead of a corpus (and one small
+ * scale size). The exit code is 1 only when something is broken (an HTTP error, a document not
+ * ready, an empty result), never because of a timing: timings depend on the machine.
  */
 import { execFile } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
@@ -19,6 +22,7 @@ import os from "node:os";
 import path from "node:path";
 import { PDFDocument, StandardFonts } from "pdf-lib";
 import { loadQuestions } from "@/lib/evaluation/questions";
+import { startOpenAITestServer } from "@/tests/support/openai-test-server";
 import { forEachStreamPart, hasProductionBuild, startProductionApp, type ProductionApp } from "./app-under-test";
 
 const projectRoot = process.cwd();
@@ -28,30 +32,43 @@ const CORPORA: Record<string, string> = {
 };
 const SEARCH_MODES = ["vector", "keyword", "hybrid"] as const;
 const CONCURRENCIES = [1, 8] as const;
+/** Library sizes (chunks) of the scale stage: the issue's 100,000 and a step between. */
+const DEFAULT_SCALES = [10_000, 100_000];
+/** --quick: big enough that synthetic chunks outnumber the generated files' few dozen. */
+const QUICK_SCALES = [1_000];
 
 interface Options {
   quick: boolean;
   corpus: string;
   json: string | undefined;
+  /** Chunk counts to grow the library to, ascending; empty skips the stage. */
+  scales: number[] | undefined;
+  /** Leave the DATA_DIR (corpus and synthetic chunks) in place, for profiling the app on it. */
+  keepData: boolean;
 }
 
 function usage(message: string): never {
   console.error(`bench: ${message}`);
-  console.error("usage: npm run bench -- [--quick] [--corpus northwind|sec-10q] [--json out.json]");
+  console.error("usage: npm run bench -- [--quick] [--corpus northwind|sec-10q] [--scale 10000,100000 | --scale 0] [--keep-data] [--json out.json]");
   process.exit(2);
 }
 
 function parseArguments(argv: string[]): Options {
-  const options: Options = { quick: false, corpus: "northwind", json: undefined };
+  const options: Options = { quick: false, corpus: "northwind", json: undefined, scales: undefined, keepData: false };
   for (let index = 0; index < argv.length; index += 1) {
     const key = argv[index];
     if (key === "--quick") options.quick = true;
-    else if (key === "--corpus" || key === "--json") {
+    else if (key === "--keep-data") options.keepData = true;
+    else if (key === "--corpus" || key === "--json" || key === "--scale") {
       const value = argv[index + 1];
       if (value === undefined || value.startsWith("--")) usage(`${key} needs a value`);
       if (key === "--corpus") {
         if (!(value in CORPORA)) usage(`unknown corpus ${value} (northwind or sec-10q)`);
         options.corpus = value;
+      } else if (key === "--scale") {
+        const sizes = value.split(",").map(Number);
+        if (sizes.some((size) => !Number.isInteger(size) || size < 0)) usage(`--scale takes chunk counts, e.g. 10000,100000 (0 skips the stage)`);
+        options.scales = sizes.filter((size) => size > 0).sort((left, right) => left - right);
       } else options.json = value;
       index += 1;
     } else usage(`unknown argument ${String(key)}`);
@@ -89,10 +106,11 @@ function fail(message: string): void {
 
 type AppUnderTest = ProductionApp;
 
-async function startApp(): Promise<AppUnderTest> {
+/** Starts the app on `dataDirectory` (kept on stop: later stages restart the app on the same library). */
+async function startApp(dataDirectory: string, environment: Record<string, string> = {}): Promise<AppUnderTest> {
   if (!hasProductionBuild(projectRoot)) usage("no production build: run `npm run build` first");
   // Short polls: the interval bounds the cold-start resolution.
-  return startProductionApp({ projectRoot, dataDirectoryPrefix: "cited-bench-", pollMilliseconds: 50 });
+  return startProductionApp({ projectRoot, dataDirectoryPrefix: "cited-bench-", pollMilliseconds: 50, dataDirectory, keepDataDirectory: true, environment });
 }
 
 /** Descendant process ids of `pid` (via /proc/<pid>/task/<tid>/children). */
@@ -178,8 +196,16 @@ async function waitUntilSettled(baseUrl: string, ids: string[], timeoutMs: numbe
 
 async function timedSearch(baseUrl: string, query: string, mode: string): Promise<{ milliseconds: number; results: number }> {
   const started = performance.now();
-  const response = await fetch(`${baseUrl}/api/search`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, mode }), signal: AbortSignal.timeout(60_000) });
-  const text = await response.text();
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(`${baseUrl}/api/search`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, mode }), signal: AbortSignal.timeout(60_000) });
+    text = await response.text();
+  } catch (error) {
+    // A refused or timed-out request is a failure to report, not a reason to lose the other stages.
+    fail(`search (${mode}) "${query}": ${error instanceof Error ? `${error.message} ${error.cause instanceof Error ? error.cause.message : ""}` : String(error)}`);
+    return { milliseconds: performance.now() - started, results: 0 };
+  }
   const milliseconds = performance.now() - started;
   if (!response.ok) {
     fail(`search (${mode}) "${query}": HTTP ${response.status} ${text.slice(0, 200)}`);
@@ -361,6 +387,84 @@ async function chatStage(baseUrl: string, questions: string[]) {
   return { count: questions.length, firstSourceMs: latencySummary(firstSources), firstTextMs: latencySummary(firstTexts), totalMs: latencySummary(totals) };
 }
 
+/** The chat again, against an OpenAI-compatible test server that answers at once: what remains is our overhead. */
+async function instantModelChatStage(dataDirectory: string, questions: string[]) {
+  const model = await startOpenAITestServer({ defaultBehaviour: { kind: "answer", text: "The documents answer this [1].", chunkSize: 1_000, delayMs: 0 } });
+  // Local embeddings stay (EMBEDDING_PROVIDER=local): only the chat model changes.
+  const app = await startApp(dataDirectory, { OPENAI_BASE_URL: model.baseUrl, OPENAI_API_KEY: "", CHAT_MODEL: "bench-instant", EMBEDDING_PROVIDER: "local" });
+  try {
+    const health = (await (await fetch(`${app.baseUrl}/api/health`)).json()) as { chat?: { mode?: string } };
+    if (health.chat?.mode !== "openai-compatible") fail(`instant-model chat: the app runs in chat mode ${String(health.chat?.mode)}, not openai-compatible`);
+    const chat = await chatStage(app.baseUrl, questions);
+    // A turn that never reached the model would measure the extractive path again.
+    const calls = model.chatRequests().length;
+    if (calls === 0) fail("instant-model chat: the model was never called");
+    return { ...chat, modelCalls: calls };
+  } finally {
+    await app.stop();
+    await model.close();
+  }
+}
+
+interface ScaleReport {
+  chunks: number;
+  realChunks: number;
+  syntheticChunks: number;
+  passages: number;
+  vectors: number;
+  populate: { added: number; seconds: number; vectorSeconds: number; registrySeconds: number };
+  recall: {
+    queries: number;
+    questions: number;
+    sentences: number;
+    exactMsPerQuery: number;
+    byEfSearch: { efSearch: number; recallAt10: number; minimumRecallAt10: number; recallAt10Of200: number; query200Ms: { p50: number; p95: number } }[];
+  };
+}
+
+/** Grows the stopped app's library to `target` chunks (scripts/bench-scale.ts) and measures recall there. */
+function runScaleChild(dataDirectory: string, target: number, queriesPath: string): Promise<ScaleReport | undefined> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [path.join(projectRoot, "node_modules", "tsx", "dist", "cli.mjs"), "--conditions=react-server", "--tsconfig", "tsconfig.json", "scripts/bench-scale.ts", "--data-dir", dataDirectory, "--target", String(target), "--queries", queriesPath],
+      { cwd: projectRoot, env: { ...process.env, LOG_LEVEL: "warn" }, timeout: 3_600_000, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const line = stdout.trim().split("\n").reverse().find((candidate) => candidate.startsWith('{"scale"'));
+        if (error || !line) {
+          fail(`scale ${target}: ${error?.message ?? "no result"} ${stderr.slice(-1_000)}`);
+          resolve(undefined);
+          return;
+        }
+        resolve((JSON.parse(line) as { scale: ScaleReport }).scale);
+      },
+    );
+  });
+}
+
+async function scaleStage(dataDirectory: string, sizes: number[], questions: string[]) {
+  const queriesPath = path.join(dataDirectory, "bench-questions.json");
+  await fs.writeFile(queriesPath, JSON.stringify(questions));
+  const rows = [];
+  for (const target of sizes) {
+    console.log(`bench: scale ${target} chunks (populate with the app stopped, recall@10, then search)`);
+    const scale = await runScaleChild(dataDirectory, target, queriesPath);
+    if (!scale) continue;
+    const configured = scale.recall.byEfSearch[0];
+    if (!configured || configured.recallAt10 === 0) fail(`scale ${target}: recall@10 is 0 (the vector store finds nothing)`);
+    const app = await startApp(dataDirectory);
+    try {
+      const search = await searchStage(app.baseUrl, questions);
+      rows.push({ target, ...scale, startHealthMs: round(app.healthMilliseconds, 0), search });
+    } catch (error) {
+      fail(`scale ${target}: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      await app.stop();
+    }
+  }
+  return rows;
+}
+
 /** The server's embedding counters (`/api/health` shows them to callers allowed to see details). */
 async function embeddingStatistics(baseUrl: string): Promise<{ busyMilliseconds: number; inputs: { document: number }; wordPieces: number } | undefined> {
   const response = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(30_000) });
@@ -420,9 +524,15 @@ async function main(): Promise<number> {
   console.log("bench: embedding (raw worker, then the pipeline's embedder)");
   const embedding = await embeddingStage(options);
 
+  const scales = options.scales ?? (options.quick ? QUICK_SCALES : DEFAULT_SCALES);
   console.log("bench: cold start");
-  const app = await startApp();
-  const stopOnSignal = () => void app.stop().finally(() => process.exit(130));
+  // One library for every stage: the app is restarted on it with another chat model, and grown.
+  const dataDirectory = await fs.mkdtemp(path.join(os.tmpdir(), "cited-bench-"));
+  let app: AppUnderTest | undefined = await startApp(dataDirectory);
+  const stopOnSignal = () =>
+    void (app?.stop() ?? Promise.resolve())
+      .then(() => fs.rm(dataDirectory, { recursive: true, force: true }))
+      .finally(() => process.exit(130));
   process.once("SIGINT", stopOnSignal);
   try {
     const firstSearchStarted = performance.now();
@@ -461,8 +571,15 @@ async function main(): Promise<number> {
     const chat = await chatStage(app.baseUrl, chatQuestions);
     const peakAfter = app.child.pid === undefined ? null : peakRssMegabytes(app.child.pid);
     if (peakAfter) indexing.peakRssMegabytes = round(peakAfter.megabytes, 0);
+    await app.stop();
+    app = undefined;
 
-    const report = { date: new Date().toISOString(), corpus: options.quick ? "quick" : options.corpus, machine, embedding, coldStart, indexing, reindex, search, chat, failures };
+    console.log(`bench: chat (${chatQuestions.length} turns with an instantly answering OpenAI-compatible test server)`);
+    const chatInstantModel = await instantModelChatStage(dataDirectory, chatQuestions);
+
+    const scale = await scaleStage(dataDirectory, scales, benchQuestions);
+
+    const report = { date: new Date().toISOString(), corpus: options.quick ? "quick" : options.corpus, machine, embedding, coldStart, indexing, reindex, search, chat, chatInstantModel, scale, failures };
     printTable(report);
     const jsonPath = options.json ?? path.join(projectRoot, "bench-results", `${report.date.replace(/[:.]/g, "-")}.json`);
     await fs.mkdir(path.dirname(jsonPath), { recursive: true });
@@ -470,7 +587,9 @@ async function main(): Promise<number> {
     console.log(`bench: wrote ${jsonPath}`);
   } finally {
     process.off("SIGINT", stopOnSignal);
-    await app.stop();
+    await app?.stop();
+    if (options.keepData) console.log(`bench: kept the library in ${dataDirectory}`);
+    else await fs.rm(dataDirectory, { recursive: true, force: true });
   }
   if (failures.length > 0) console.error(`bench: ${failures.length} failures (first: ${failures[0] ?? ""})`);
   return failures.length > 0 ? 1 : 0;
@@ -494,6 +613,8 @@ interface Report {
   reindex: { seconds: number | null; ratioToFirstIndexing: number | null };
   search: Awaited<ReturnType<typeof searchStage>>;
   chat: Awaited<ReturnType<typeof chatStage>>;
+  chatInstantModel: Awaited<ReturnType<typeof instantModelChatStage>>;
+  scale: Awaited<ReturnType<typeof scaleStage>>;
 }
 
 function printTable(report: Report): void {
@@ -519,6 +640,18 @@ function printTable(report: Report): void {
   }
   rows.push(["Chat first source part p50/p95", `${formatMs(report.chat.firstSourceMs.p50)} / ${formatMs(report.chat.firstSourceMs.p95)} (n=${report.chat.firstSourceMs.count})`]);
   rows.push(["Chat first text-delta p50/p95", `${formatMs(report.chat.firstTextMs.p50)} / ${formatMs(report.chat.firstTextMs.p95)}`]);
+  const instant = report.chatInstantModel;
+  rows.push(["Chat, instant LLM: first source p50/p95", `${formatMs(instant.firstSourceMs.p50)} / ${formatMs(instant.firstSourceMs.p95)} (n=${instant.firstSourceMs.count})`]);
+  rows.push(["Chat, instant LLM: first text-delta p50/p95", `${formatMs(instant.firstTextMs.p50)} / ${formatMs(instant.firstTextMs.p95)} (n=${instant.firstTextMs.count})`]);
+  for (const row of report.scale) {
+    const label = `Scale ${row.chunks} chunks (${row.vectors} vectors)`;
+    for (const sweep of row.recall.byEfSearch) {
+      rows.push([`${label}: recall@10, ef_search ${sweep.efSearch}`, `${round(sweep.recallAt10, 3)} (min ${round(sweep.minimumRecallAt10, 2)}; top 10 of 200: ${round(sweep.recallAt10Of200, 3)}; Chroma k=200 p50 ${round(sweep.query200Ms.p50)} ms, n=${row.recall.queries})`]);
+    }
+    for (const [mode, byConcurrency] of Object.entries(row.search)) {
+      for (const [concurrency, summary] of Object.entries(byConcurrency)) rows.push([`${label}: search ${mode}, c${concurrency.slice(1)}`, `${formatMs(summary.p50)} / ${formatMs(summary.p95)} / ${formatMs(summary.p99)} (n=${summary.count})`]);
+    }
+  }
   const width = [Math.max(...rows.map((row) => row[0].length)), Math.max(...rows.map((row) => row[1].length))];
   console.log("");
   console.log(`| ${"Metric".padEnd(width[0] ?? 0)} | ${"Measured".padEnd(width[1] ?? 0)} |`);

@@ -44,7 +44,14 @@ const PER_MESSAGE_OVERHEAD = 4;
 export function fitContextBudget(input: BudgetInput): BudgetResult {
   const questionTokens = countTokens(input.question) + PER_MESSAGE_OVERHEAD;
   const fixed = countTokens(input.systemPrompt) + PER_MESSAGE_OVERHEAD + input.answerReserve;
-  const sourcesTokens = (sources: ChatSourceData[]) => (sources.length === 0 ? 0 : countTokens(input.renderSources(sources)));
+  // The same list is measured again by every check below; tokenising five 1,000-token sources is
+  // most of the budget's cost, so each list is counted once.
+  let measured: { sources: ChatSourceData[]; tokens: number } | undefined;
+  const sourcesTokens = (sources: ChatSourceData[]) => {
+    if (sources.length === 0) return 0;
+    if (measured?.sources !== sources) measured = { sources, tokens: countTokens(input.renderSources(sources)) };
+    return measured.tokens;
+  };
   const minimumSourcesTokens = input.sources.length > 0 ? countTokens(input.renderSources([])) : 0;
   if (fixed + questionTokens + minimumSourcesTokens > input.limit) {
     throw new AppError(

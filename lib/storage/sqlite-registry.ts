@@ -128,8 +128,10 @@ interface PassageRow {
   page: number | null;
 }
 
-/** Most passage rowids the word-postings cache holds in all (about 50–100 MB). */
-const MAXIMUM_CACHED_POSTINGS = 2_000_000;
+/** Most passage rowids the word-postings cache holds in all (4 bytes each: 40 MB). */
+const MAXIMUM_CACHED_POSTINGS = 10_000_000;
+/** Most words whose passage count alone is cached (spelling and feedback ask for many words). */
+const MAXIMUM_CACHED_COUNTS = 50_000;
 
 /** A passage with its row id, which is also its rowid in the keyword index. */
 interface CachedPassage {
@@ -139,8 +141,23 @@ interface CachedPassage {
 
 /** The passages holding one word, as FTS rowids, and how many of them each document has. */
 interface WordPostings {
-  rowIds: Set<number>;
+  /** Sorted ascending (binary-searched): a Set of 100,000 rowids cost ~10× the memory and time to build. */
+  rowIds: Int32Array;
   byDocument: Map<string, number>;
+}
+
+/** Position of `value` in the ascending `sorted`, or -1. */
+function sortedIndexOf(sorted: Int32Array, value: number): number {
+  let low = 0;
+  let high = sorted.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const found = sorted[middle] ?? 0;
+    if (found === value) return middle;
+    if (found < value) low = middle + 1;
+    else high = middle - 1;
+  }
+  return -1;
 }
 
 function toPassage(row: PassageRow): PassageRecord {
@@ -252,10 +269,13 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
     dataVersion: database.prepare(`PRAGMA data_version`).pluck(),
     // Rows this connection has changed since it opened: moves with every local write.
     totalChanges: database.prepare(`SELECT total_changes()`).pluck(),
-    wordPostings: database.prepare(
-      `SELECT passages_fts.rowid AS rowId, passages.document_id AS documentId FROM passages_fts JOIN passages ON passages.id = passages_fts.rowid
-       WHERE passages_fts MATCH ?`,
-    ),
+    // Rowids only, in rowid order: joining passages here for each row's document cost ~10× the
+    // query itself for a common word in a 100,000-passage library; documents come from
+    // passageDocuments. Every keyword-index row has its passage row (inserted together, deleted by
+    // trigger), so the counts equal those of the join.
+    wordPostings: database.prepare(`SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?`).pluck(),
+    wordCount: database.prepare(`SELECT count(*) FROM passages_fts WHERE passages_fts MATCH ?`).pluck(),
+    passageDocuments: database.prepare(`SELECT id, document_id FROM passages ORDER BY id`).raw(),
     // One statement for any number of ids (a JSON array), instead of one per IN-list length.
     chunksByIds: database.prepare(`SELECT * FROM chunks WHERE id IN (SELECT value FROM json_each(?))`),
     passagesByChunkIds: database.prepare(`SELECT * FROM passages WHERE chunk_id IN (SELECT value FROM json_each(?)) ORDER BY chunk_id, passage_index`),
@@ -266,12 +286,14 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
        ORDER BY rank LIMIT @limit`,
     ),
     passagesPerDocument: database.prepare(`SELECT document_id AS documentId, count(*) AS count FROM passages GROUP BY document_id`),
-    // The first page's passages, or the first chunk's for documents without pages.
+    // The first page's passages, or the first chunk's for documents without pages. The first page
+    // per document is computed once (a correlated subquery per passage took 11 s at 100,000).
     documentCovers: database.prepare(
-      `SELECT passages.document_id AS documentId, passages_fts.body AS body
-       FROM passages JOIN passages_fts ON passages_fts.rowid = passages.id JOIN chunks ON chunks.id = passages.chunk_id
-       WHERE CASE WHEN passages.page IS NULL THEN chunks.chunk_index = 0
-         ELSE passages.page = (SELECT min(first.page) FROM passages AS first WHERE first.document_id = passages.document_id) END
+      `WITH first_pages AS (SELECT document_id, min(page) AS page FROM passages GROUP BY document_id)
+       SELECT passages.document_id AS documentId, passages_fts.body AS body
+       FROM passages JOIN chunks ON chunks.id = passages.chunk_id LEFT JOIN first_pages ON first_pages.document_id = passages.document_id
+       JOIN passages_fts ON passages_fts.rowid = passages.id
+       WHERE CASE WHEN passages.page IS NULL THEN chunks.chunk_index = 0 ELSE passages.page = first_pages.page END
        ORDER BY passages.id`,
     ),
     deleteDocument: database.prepare(`DELETE FROM documents WHERE id = ?`),
@@ -287,6 +309,9 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
   // Postings are bounded by the rowids they hold, not by words: in a large library one common
   // word holds tens of thousands, and a Set costs tens of bytes per entry.
   let postingsCached = 0;
+  const countCache = new Map<string, number>();
+  /** Every passage's document by rowid (sorted), built on first need after each index change. */
+  let passageDocuments: { rowIds: Int32Array; documentIndex: Int32Array; documents: string[] } | undefined;
   const keywordResultCache = new Map<string, KeywordMatch[]>();
   let passageTotal: number | undefined;
   let cachedDataVersion: number | undefined;
@@ -300,6 +325,8 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
     passageCache.clear();
     postingsCache.clear();
     postingsCached = 0;
+    countCache.clear();
+    passageDocuments = undefined;
     keywordResultCache.clear();
     passageTotal = undefined;
     documentPassageCounts = undefined;
@@ -313,24 +340,68 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
   // The spelling vocabulary costs a scan of every passage, so it is rebuilt at most once a minute.
   let vocabulary: { words: Map<string, number>; dataVersion: number; localWrites: number; builtAt: number } | undefined;
   /** The passages (FTS rowids) containing `word` as the index stems it, and their count per document (call checkDataVersion first). */
+  const documentsByRow = () => {
+    if (!passageDocuments) {
+      const rows = statements.passageDocuments.all() as [number, string][];
+      const rowIds = new Int32Array(rows.length);
+      const documentIndex = new Int32Array(rows.length);
+      const documents: string[] = [];
+      const indexOf = new Map<string, number>();
+      rows.forEach(([rowId, documentId], index) => {
+        let document = indexOf.get(documentId);
+        if (document === undefined) {
+          document = documents.length;
+          documents.push(documentId);
+          indexOf.set(documentId, document);
+        }
+        rowIds[index] = rowId;
+        documentIndex[index] = document;
+      });
+      passageDocuments = { rowIds, documentIndex, documents };
+    }
+    return passageDocuments;
+  };
+  /** A word as one plain FTS5 term: quoted, whatever it contains (see keyword-query.ts). */
+  const term = (word: string) => `"${word.replace(/"/g, '""')}"`;
   const postingsOf = (word: string): WordPostings => {
     let postings = postingsCache.get(word);
     if (!postings) {
-      // A quoted word is a plain term whatever it contains (see keyword-query.ts).
-      const rows = statements.wordPostings.all(`"${word.replace(/"/g, '""')}"`) as { rowId: number; documentId: string }[];
+      const rows = statements.wordPostings.all(term(word)) as number[];
+      const lookup = documentsByRow();
       const byDocument = new Map<string, number>();
-      for (const row of rows) byDocument.set(row.documentId, (byDocument.get(row.documentId) ?? 0) + 1);
-      postings = { rowIds: new Set(rows.map((row) => row.rowId)), byDocument };
-      if (postings.rowIds.size <= MAXIMUM_CACHED_POSTINGS) {
-        if (postingsCached + postings.rowIds.size > MAXIMUM_CACHED_POSTINGS || postingsCache.size >= 10_000) {
+      const rowIds = new Int32Array(rows.length);
+      let kept = 0;
+      for (const rowId of rows) {
+        const index = sortedIndexOf(lookup.rowIds, rowId);
+        if (index < 0) continue;
+        const documentId = lookup.documents[lookup.documentIndex[index] ?? -1] ?? "";
+        byDocument.set(documentId, (byDocument.get(documentId) ?? 0) + 1);
+        rowIds[kept] = rowId;
+        kept += 1;
+      }
+      postings = { rowIds: rowIds.subarray(0, kept).sort(), byDocument };
+      if (kept <= MAXIMUM_CACHED_POSTINGS) {
+        if (postingsCached + kept > MAXIMUM_CACHED_POSTINGS || postingsCache.size >= 10_000) {
           postingsCache.clear();
           postingsCached = 0;
         }
         postingsCache.set(word, postings);
-        postingsCached += postings.rowIds.size;
+        postingsCached += kept;
       }
     }
     return postings;
+  };
+  /** How many passages hold `word`; a count query when its postings are not cached (feedback asks for dozens of words). */
+  const countOf = (word: string): number => {
+    const postings = postingsCache.get(word);
+    if (postings) return postings.rowIds.length;
+    let count = countCache.get(word);
+    if (count === undefined) {
+      count = statements.wordCount.get(term(word)) as number;
+      if (countCache.size >= MAXIMUM_CACHED_COUNTS) countCache.clear();
+      countCache.set(word, count);
+    }
+    return count;
   };
   /** The passages of each chunk with their FTS rowids, cached (call checkDataVersion first). */
   const cachedPassages = (chunkIds: string[]): Map<string, CachedPassage[]> => {
@@ -518,7 +589,7 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
     },
     passagesContaining(word) {
       checkDataVersion();
-      return postingsOf(word).rowIds.size;
+      return countOf(word);
     },
     indexedWords() {
       const version = statements.dataVersion.get() as number;
@@ -553,12 +624,12 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
       let weightSum = 0;
       for (const word of options.words) {
         const postings = postingsOf(word);
-        const weight = Math.log((total + 1) / (postings.rowIds.size + 0.5));
+        const weight = Math.log((total + 1) / (postings.rowIds.length + 0.5));
         if (weight <= 0) continue;
         weightSum += weight;
         for (const [rowId, key] of keyOfRow) {
           const named = options.documentWords?.get(documentOfRow.get(rowId) ?? "")?.has(word) ?? false;
-          if (postings.rowIds.has(rowId) || named) gained.set(key, (gained.get(key) ?? 0) + weight);
+          if (sortedIndexOf(postings.rowIds, rowId) >= 0 || named) gained.set(key, (gained.get(key) ?? 0) + weight);
         }
       }
       for (const key of keyOfRow.values()) coverage.set(key, weightSum > 0 ? (gained.get(key) ?? 0) / weightSum : 0);

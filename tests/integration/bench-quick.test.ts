@@ -8,7 +8,9 @@ import { hasProductionBuild } from "@/tests/support/app-server";
 
 /**
  * `scripts/bench.ts --quick` against the production build (it starts its own `next start` with a
- * throw-away DATA_DIR): three generated files through every stage. Correctness and report shape
+ * throw-away DATA_DIR): three generated files through every stage, the chat again with an instantly
+ * answering OpenAI-compatible test server, and the library grown to 1,000 chunks (recall@10 and
+ * search there). Correctness and report shape
  * only: exit code 0 means no HTTP error, every document ready, no empty result; the numbers are
  * checked to be numbers, never against a target (speed belongs to `npm run bench`).
  */
@@ -33,6 +35,16 @@ interface BenchReport {
   reindex: { seconds: number; ratioToFirstIndexing: number };
   search: Record<string, Record<string, Summary>>;
   chat: { firstSourceMs: Summary; firstTextMs: Summary };
+  chatInstantModel: { firstSourceMs: Summary; firstTextMs: Summary; modelCalls: number };
+  scale: {
+    target: number;
+    chunks: number;
+    realChunks: number;
+    syntheticChunks: number;
+    vectors: number;
+    recall: { queries: number; byEfSearch: { efSearch: number; recallAt10: number; recallAt10Of200: number }[] };
+    search: Record<string, Record<string, Summary>>;
+  }[];
   failures: string[];
 }
 
@@ -84,5 +96,22 @@ describe.skipIf(reason !== undefined)("bench --quick (production build)", () => 
     expect(report.chat.firstSourceMs).toEqual(summary);
     expect(report.chat.firstTextMs).toEqual(summary);
     expect(report.chat.firstTextMs.count).toBe(3);
+    // The same turns against the instantly answering test model: every turn with sources called it.
+    expect(report.chatInstantModel.firstTextMs).toEqual(summary);
+    expect(report.chatInstantModel.firstTextMs.count).toBe(3);
+    expect(report.chatInstantModel.modelCalls).toBeGreaterThan(0);
+    // One small scale size: synthetic chunks really reached the stores the app searches.
+    expect(report.scale).toHaveLength(1);
+    const [scale] = report.scale;
+    expect(scale?.target).toBe(1000);
+    expect(scale?.chunks).toBe(1000);
+    expect(scale?.syntheticChunks).toBe(1000 - (scale?.realChunks ?? 0));
+    expect(scale?.vectors).toBeGreaterThanOrEqual(1000);
+    expect(scale?.recall.byEfSearch.map((row) => row.efSearch)).toEqual([400, 100, 200]);
+    for (const row of scale?.recall.byEfSearch ?? []) {
+      expect(row.recallAt10).toBeGreaterThan(0);
+      expect(row.recallAt10).toBeLessThanOrEqual(1);
+    }
+    for (const mode of ["vector", "keyword", "hybrid"]) expect(scale?.search[mode], mode).toEqual({ c1: summary, c8: summary });
   });
 });
