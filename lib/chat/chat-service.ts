@@ -6,7 +6,7 @@ import { fitContextBudget, type HistoryTurn } from "@/lib/chat/context-budget";
 import { EXTRACTIVE_NOTE, renderExtractiveAnswer, selectAnswerSentences } from "@/lib/chat/extractive-answerer";
 import { createChatModel, type AttemptCounter } from "@/lib/chat/language-model";
 import { SYSTEM_PROMPT, renderQuestionWithSources, renderSources } from "@/lib/chat/prompt";
-import { buildSearchQuery } from "@/lib/chat/search-query";
+import { CHAT_SEARCH_OPTIONS, buildSearchQuery } from "@/lib/chat/search-query";
 import { toChatSources } from "@/lib/chat/sources";
 import type { AnswerMode, CitedUIMessage } from "@/lib/chat/types";
 import { createDeadline } from "@/lib/async/deadline";
@@ -83,6 +83,7 @@ export async function respondToChat(options: { request: ChatRequest; services: A
     topK: config.chat.topK,
     threshold: config.search.similarityThreshold,
     documentIds: request.documentIds,
+    ...CHAT_SEARCH_OPTIONS,
     registry: services.registry,
     embedder: services.embedder,
     vectorStore: await services.getVectorStore(),

@@ -24,3 +24,9 @@ export function buildSearchQuery(userTurns: string[]): string {
   const earlier = turns.slice(-1 - MAXIMUM_EARLIER_TURNS, -1).reverse();
   return [latest, ...earlier].join("\n");
 }
+
+/**
+ * How the chat searches beyond the search API's defaults: an answer needs evidence for every part
+ * of the question, which is worth one to three more searches here (lib/retrieval/search.ts).
+ */
+export const CHAT_SEARCH_OPTIONS = { coverEveryPart: true } as const;

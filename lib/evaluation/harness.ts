@@ -1,6 +1,6 @@
 import { toChatSources } from "@/lib/chat/sources";
 import { selectAnswerSentences } from "@/lib/chat/extractive-answerer";
-import { buildSearchQuery } from "@/lib/chat/search-query";
+import { CHAT_SEARCH_OPTIONS, buildSearchQuery } from "@/lib/chat/search-query";
 import type { Embedder } from "@/lib/embeddings/types";
 import { MRR_DEPTH, type QuestionOutcome, type RankedLocation } from "@/lib/evaluation/metrics";
 import type { EvaluationQuestion } from "@/lib/evaluation/questions";
@@ -51,8 +51,8 @@ export async function evaluateQuestions(options: {
   onProgress?: (done: number, total: number) => void;
 }): Promise<QuestionOutcome[]> {
   const { questions, dependencies, settings } = options;
-  const search = (query: string, topK: number, threshold: number) =>
-    searchChunks({ query, topK, threshold, mode: settings.mode, weights: settings.weights, ...settings.tuning, ...dependencies });
+  const search = (query: string, topK: number, threshold: number, chat = false) =>
+    searchChunks({ query, topK, threshold, mode: settings.mode, weights: settings.weights, ...settings.tuning, ...dependencies, ...(chat ? CHAT_SEARCH_OPTIONS : {}) });
   // The first query loads the model and warms caches; it is not part of the latency figures.
   if (questions[0]) await search(questions[0].question, settings.topK, settings.threshold);
 
@@ -68,7 +68,7 @@ export async function evaluateQuestions(options: {
     const rankedWithoutThreshold = await search(question.question, settings.topK, 0);
 
     // The chat path: one user turn, the chat's top-k, extractive answer.
-    const chatResults = settings.skipChat ? [] : await search(buildSearchQuery([question.question]), settings.chatTopK, settings.threshold);
+    const chatResults = settings.skipChat ? [] : await search(buildSearchQuery([question.question]), settings.chatTopK, settings.threshold, true);
     const sources = toChatSources(chatResults);
     let cited: QuestionOutcome["cited"] = [];
     let answered = false;

@@ -95,6 +95,12 @@ export interface SearchOptions {
    * are named elsewhere in the question ("…under Northwind Health Plus, and what is covered?").
    */
   priorText?: string;
+  /**
+   * Chat retrieval: also search each part of a two-part question, and the question's words the
+   * best pages never mention, so an answer finds evidence for all it was asked. It costs one to
+   * three more searches (search p50 17 → 35 ms on northwind), so the search API does not.
+   */
+  coverEveryPart?: boolean;
 }
 
 export const MAXIMUM_QUERY_CHARACTERS = 4_000;
@@ -187,8 +193,6 @@ type SearchChunksOptions = SearchOptions & {
   nameWeight?: number;
   feedbackWeight?: number;
   phraseWeight?: number;
-  /** Tuning only: false searches a two-part question as one text. */
-  splitParts?: boolean;
 };
 
 /** The pages a result stands for (its own and its near-duplicates'), to merge result lists without repeats. */
@@ -197,9 +201,9 @@ function resultPlaces(result: SearchResult): string[] {
 }
 
 /**
- * Searches the indexed chunks of ready documents, best first, above the relevance threshold. A
- * question asking two things is also searched part by part, each part's best page joining the
- * whole question's best two (lib/retrieval/question-parts.ts).
+ * Searches the indexed chunks of ready documents, best first, above the relevance threshold. With
+ * `coverEveryPart` (chat), a question asking two things is also searched part by part, each
+ * part's best page joining the whole question's best two (lib/retrieval/question-parts.ts).
  */
 export async function searchChunks(options: SearchChunksOptions): Promise<SearchResult[]> {
   const query = options.query.trim();
@@ -209,11 +213,12 @@ export async function searchChunks(options: SearchChunksOptions): Promise<Search
   }
   const whole = await searchOneText({ ...options, query });
   // Nothing found for the whole question (nothing relevant) or no room after its lead: no more searches.
-  if (options.splitParts === false || whole.length === 0 || options.topK <= WHOLE_QUESTION_LEAD) return whole;
+  if (!options.coverEveryPart || whole.length === 0 || options.topK <= WHOLE_QUESTION_LEAD) return whole;
   // A part names its topic but rarely its document ("…under Northwind Health Plus, and what is
   // covered for hospice care?"): the document priors read the whole question.
   const priorText = options.priorText ?? query;
-  const searches = questionParts(query).map((part) => searchOneText({ ...options, query: part, priorText }));
+  const parts = { ...options, coverEveryPart: false, priorText };
+  const searches = questionParts(query).map((part) => searchOneText({ ...parts, query: part }));
   // The question's words the best pages never mention name a topic they do not answer: one more
   // search for those words alone, in the documents of those pages (the whole question found its
   // documents; the leftover words alone, "financial responsibilities", would match any).
@@ -222,7 +227,7 @@ export async function searchChunks(options: SearchChunksOptions): Promise<Search
   const uncovered = uncoveredWords({ question: query, text: leadText, ignored: documentTitleWords(options.registry) });
   if (uncovered.length > 0) {
     const documentIds = [...new Set(lead.map((result) => result.documentId))];
-    searches.push(searchOneText({ ...options, query: uncovered.join(" "), priorText, documentIds }));
+    searches.push(searchOneText({ ...parts, query: uncovered.join(" "), documentIds }));
   }
   if (searches.length === 0) return whole;
   // Concurrently: their query vectors share one model run, their Chroma queries overlap.

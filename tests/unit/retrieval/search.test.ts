@@ -244,7 +244,7 @@ describe("searchChunks", () => {
     expect(results.map((result) => result.documentId)).toEqual(["b"]);
     expect(results[0]?.locations.map((item) => item.documentId)).toEqual(["b"]);
   });
-  it("searches each part of a two-part question, so the second part's page is not crowded out by the first part's section", async () => {
+  it("with coverEveryPart (chat), searches each part of a two-part question, so the second part's page is not crowded out by the first part's section", async () => {
     await addDocument({
       id: "plan",
       name: "plan.pdf",
@@ -259,14 +259,14 @@ describe("searchChunks", () => {
     });
     const question = "How are prior authorization approval requests reviewed, and which hospice care services are covered?";
     const pages = (results: { page: number | null }[]) => results.map((result) => result.page);
-    expect(pages(await search(question, { topK: 3, splitParts: false }))).not.toContain(20);
-    const results = await search(question, { topK: 3 });
+    expect(pages(await search(question, { topK: 3 }))).not.toContain(20);
+    const results = await search(question, { topK: 3, coverEveryPart: true });
     expect(pages(results)).toContain(20);
     // The whole question's best two lead; one result per page.
-    expect(pages(results).slice(0, 2)).toEqual(pages(await search(question, { topK: 3, splitParts: false })).slice(0, 2));
+    expect(pages(results).slice(0, 2)).toEqual(pages(await search(question, { topK: 3 })).slice(0, 2));
     expect(new Set(pages(results)).size).toBe(3);
   });
-  it("searches the question's words its best pages never mention, within their documents", async () => {
+  it("with coverEveryPart (chat), searches the question's words its best pages never mention, within their documents", async () => {
     await addDocument({
       id: "plan",
       name: "plan.pdf",
@@ -282,9 +282,9 @@ describe("searchChunks", () => {
     await addDocument({ id: "other", name: "other.pdf", title: "Handbook", pages: { 1: ["Coinsurance is a word this handbook mentions once."] } });
     const question = "How does the prior authorization process for approval requests affect coinsurance?";
     const pages = (results: { documentName: string; page: number | null }[]) => results.map((result) => `${result.documentName}#${result.page}`);
-    const whole = pages(await search(question, { topK: 3, splitParts: false }));
+    const whole = pages(await search(question, { topK: 3 }));
     expect(whole).not.toContain("plan.pdf#20");
-    const results = pages(await search(question, { topK: 3 }));
+    const results = pages(await search(question, { topK: 3, coverEveryPart: true }));
     expect(results).toContain("plan.pdf#20");
     expect(results).not.toContain("other.pdf#1");
     expect(results.slice(0, 2)).toEqual(whole.slice(0, 2));
