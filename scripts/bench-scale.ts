@@ -36,6 +36,7 @@ import { createChromaClient, openChromaVectorStore } from "@/lib/vector-store/ch
 import { EmbeddedChromaServer } from "@/lib/vector-store/embedded-chroma-server";
 import type { VectorRecord } from "@/lib/vector-store/types";
 import { vectorIdFor, windowIndexFor } from "@/lib/vector-store/vector-id";
+import { createSeededRandom } from "@/tests/support/seeded-random";
 
 /**
  * Prefix of every synthetic document's name: how later runs tell them from the real corpus. The
@@ -60,17 +61,6 @@ function argument(name: string): string | undefined {
   return index >= 0 ? process.argv[index + 1] : undefined;
 }
 
-/** mulberry32: a small seeded generator, so chunk n is the same in every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random());
@@ -91,7 +81,7 @@ interface RealPassage {
 
 /** Synthetic chunk number `n`: its text and vector (deterministic, see the header). */
 function syntheticChunk(n: number, real: RealPassage[], dimensions: number): { text: string; vector: Float32Array } {
-  const random = seeded(n * 2_654_435_761 + 17);
+  const random = createSeededRandom(n * 2_654_435_761 + 17);
   const parts = 2 + Math.floor(random() * 3);
   const vector = new Float32Array(dimensions);
   const sentences: string[] = [];

@@ -2,18 +2,8 @@ import { describe, expect, it } from "vitest";
 import { type ChunkDraft, chunkBlocks } from "@/lib/ingest/chunker";
 import type { TextBlock } from "@/lib/ingest/types";
 import { countTokens } from "@/lib/text/tokens";
+import { createSeededRandom } from "@/tests/support/seeded-random";
 
-/** A deterministic pseudo-random generator (mulberry32), so every run checks the same documents. */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Ordinary words, none of them an abbreviation the sentence splitter would refuse to end on.
 const WORDS = [
@@ -46,7 +36,7 @@ function words(random: () => number, count: number): string {
 
 /** A document of paragraphs, headings, lists and tables over several pages, with every unit it contains. */
 function generateDocument(options: { seed: number; blockCount: number; maxWordsPerSentence: number; headings?: boolean; pages?: boolean }): GeneratedDocument {
-  const random = createRandom(options.seed);
+  const random = createSeededRandom(options.seed);
   const blocks: TextBlock[] = [];
   const units: SourceUnit[] = [];
   let serial = 0;
@@ -188,7 +178,7 @@ function expectWellFormedChunks(options: { document: GeneratedDocument; chunks: 
 
 /** Sentences of exactly known content, e.g. "Fact 3 policy covers dental care." */
 function sentences(count: number, options: { seed: number; wordsPerSentence: number; prefix?: string }): string[] {
-  const random = createRandom(options.seed);
+  const random = createSeededRandom(options.seed);
   return Array.from({ length: count }, (_, index) => `${options.prefix ?? "Fact"} ${index + 1} ${words(random, options.wordsPerSentence)}.`);
 }
 
@@ -487,7 +477,7 @@ describe("chunkBlocks: pages", () => {
 
 describe("chunkBlocks: oversized units and line-based blocks", () => {
   it("splits a single sentence longer than the chunk size instead of dropping it", () => {
-    const random = createRandom(21);
+    const random = createSeededRandom(21);
     const sentence = `Policy ${words(random, 240)}.`;
     expect(countTokens(sentence)).toBeGreaterThan(200);
     const chunks = chunkBlocks({ blocks: [{ kind: "paragraph", text: sentence }], sizeTokens: 60, overlapTokens: 10 });
@@ -497,7 +487,7 @@ describe("chunkBlocks: oversized units and line-based blocks", () => {
   });
 
   it("keeps the surrounding sentences of an oversized sentence", () => {
-    const sentence = `Policy ${words(createRandom(22), 150)}.`;
+    const sentence = `Policy ${words(createSeededRandom(22), 150)}.`;
     const text = `Before it comes this. ${sentence} After it comes that.`;
     const chunks = chunkBlocks({ blocks: [{ kind: "paragraph", text }], sizeTokens: 60, overlapTokens: 10 });
     const joined = chunks.map((chunk) => chunk.text).join(" ").replace(/\s+/g, " ");
@@ -539,7 +529,7 @@ describe("chunkBlocks: oversized units and line-based blocks", () => {
   });
 
   it("splits a table row longer than the chunk size", () => {
-    const longRow = `| Notes | ${words(createRandom(23), 120)} |`;
+    const longRow = `| Notes | ${words(createSeededRandom(23), 120)} |`;
     const rows = ["| Plan | Cost |", longRow, "| Dental | 120 |"];
     const chunks = chunkBlocks({ blocks: [{ kind: "table", text: rows.join("\n") }], sizeTokens: 40, overlapTokens: 0 });
     for (const chunk of chunks) expect(chunk.tokenCount).toBeLessThanOrEqual(40);
