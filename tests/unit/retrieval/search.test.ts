@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { toChatSources } from "@/lib/chat/sources";
 import type { Embedder } from "@/lib/embeddings/types";
 import { contentWords } from "@/lib/retrieval/keyword-query";
-import { pageRangeOf, searchChunks } from "@/lib/retrieval/search";
+import { pageRangeOf, rankWithNeighbourPages, searchChunks } from "@/lib/retrieval/search";
 import { openSqliteRegistry } from "@/lib/storage/sqlite-registry";
 import type { ChunkRecord, DocumentRegistry, NewPassage } from "@/lib/storage/registry-types";
 import type { VectorMatch, VectorRecord, VectorStore } from "@/lib/vector-store/types";
@@ -142,6 +142,34 @@ beforeEach(async () => {
 afterEach(async () => {
   registry.close();
   await rm(directory, { recursive: true, force: true });
+});
+
+describe("rankWithNeighbourPages", () => {
+  it("adds a share of the best neighbouring page's score in the same document only, and breaks ties by key", () => {
+    const place = (documentId: string, page: number | null) => ({ chunkId: `${documentId}:0`, documentId, passageIndex: 0, page });
+    const places = new Map([
+      ["a#1", place("a", 1)],
+      ["a#2", place("a", 2)],
+      ["a#4", place("a", 4)],
+      ["b#3", place("b", 3)],
+      ["c#x", place("c", null)],
+    ]);
+    const fused = new Map([
+      ["a#1", 0.5],
+      ["a#2", 0.5],
+      ["a#4", 0.3],
+      ["b#3", 0.9],
+      ["c#x", 0.5],
+    ]);
+    const ranked = rankWithNeighbourPages({ fused, places, neighbourWeight: 0.1 });
+    expect(ranked.map((item) => [item.key, Math.round(item.score * 1000) / 1000])).toEqual([
+      ["b#3", 0.9], // a's page 2 or 4 is not b's neighbour
+      ["a#1", 0.55], // + 0.1 × page 2
+      ["a#2", 0.55], // + 0.1 × page 1 (page 3 of a has nothing)
+      ["c#x", 0.5], // no page, no neighbour
+      ["a#4", 0.3], // page 3 of a has nothing, page 5 neither
+    ]);
+  });
 });
 
 describe("pageRangeOf", () => {
