@@ -220,7 +220,24 @@ describe.skipIf(reason !== undefined)("faults: crashes, a dying vector store, an
     }
     expect(Object.values(final).filter((document) => document.status === "ready").length).toBe(files.length);
 
-    const doctor = await runDoctor(dataDirectory, false);
+    let doctor = await runDoctor(dataDirectory, false);
+    const onlyUnsearchable = (output: string) => {
+      const found = output.split("\n").filter((line) => /^\s*found\s/.test(line));
+      return found.length > 0 && found.every((line) => line.includes("unsearchable_vectors"));
+    };
+    if (onlyUnsearchable(doctor.output)) {
+      // Seen once in CI (a clean run of the same code passed): every vector stored and counted,
+      // some not yet found by Chroma's search after the resumed document's delete and re-upsert
+      // (cf. chroma-core/chroma#7678). Print it, then allow Chroma a short while to catch up, as
+      // faults (b) does; vectors still have to match chunks exactly below.
+      console.log(`faults (a) diagnosis, doctor: ${doctor.output}`);
+      const deadline = Date.now() + 30_000;
+      while (onlyUnsearchable(doctor.output) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+        doctor = await runDoctor(dataDirectory, false);
+      }
+      console.log(`faults (a) diagnosis, doctor after waiting: ${doctor.output}`);
+    }
     expect(doctor.output).toContain("No drift");
     expect(doctor.code).toBe(0);
     const counted = await expectVectorsMatchChunks(app);
