@@ -180,7 +180,8 @@ export async function openChromaVectorStore(options: {
         const distance = distances[index];
         const parsed = parseVectorId(id);
         if (!parsed || distance === null || distance === undefined) return;
-        matches.push({ id, ...parsed, distance });
+        // A literal, not a spread: V8 copies `{ id, ...parsed, distance }` through a slow path.
+        matches.push({ id, chunkId: parsed.chunkId, documentId: parsed.documentId, windowIndex: parsed.windowIndex, passageIndex: parsed.passageIndex, distance });
       });
       return matches;
     },
