@@ -77,6 +77,11 @@ const MIGRATIONS: string[] = [
    INSERT INTO passages_fts (rowid, context, body)
      SELECT passages.id, coalesce(documents.title, documents.name), chunks.text
      FROM passages JOIN chunks ON chunks.id = passages.chunk_id JOIN documents ON documents.id = chunks.document_id;`,
+  // What search caches (chunks, postings, keyword rankings) depends on changes only with these
+  // writes; PRAGMA data_version also moves for the conversation and session tables in the same
+  // file, so it alone would empty the caches after every chat.
+  `CREATE TABLE index_generation (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);
+   INSERT INTO index_generation (id, value) VALUES (1, 0);`,
 ];
 
 // BM25 weights of the FTS5 columns (context: title and section path; body: the passage). Equal
@@ -267,6 +272,8 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
     countPassages: database.prepare(`SELECT count(*) AS count FROM passages`),
     // Prepared once: database.pragma() compiles its statement on every call, and every search asks.
     dataVersion: database.prepare(`PRAGMA data_version`).pluck(),
+    indexGeneration: database.prepare(`SELECT value FROM index_generation WHERE id = 1`).pluck(),
+    bumpIndexGeneration: database.prepare(`UPDATE index_generation SET value = value + 1 WHERE id = 1`),
     // Rows this connection has changed since it opened: moves with every local write.
     totalChanges: database.prepare(`SELECT total_changes()`).pluck(),
     // Rowids only, in rowid order: joining passages here for each row's document cost ~10× the
@@ -315,9 +322,11 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
   const keywordResultCache = new Map<string, KeywordMatch[]>();
   let passageTotal: number | undefined;
   let cachedDataVersion: number | undefined;
+  let cachedGeneration: number | undefined;
   let documentPassageCounts: Map<string, number> | undefined;
   let covers: Map<string, string> | undefined;
-  // data_version only moves for other connections' commits, so this process counts its own.
+  // data_version only moves for other connections' commits, so this process counts its own; it
+  // also counts the changes other processes made (checkDataVersion).
   let localKeywordWrites = 0;
   const keywordIndexChanged = () => {
     localKeywordWrites += 1;
@@ -338,7 +347,7 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
     cache.set(options.key, options.value);
   };
   // The spelling vocabulary costs a scan of every passage, so it is rebuilt at most once a minute.
-  let vocabulary: { words: Map<string, number>; dataVersion: number; localWrites: number; builtAt: number } | undefined;
+  let vocabulary: { words: Map<string, number>; localWrites: number; builtAt: number } | undefined;
   /** The passages (FTS rowids) containing `word` as the index stems it, and their count per document (call checkDataVersion first). */
   const documentsByRow = () => {
     if (!passageDocuments) {
@@ -423,10 +432,19 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
     }
     return result;
   };
+  /** Empties the caches when another connection changed the indexed content (not merely wrote a chat). */
   const checkDataVersion = () => {
     const version = statements.dataVersion.get() as number;
-    if (version !== cachedDataVersion) keywordIndexChanged();
+    if (version === cachedDataVersion) return;
     cachedDataVersion = version;
+    const generation = statements.indexGeneration.get() as number;
+    if (generation !== cachedGeneration) keywordIndexChanged();
+    cachedGeneration = generation;
+  };
+  /** After this connection changed the indexed content: caches emptied, the new generation noted. */
+  const indexChangedHere = () => {
+    keywordIndexChanged();
+    cachedGeneration = statements.indexGeneration.get() as number;
   };
 
   const completeIndexing = database.transaction(
@@ -455,17 +473,24 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
         title: options.title,
         now: now(),
       });
+      statements.bumpIndexGeneration.run();
     },
   );
 
   const failIndexing = database.transaction((options: { id: string; code: string; message: string }) => {
     statements.deleteChunksOfDocument.run(options.id);
     statements.failDocument.run(options.code, options.message, now(), options.id);
+    statements.bumpIndexGeneration.run();
   });
 
   const resetForIndexing = database.transaction((id: string) => {
     statements.deleteChunksOfDocument.run(id);
     statements.resetDocument.run(now(), id);
+    statements.bumpIndexGeneration.run();
+  });
+  const deleteDocument = database.transaction((id: string) => {
+    statements.deleteDocument.run(id);
+    statements.bumpIndexGeneration.run();
   });
 
   return {
@@ -517,15 +542,15 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
     },
     resetForIndexing(id) {
       resetForIndexing(id);
-      keywordIndexChanged();
+      indexChangedHere();
     },
     completeIndexing(options) {
       completeIndexing(options);
-      keywordIndexChanged();
+      indexChangedHere();
     },
     failIndexing(options) {
       failIndexing(options);
-      keywordIndexChanged();
+      indexChangedHere();
     },
     listDocumentsByStatus(statuses) {
       if (statuses.length === 0) return [];
@@ -592,15 +617,16 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
       return countOf(word);
     },
     indexedWords() {
-      const version = statements.dataVersion.get() as number;
-      const unchanged = vocabulary?.dataVersion === version && vocabulary.localWrites === localKeywordWrites;
+      // Every change of the indexed content, here or in another process, counts in localKeywordWrites.
+      checkDataVersion();
+      const unchanged = vocabulary?.localWrites === localKeywordWrites;
       if (vocabulary && (unchanged || Date.now() - vocabulary.builtAt < VOCABULARY_REFRESH_MILLISECONDS)) return vocabulary.words;
       const words = new Map<string, number>();
       for (const row of database.prepare(`SELECT context, body FROM passages_fts`).iterate() as IterableIterator<{ context: string | null; body: string | null }>) {
         const text = `${row.context ?? ""} ${row.body ?? ""}`.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "");
         for (const word of text.match(/\p{L}+/gu) ?? []) words.set(word, (words.get(word) ?? 0) + 1);
       }
-      vocabulary = { words, dataVersion: version, localWrites: localKeywordWrites, builtAt: Date.now() };
+      vocabulary = { words, localWrites: localKeywordWrites, builtAt: Date.now() };
       return words;
     },
     keywordCoverage(options) {
@@ -646,8 +672,8 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
       return covers;
     },
     deleteDocument(id) {
-      statements.deleteDocument.run(id);
-      keywordIndexChanged();
+      deleteDocument(id);
+      indexChangedHere();
     },
     close() {
       database.close();

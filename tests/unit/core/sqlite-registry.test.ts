@@ -308,14 +308,14 @@ describe("openSqliteRegistry: migrations", () => {
     first.completeIndexing({ id: "doc-1", chunks: [chunk("doc-1", 0)], embeddingModel: "m", pageCount: 1, title: null });
     first.close();
     registry = undefined;
-    expect(userVersion()).toBe(2);
+    expect(userVersion()).toBe(3);
 
     const second = open();
     expect(second.getDocument("doc-1")).toMatchObject({ status: "ready", chunkCount: 1 });
     expect(second.listChunks("doc-1")).toEqual([chunk("doc-1", 0)]);
     second.close();
     registry = undefined;
-    expect(userVersion()).toBe(2);
+    expect(userVersion()).toBe(3);
   });
 
   it("does nothing when migrate runs on an up-to-date database", () => {
@@ -325,7 +325,7 @@ describe("openSqliteRegistry: migrations", () => {
     try {
       expect(() => migrate(database)).not.toThrow();
       expect(() => migrate(database)).not.toThrow();
-      expect(database.pragma("user_version", { simple: true })).toBe(2);
+      expect(database.pragma("user_version", { simple: true })).toBe(3);
     } finally {
       database.close();
     }
@@ -336,9 +336,9 @@ describe("openSqliteRegistry: migrations", () => {
     try {
       expect(database.pragma("user_version", { simple: true })).toBe(0);
       migrate(database);
-      expect(database.pragma("user_version", { simple: true })).toBe(2);
+      expect(database.pragma("user_version", { simple: true })).toBe(3);
       const tables = database.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'passages_fts_%' ORDER BY name").all();
-      expect(tables).toEqual([{ name: "chunks" }, { name: "documents" }, { name: "passages" }, { name: "passages_fts" }]);
+      expect(tables).toEqual([{ name: "chunks" }, { name: "documents" }, { name: "index_generation" }, { name: "passages" }, { name: "passages_fts" }]);
     } finally {
       database.close();
     }

@@ -4,6 +4,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { keywordMatchExpression } from "@/lib/retrieval/keyword-query";
+import { openConversationStore } from "@/lib/storage/conversation-store";
 import { migrate, openSqliteRegistry } from "@/lib/storage/sqlite-registry";
 import type { ChunkRecord, DocumentRegistry, NewPassage } from "@/lib/storage/registry-types";
 
@@ -115,10 +116,10 @@ describe("keyword index", () => {
     registry.close();
     // Turn the file back into a version-1 database: documents and chunks only.
     const database = new Database(path.join(directory, "app.db"));
-    database.exec("DROP TRIGGER passages_delete_fts; DROP TABLE passages_fts; DROP TABLE passages;");
+    database.exec("DROP TRIGGER passages_delete_fts; DROP TABLE passages_fts; DROP TABLE passages; DROP TABLE index_generation;");
     database.pragma("user_version = 1");
     migrate(database);
-    expect(database.pragma("user_version", { simple: true })).toBe(2);
+    expect(database.pragma("user_version", { simple: true })).toBe(3);
     database.close();
     registry = openSqliteRegistry(path.join(directory, "app.db"));
     expect(search("parking")).toEqual([expect.objectContaining({ chunkId: "doc-1:0", passageIndex: 0, start: 0, end: 26, page: 1 })]);
@@ -269,6 +270,26 @@ describe("read caches", () => {
     expect(after.keywordHits).toEqual(["doc-1:0"]);
     expect(after.chunkText).toBe("The generator is tested monthly.");
     expect(after.distribution).toEqual(new Map([["doc-1", 1]]));
+  });
+  it("stay cached while another connection writes only conversations (a chat must not empty the search caches)", () => {
+    registry.completeIndexing({ id: "doc-1", chunks: [chunk("doc-1", 0, "Parking badges are issued at reception.")], embeddingModel: "m", pageCount: 1, title: "A" });
+    const first = search("parking badges");
+    expect(first.map((match) => match.chunkId)).toEqual(["doc-1:0"]);
+    const conversations = openConversationStore(path.join(directory, "app.db"));
+    try {
+      conversations.appendMessages({ conversationId: "c-1", title: "Parking", messages: [{ id: "m-1", role: "user", parts: [{ type: "text", text: "Where are parking badges issued?" }] }] });
+    } finally {
+      conversations.close();
+    }
+    // The same array: answered from the cache, not by a new FTS query.
+    expect(search("parking badges")).toBe(first);
+    const other = openSqliteRegistry(path.join(directory, "app.db"));
+    try {
+      other.completeIndexing({ id: "doc-2", chunks: [chunk("doc-2", 0, "Parking badges expire yearly.")], embeddingModel: "m", pageCount: 1, title: "B" });
+    } finally {
+      other.close();
+    }
+    expect(search("parking badges").map((match) => match.chunkId).sort()).toEqual(["doc-1:0", "doc-2:0"]);
   });
 });
 
