@@ -42,6 +42,7 @@ const environmentSchema = z
     CHUNK_SIZE_TOKENS: z.coerce.number().int().min(16).max(8192).default(1000),
     CHUNK_OVERLAP_TOKENS: z.coerce.number().int().min(0).default(200),
     SIMILARITY_THRESHOLD: z.coerce.number().min(0).max(1).default(0.7),
+    SEARCH_CACHE_ENTRIES: z.coerce.number().int().min(0).max(100_000).default(1000),
     PARSE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(300),
     PARSE_MAX_MEMORY_MB: z.coerce.number().int().min(64).default(1536),
     INDEXING_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
@@ -104,7 +105,8 @@ export interface AppConfig {
     docxMaxEntries: number;
   };
   chunking: { sizeTokens: number; overlapTokens: number };
-  search: { similarityThreshold: number };
+  /** cacheEntries: search results kept until the library changes (lib/retrieval/search-cache.ts); 0 turns the cache off. */
+  search: { similarityThreshold: number; cacheEntries: number };
   indexing: { concurrency: number; parseTimeoutMs: number; parseMaxMemoryMb: number };
   /** Requests per client per minute; 0 disables the limit. */
   rateLimits: { uploadsPerMinute: number; chatsPerMinute: number };
@@ -197,7 +199,7 @@ export function parseConfig(environment: Record<string, string | undefined>): Ap
       docxMaxEntries: value.DOCX_MAX_ENTRIES,
     },
     chunking: { sizeTokens: value.CHUNK_SIZE_TOKENS, overlapTokens: value.CHUNK_OVERLAP_TOKENS },
-    search: { similarityThreshold: value.SIMILARITY_THRESHOLD },
+    search: { similarityThreshold: value.SIMILARITY_THRESHOLD, cacheEntries: value.SEARCH_CACHE_ENTRIES },
     indexing: {
       concurrency: value.INDEXING_CONCURRENCY,
       parseTimeoutMs: value.PARSE_TIMEOUT_SECONDS * 1000,

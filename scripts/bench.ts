@@ -109,8 +109,9 @@ type AppUnderTest = ProductionApp;
 /** Starts the app on `dataDirectory` (kept on stop: later stages restart the app on the same library). */
 async function startApp(dataDirectory: string, environment: Record<string, string> = {}): Promise<AppUnderTest> {
   if (!hasProductionBuild(projectRoot)) usage("no production build: run `npm run build` first");
-  // Short polls: the interval bounds the cold-start resolution.
-  return startProductionApp({ projectRoot, dataDirectoryPrefix: "cited-bench-", pollMilliseconds: 50, dataDirectory, keepDataDirectory: true, environment });
+  // Short polls: the interval bounds the cold-start resolution. The search result cache is off:
+  // each stage asks the same questions again, and the bench measures searches, not cache hits.
+  return startProductionApp({ projectRoot, dataDirectoryPrefix: "cited-bench-", pollMilliseconds: 50, dataDirectory, keepDataDirectory: true, environment: { SEARCH_CACHE_ENTRIES: "0", ...environment } });
 }
 
 /** Descendant process ids of `pid` (via /proc/<pid>/task/<tid>/children). */

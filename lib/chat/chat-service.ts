@@ -12,7 +12,8 @@ import type { AnswerMode, CitedUIMessage } from "@/lib/chat/types";
 import { createDeadline } from "@/lib/async/deadline";
 import { AppError, isAppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
-import { MAXIMUM_QUERY_CHARACTERS, searchChunks } from "@/lib/retrieval/search";
+import { MAXIMUM_QUERY_CHARACTERS } from "@/lib/retrieval/search";
+import { cachedSearchChunks } from "@/lib/retrieval/search-cache";
 import type { AppServices } from "@/lib/server/app-services";
 import { titleFromQuestion } from "@/lib/storage/conversation-store";
 
@@ -78,7 +79,8 @@ export async function respondToChat(options: { request: ChatRequest; services: A
   const conversationId = request.conversationId ?? randomUUID();
   const userTurns = request.messages.filter((message) => message.role === "user").map(messageText);
   const searchQuery = buildSearchQuery(userTurns).slice(0, MAXIMUM_QUERY_CHARACTERS);
-  const results = await searchChunks({
+  const results = await cachedSearchChunks({
+    cache: services.searchCache,
     query: searchQuery,
     topK: config.chat.topK,
     threshold: config.search.similarityThreshold,

@@ -12,6 +12,7 @@ import { logger, setLogLevel } from "@/lib/logger";
 import { RateLimiter } from "@/lib/http/rate-limit";
 import { createLocalFileStore, type FileStore } from "@/lib/storage/file-store";
 import type { DocumentRegistry } from "@/lib/storage/registry-types";
+import { createSearchCache, type SearchCache } from "@/lib/retrieval/search-cache";
 import { openSqliteRegistry } from "@/lib/storage/sqlite-registry";
 import { openConversationStore, type ConversationStore } from "@/lib/storage/conversation-store";
 import { openChromaVectorStore } from "@/lib/vector-store/chroma-vector-store";
@@ -37,6 +38,8 @@ export interface AppServices {
   temporaryDirectory: string;
   chromaServer: EmbeddedChromaServer | undefined;
   rateLimiters: { uploads: RateLimiter; chats: RateLimiter };
+  /** Search results until the library changes, shared by the search API and the chat. */
+  searchCache: SearchCache;
   shutdown: () => Promise<void>;
 }
 
@@ -79,6 +82,7 @@ function createAppServices(config: AppConfig): AppServices {
   const conversations = openConversationStore(path.join(config.dataDirectory, "app.db"));
   const fileStore = createLocalFileStore(path.join(config.dataDirectory, "files"));
   const embedder = createEmbedder(config);
+  const searchCache = createSearchCache({ entries: config.search.cacheEntries });
   const chromaServer = config.chroma.url
     ? undefined
     : new EmbeddedChromaServer({ dataDirectory: path.join(config.dataDirectory, "chroma"), port: config.chroma.embeddedPort });
@@ -153,7 +157,7 @@ function createAppServices(config: AppConfig): AppServices {
     uploads: new RateLimiter(config.rateLimits.uploadsPerMinute),
     chats: new RateLimiter(config.rateLimits.chatsPerMinute),
   };
-  return { config, registry, conversations, fileStore, embedder, queue, getVectorStore, temporaryDirectory, chromaServer, rateLimiters, shutdown };
+  return { config, registry, conversations, fileStore, embedder, queue, getVectorStore, temporaryDirectory, chromaServer, rateLimiters, searchCache, shutdown };
 }
 
 const GLOBAL_KEY = Symbol.for("cited.app-services");

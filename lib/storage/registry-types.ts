@@ -100,6 +100,12 @@ export interface DocumentRegistry {
   getDocument(id: string): DocumentRecord | undefined;
   findDocumentBySha256(sha256: string): DocumentRecord | undefined;
   listDocuments(): DocumentRecord[];
+  /**
+   * Changes whenever what a search can find or how it ranks may have changed: indexed text, or a
+   * document's status or title, written by this process or another. Chat and session writes to the
+   * same file leave it alone.
+   */
+  searchGeneration(): string;
   updateProgress(id: string, progress: DocumentProgress): void;
   /** Marks a document queued again, clearing its previous result (reindex and crash recovery). */
   resetForIndexing(id: string): void;

@@ -77,11 +77,12 @@ const MIGRATIONS: string[] = [
    INSERT INTO passages_fts (rowid, context, body)
      SELECT passages.id, coalesce(documents.title, documents.name), chunks.text
      FROM passages JOIN chunks ON chunks.id = passages.chunk_id JOIN documents ON documents.id = chunks.document_id;`,
-  // What search caches (chunks, postings, keyword rankings) depends on changes only with these
-  // writes; PRAGMA data_version also moves for the conversation and session tables in the same
-  // file, so it alone would empty the caches after every chat.
-  `CREATE TABLE index_generation (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);
-   INSERT INTO index_generation (id, value) VALUES (1, 0);`,
+  // What search caches depends on changes only with these counters: \`content\` with the indexed
+  // text (chunks, passages, keyword index), \`documents\` also with a status or title. PRAGMA
+  // data_version moves for the conversation and session tables in the same file too, so it alone
+  // would empty the caches after every chat.
+  `CREATE TABLE index_generation (id INTEGER PRIMARY KEY CHECK (id = 1), content INTEGER NOT NULL, documents INTEGER NOT NULL);
+   INSERT INTO index_generation (id, content, documents) VALUES (1, 0, 0);`,
 ];
 
 // BM25 weights of the FTS5 columns (context: title and section path; body: the passage). Equal
@@ -272,8 +273,9 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
     countPassages: database.prepare(`SELECT count(*) AS count FROM passages`),
     // Prepared once: database.pragma() compiles its statement on every call, and every search asks.
     dataVersion: database.prepare(`PRAGMA data_version`).pluck(),
-    indexGeneration: database.prepare(`SELECT value FROM index_generation WHERE id = 1`).pluck(),
-    bumpIndexGeneration: database.prepare(`UPDATE index_generation SET value = value + 1 WHERE id = 1`),
+    indexGeneration: database.prepare(`SELECT content, documents FROM index_generation WHERE id = 1`),
+    bumpIndexGeneration: database.prepare(`UPDATE index_generation SET content = content + 1, documents = documents + 1 WHERE id = 1`),
+    bumpDocumentGeneration: database.prepare(`UPDATE index_generation SET documents = documents + 1 WHERE id = 1`),
     // Rows this connection has changed since it opened: moves with every local write.
     totalChanges: database.prepare(`SELECT total_changes()`).pluck(),
     // Rowids only, in rowid order: joining passages here for each row's document cost ~10× the
@@ -322,7 +324,9 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
   const keywordResultCache = new Map<string, KeywordMatch[]>();
   let passageTotal: number | undefined;
   let cachedDataVersion: number | undefined;
-  let cachedGeneration: number | undefined;
+  let cachedGeneration: { content: number; documents: number } | undefined;
+  // Changes of documents' statuses and titles seen by this process (its own and others').
+  let documentChanges = 0;
   let documentPassageCounts: Map<string, number> | undefined;
   let covers: Map<string, string> | undefined;
   // data_version only moves for other connections' commits, so this process counts its own; it
@@ -437,14 +441,16 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
     const version = statements.dataVersion.get() as number;
     if (version === cachedDataVersion) return;
     cachedDataVersion = version;
-    const generation = statements.indexGeneration.get() as number;
-    if (generation !== cachedGeneration) keywordIndexChanged();
+    const generation = statements.indexGeneration.get() as { content: number; documents: number };
+    if (generation.content !== cachedGeneration?.content) keywordIndexChanged();
+    if (generation.documents !== cachedGeneration?.documents) documentChanges += 1;
     cachedGeneration = generation;
   };
   /** After this connection changed the indexed content: caches emptied, the new generation noted. */
   const indexChangedHere = () => {
     keywordIndexChanged();
-    cachedGeneration = statements.indexGeneration.get() as number;
+    documentChanges += 1;
+    cachedGeneration = statements.indexGeneration.get() as { content: number; documents: number };
   };
 
   const completeIndexing = database.transaction(
@@ -538,7 +544,23 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
         values.title = progress.title;
       }
       if (assignments.length === 0) return;
-      database.prepare(`UPDATE documents SET ${assignments.join(", ")}, updated_at = @now WHERE id = @id`).run(values);
+      const update = database.prepare(`UPDATE documents SET ${assignments.join(", ")}, updated_at = @now WHERE id = @id`);
+      // A status or title decides what search finds and how it ranks (searchGeneration).
+      if (progress.status === undefined && progress.title === undefined) {
+        update.run(values);
+        return;
+      }
+      // Read before the bump, in the same transaction: another process's change is still noticed.
+      checkDataVersion();
+      const before = database.transaction(() => {
+        const generation = statements.indexGeneration.get() as { content: number; documents: number };
+        update.run(values);
+        statements.bumpDocumentGeneration.run();
+        return generation;
+      })();
+      if (before.content !== cachedGeneration?.content) keywordIndexChanged();
+      documentChanges += 1;
+      cachedGeneration = { content: before.content, documents: before.documents + 1 };
     },
     resetForIndexing(id) {
       resetForIndexing(id);
@@ -551,6 +573,10 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
     failIndexing(options) {
       failIndexing(options);
       indexChangedHere();
+    },
+    searchGeneration() {
+      checkDataVersion();
+      return `${localKeywordWrites}:${documentChanges}`;
     },
     listDocumentsByStatus(statuses) {
       if (statuses.length === 0) return [];

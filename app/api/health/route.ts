@@ -49,6 +49,7 @@ export const GET = apiHandler("/api/health", async (request: NextRequest) => {
       chat: { mode: services.config.chat.mode, model: services.config.chat.model ?? null },
       vectorStore: { ...vectorStore, embedded: services.chromaServer !== undefined },
       indexing: { queued: services.queue.size },
+      searchCache: services.searchCache.statistics(),
     },
     { status: healthy ? 200 : 503 },
   );

@@ -1,7 +1,8 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { parseJsonBody } from "@/lib/http/responses";
-import { MAXIMUM_QUERY_CHARACTERS, SEARCH_MODES, searchChunks } from "@/lib/retrieval/search";
+import { MAXIMUM_QUERY_CHARACTERS, SEARCH_MODES } from "@/lib/retrieval/search";
+import { cachedSearchChunks } from "@/lib/retrieval/search-cache";
 import { apiHandler } from "@/lib/http/api-handler";
 import { getAppServices } from "@/lib/server/app-services";
 
@@ -24,7 +25,8 @@ export const POST = apiHandler("/api/search", async (request: Request) => {
   const input = await parseJsonBody(request, searchRequestSchema, { maxBytes: SEARCH_BODY_MAX_BYTES });
   const services = getAppServices();
   const started = performance.now();
-  const results = await searchChunks({
+  const results = await cachedSearchChunks({
+    cache: services.searchCache,
     query: input.query,
     topK: input.topK,
     threshold: input.threshold ?? services.config.search.similarityThreshold,

@@ -25,7 +25,7 @@ describe("parseConfig: defaults", () => {
       chat: { mode: "extractive", model: undefined, contextTokenLimit: 8192 },
       upload: { maxBytes: 50 * 1024 * 1024, maxFiles: 50, docxMaxUncompressedBytes: 200 * 1024 * 1024, docxMaxEntries: 10_000 },
       chunking: { sizeTokens: 1000, overlapTokens: 200 },
-      search: { similarityThreshold: 0.7 },
+      search: { similarityThreshold: 0.7, cacheEntries: 1000 },
       indexing: { concurrency: 2 },
       logLevel: "info",
     });

@@ -6,6 +6,7 @@ import { toChatSources } from "@/lib/chat/sources";
 import type { Embedder } from "@/lib/embeddings/types";
 import { contentWords } from "@/lib/retrieval/keyword-query";
 import { pageRangeOf, rankWithNeighbourPages, searchChunks } from "@/lib/retrieval/search";
+import { cachedSearchChunks, createSearchCache } from "@/lib/retrieval/search-cache";
 import { openSqliteRegistry } from "@/lib/storage/sqlite-registry";
 import type { ChunkRecord, DocumentRegistry, NewPassage } from "@/lib/storage/registry-types";
 import type { VectorMatch, VectorRecord, VectorStore } from "@/lib/vector-store/types";
@@ -316,5 +317,29 @@ describe("searchChunks", () => {
     expect(results).toContain("plan.pdf#20");
     expect(results).not.toContain("other.pdf#1");
     expect(results.slice(0, 2)).toEqual(whole.slice(0, 2));
+  });
+});
+
+describe("cachedSearchChunks", () => {
+  it("answers a repeated search from the cache until the library changes, and never from another query's or option's entry", async () => {
+    await addDocument({ id: "handbook", name: "handbook.pdf", title: "Employee Handbook", pages: { 1: ["Parking badges are issued at reception."] } });
+    const cache = createSearchCache({ entries: 100 });
+    const cached = (query: string, extra: Partial<Parameters<typeof searchChunks>[0]> = {}) =>
+      cachedSearchChunks({ cache, query, topK: 5, threshold: 0, registry, embedder, vectorStore, ...extra });
+    const first = await cached("Where are parking badges issued?");
+    expect(first.map((result) => result.documentName)).toEqual(["handbook.pdf"]);
+    expect(await cached("  Where are parking badges issued?")).toBe(first);
+    expect(await cached("Where are parking badges issued?", { topK: 3 })).not.toBe(first);
+    expect(await cached("Where are parking badges issued?", { documentIds: ["none"] })).toEqual([]);
+    expect(cache.statistics()).toMatchObject({ hits: 1, misses: 3 });
+
+    // A new ready document, a status change and a deletion each make the next search fresh.
+    await addDocument({ id: "guide", name: "guide.pdf", title: "Visitor Guide", pages: { 2: ["Parking badges for visitors are issued at the gate."] } });
+    const withGuide = await cached("Where are parking badges issued?");
+    expect(withGuide.map((result) => result.documentName).sort()).toEqual(["guide.pdf", "handbook.pdf"]);
+    registry.updateProgress("guide", { status: "parsing" });
+    expect((await cached("Where are parking badges issued?")).map((result) => result.documentName)).toEqual(["handbook.pdf"]);
+    registry.deleteDocument("handbook");
+    expect(await cached("Where are parking badges issued?")).toEqual([]);
   });
 });

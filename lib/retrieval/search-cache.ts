@@ -1,0 +1,92 @@
+import "server-only";
+import { searchChunks, type SearchResult } from "@/lib/retrieval/search";
+
+/**
+ * Search results by question, kept until the library changes. A team asks the same questions
+ * again and again (and the chat searches what the search page just did); under load, many clients
+ * ask the same question at the same moment. A cached answer is exact: the key holds the
+ * registry's search generation, which moves with every change of indexed text or of a document's
+ * status or title (lib/storage/sqlite-registry.ts), and everything else the search reads. The
+ * vector store only changes together with the registry (indexing writes vectors before it marks a
+ * document ready). Identical searches running at the same moment share one computation.
+ */
+
+export interface SearchCacheStatistics {
+  hits: number;
+  misses: number;
+  /** Searches that joined an identical one already running. */
+  shared: number;
+  entries: number;
+}
+
+export interface SearchCache {
+  /** The cached or shared result of `compute` for `key`; results are shared, treat them as read-only. */
+  get(key: string, compute: () => Promise<SearchResult[]>): Promise<SearchResult[]>;
+  statistics(): SearchCacheStatistics;
+}
+
+/** A bounded, least-recently-used cache of search results; `entries` 0 turns it off (misses only). */
+export function createSearchCache(options: { entries: number }): SearchCache {
+  const results = new Map<string, SearchResult[]>();
+  const running = new Map<string, Promise<SearchResult[]>>();
+  const counts = { hits: 0, misses: 0, shared: 0 };
+  return {
+    get(key, compute) {
+      if (options.entries <= 0) {
+        counts.misses += 1;
+        return compute();
+      }
+      const cached = results.get(key);
+      if (cached) {
+        counts.hits += 1;
+        // Map order is insertion order: re-inserting marks it the most recently used.
+        results.delete(key);
+        results.set(key, cached);
+        return Promise.resolve(cached);
+      }
+      const pending = running.get(key);
+      if (pending) {
+        counts.shared += 1;
+        return pending;
+      }
+      counts.misses += 1;
+      const computation = compute().then(
+        (value) => {
+          running.delete(key);
+          results.set(key, value);
+          if (results.size > options.entries) {
+            const oldest = results.keys().next();
+            if (!oldest.done) results.delete(oldest.value);
+          }
+          return value;
+        },
+        (error: unknown) => {
+          // A failure is not remembered: the next identical search tries again.
+          running.delete(key);
+          throw error;
+        },
+      );
+      running.set(key, computation);
+      return computation;
+    },
+    statistics() {
+      return { ...counts, entries: results.size };
+    },
+  };
+}
+
+type SearchChunksOptions = Parameters<typeof searchChunks>[0];
+
+/** `searchChunks` through `cache`: the same question, options and library give the same results. */
+export function cachedSearchChunks(options: SearchChunksOptions & { cache: SearchCache }): Promise<SearchResult[]> {
+  // Every setting that changes the result is in the key; the stores are the process's own.
+  const { cache, registry, embedder, vectorStore: _vectorStore, ...settings } = options;
+  const key = JSON.stringify({
+    generation: registry.searchGeneration(),
+    model: embedder.modelId,
+    ...settings,
+    query: settings.query.trim(),
+    documentIds: settings.documentIds ? [...settings.documentIds].sort() : undefined,
+  });
+  return cache.get(key, () => searchChunks(options));
+}
