@@ -314,6 +314,22 @@ interface DocumentJson {
   error: { code: string; message: string } | null;
 }
 
+interface SearchCacheCounts {
+  hits: number;
+  misses: number;
+  shared: number;
+}
+
+/** The app's search result cache counters (from /api/health), or undefined when it does not show them. */
+async function searchCacheCounts(baseUrl: string): Promise<SearchCacheCounts | undefined> {
+  try {
+    const response = await appFetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(30_000) });
+    return ((await response.json()) as { searchCache?: SearchCacheCounts }).searchCache;
+  } catch {
+    return undefined;
+  }
+}
+
 async function listDocuments(baseUrl: string): Promise<DocumentJson[]> {
   const response = await appFetch(`${baseUrl}/api/documents`, { signal: AbortSignal.timeout(60_000) });
   return ((await response.json()) as { documents: DocumentJson[] }).documents;
@@ -404,6 +420,7 @@ async function run(options: Options, app: AppUnderTest): Promise<number> {
   await chat({ baseUrl, question: "How many days of paid vacation do employees get?", counters });
   console.log(`loadtest: seeded ${seeded.length} documents; load phase starts`);
 
+  const cacheBefore = await searchCacheCounts(baseUrl);
   const started = Date.now();
   const endAt = started + options.durationSeconds * 1000;
   const active = () => Date.now() < endAt && counters.requests < options.maxRequests;
@@ -482,7 +499,18 @@ async function run(options: Options, app: AppUnderTest): Promise<number> {
 
   await Promise.all([searchLoop(), uploadWaves(), ...Array.from({ length: options.chats }, (_, client) => chatClient(client))]);
   const loadSeconds = (Date.now() - started) / 1000;
+  const cacheAfter = await searchCacheCounts(baseUrl);
   console.log(`loadtest: load phase over after ${loadSeconds.toFixed(1)} s; waiting for indexing`);
+  // The questions repeat (10 × 20 phrasings), so many searches are answered from the result cache
+  // until the next upload becomes searchable: the table says how many, for reading the latencies.
+  let cacheSummary = "not shown by the app";
+  if (cacheBefore && cacheAfter) {
+    const hits = cacheAfter.hits - cacheBefore.hits;
+    const shared = cacheAfter.shared - cacheBefore.shared;
+    const misses = cacheAfter.misses - cacheBefore.misses;
+    const total = hits + shared + misses;
+    cacheSummary = `${hits} hits, ${shared} joined a running search, ${misses} computed (${total > 0 ? Math.round((100 * (hits + shared)) / total) : 0} % not computed)`;
+  }
 
   // Indexing completion and integrity.
   const lastAccepted = Math.max(started, ...uploaded.map((file) => file.acceptedAt));
@@ -533,6 +561,7 @@ async function run(options: Options, app: AppUnderTest): Promise<number> {
     ["HTTP 5xx / failed connections", `${http5xx} / ${counters.networkErrors}`, `0 → ${mark(checks.zero5xx)}`],
     ["Searches", `${searchLatencies.length} (${achievedRate.toFixed(1)}/s achieved${searchesSkipped ? `, ${searchesSkipped} skipped by the client` : ""})`, `${options.searchRate}/s`],
     ["Search latency p50 / p95 / p99", `${milliseconds(percentile(searchLatencies, 0.5))} / ${milliseconds(searchP95)} / ${milliseconds(percentile(searchLatencies, 0.99))}`, `p95 ≤ 200 ms → ${mark(checks.searchP95)}`],
+    ["Search results cache (searches and chats)", cacheSummary, ""],
     ["Chats completed (with text)", `${chatTotals.length} (${chatTotals.length - chatsWithoutText})`, ""],
     ["Chat first token p50 / p95", `${milliseconds(percentile(firstTokens, 0.5))} / ${milliseconds(firstTokenP95)}`, `p95 ≤ 1 s → ${mark(checks.chatFirstTokenP95)}`],
     ["Chat full answer p50 / p95", `${milliseconds(percentile(chatTotals, 0.5))} / ${milliseconds(percentile(chatTotals, 0.95))}`, ""],
