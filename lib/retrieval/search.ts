@@ -203,9 +203,26 @@ type SearchChunksOptions = SearchOptions & {
   phraseWeight?: number;
 };
 
+/** Where a result is: its document's page, or its chunk for documents without pages. */
+function placeKey(place: { documentId: string; page: number | null | undefined; chunkId: string }): string {
+  return place.page !== null && place.page !== undefined ? `${place.documentId}@${place.page}` : place.chunkId;
+}
+
 /** The pages a result stands for (its own and its near-duplicates'), to merge result lists without repeats. */
 function resultPlaces(result: SearchResult): string[] {
-  return result.locations.map((location) => (location.page !== null ? `${location.documentId}@${location.page}` : location.chunkId));
+  return result.locations.map(placeKey);
+}
+
+/**
+ * Each document's title text (title and file name) and name words (document-names.ts: "apple"
+ * from the cover's "Apple Inc."), for the title, name and period priors and keyword coverage.
+ */
+function documentNaming(registry: DocumentRegistry, documents: DocumentRecord[]): { titles: Map<string, string>; nameWords: Map<string, ReadonlySet<string>> } {
+  const titles = new Map(documents.map((document) => [document.id, `${document.title ?? ""} ${titleFromFileName(document.name)}`]));
+  // What each document calls itself: title, file name and first page ("Apple Inc." for "2023 Q3 AAPL").
+  const covers = documents.length > 1 ? registry.documentCovers() : new Map<string, string>();
+  const nameWords = documentNameWords(new Map([...titles].map(([id, title]) => [id, `${title} ${covers.get(id) ?? ""}`])));
+  return { titles, nameWords };
 }
 
 /**
@@ -219,13 +236,14 @@ export async function searchChunks(options: SearchChunksOptions): Promise<Search
   if (query.length > MAXIMUM_QUERY_CHARACTERS) {
     throw new AppError("search.invalid_query", `The query is longer than ${MAXIMUM_QUERY_CHARACTERS} characters.`);
   }
-  const whole = await searchOneText({ ...options, query });
+  const whole = await searchOneText({ ...options, query, priorCorrected: false });
   // Nothing found for the whole question (nothing relevant) or no room after its lead: no more searches.
   if (!options.coverEveryPart || whole.length === 0 || options.topK <= WHOLE_QUESTION_LEAD) return whole;
   // A part names its topic but rarely its document ("…under Northwind Health Plus, and what is
   // covered for hospice care?"): the document priors read the whole question.
-  const priorText = options.priorText ?? query;
-  const parts = { ...options, coverEveryPart: false, priorText };
+  // Corrected once here rather than by each part's search.
+  const priorText = correctSpelling(options.registry, options.priorText ?? query);
+  const parts = { ...options, coverEveryPart: false, priorText, priorCorrected: true };
   const searches = questionParts(query).map((part) => searchOneText({ ...parts, query: part }));
   // The question's words the best pages never mention name a topic they do not answer: one more
   // search for those words alone, in the documents of those pages (the whole question found its
@@ -243,31 +261,27 @@ export async function searchChunks(options: SearchChunksOptions): Promise<Search
   return mergePartResults({ whole, parts: partResults, keys: resultPlaces, limit: options.topK });
 }
 
-/**
- * The words of every document's title and file name, and its name words (document-names.ts:
- * "apple" from the cover's "Apple Inc."): a page stands for them without saying them.
- */
+/** The words of every document's title, file name and name words: a page stands for them without saying them. */
 function documentTitleWords(registry: DocumentRegistry): Set<string> {
-  const documents = registry.listDocuments();
-  const titles = new Map(documents.map((document) => [document.id, `${document.title ?? ""} ${titleFromFileName(document.name)}`]));
+  const { titles, nameWords } = documentNaming(registry, registry.listDocuments());
   const words = new Set([...titles.values()].flatMap((title) => contentWords(title)));
-  const covers = documents.length > 1 ? registry.documentCovers() : new Map<string, string>();
-  const names = documentNameWords(new Map([...titles].map(([id, title]) => [id, `${title} ${covers.get(id) ?? ""}`])));
-  for (const nameWords of names.values()) for (const word of nameWords) words.add(word);
+  for (const names of nameWords.values()) for (const word of names) words.add(word);
   return words;
 }
 
-/** One search of one text (the whole question or one part of it). */
-async function searchOneText(options: SearchChunksOptions): Promise<SearchResult[]> {
+/** `text` with the words that occur nowhere in the library corrected to the closest indexed word. */
+function correctSpelling(registry: DocumentRegistry, text: string): string {
+  const misspelled = unknownWords(text, (word) => registry.passagesContaining(word));
+  return misspelled.length > 0 ? correctQuery({ query: text, unknown: misspelled, vocabulary: registry.indexedWords() }).query : text;
+}
+
+/** One search of one text (the whole question or one part of it); `priorCorrected`: priorText is spelled right already. */
+async function searchOneText(options: SearchChunksOptions & { priorCorrected: boolean }): Promise<SearchResult[]> {
   const query = options.query;
   const mode = options.mode ?? "hybrid";
   const { registry, embedder, vectorStore } = options;
   // Misspelled words match nothing: both retrievers see the question with them corrected.
-  const corrected = (text: string): string => {
-    const misspelled = unknownWords(text, (word) => registry.passagesContaining(word));
-    return misspelled.length > 0 ? correctQuery({ query: text, unknown: misspelled, vocabulary: registry.indexedWords() }).query : text;
-  };
-  const searchText = corrected(query);
+  const searchText = correctSpelling(registry, query);
   // Only documents that are ready and indexed with the configured model are searchable.
   const searchable = new Map<string, DocumentRecord>(
     registry
@@ -325,16 +339,13 @@ async function searchOneText(options: SearchChunksOptions): Promise<SearchResult
 
   const weights = mode === "vector" ? { vector: 1, keyword: 0 } : mode === "keyword" ? { vector: 0, keyword: 1 } : (options.weights ?? DEFAULT_FUSION_WEIGHTS);
   // Document priors: each multiplies the fused scores of a document's passages by 1 + weight × prior.
-  const titles = new Map([...searchable].map(([id, document]) => [id, `${document.title ?? ""} ${titleFromFileName(document.name)}`]));
-  // What each document calls itself: title, file name and first page ("Apple Inc." for "2023 Q3 AAPL").
-  const covers = searchable.size > 1 ? registry.documentCovers() : new Map<string, string>();
-  const nameWords = documentNameWords(new Map([...titles].map(([id, title]) => [id, `${title} ${covers.get(id) ?? ""}`])));
+  const { titles, nameWords } = documentNaming(registry, [...searchable.values()]);
   const lift = new Map<string, number>();
   const applyPrior = (priors: Map<string, number>, weight: number) => {
     for (const [id, prior] of priors) if (prior > 0 && weight > 0) lift.set(id, (lift.get(id) ?? 1) * (1 + weight * prior));
   };
   if (searchable.size > 1) {
-    const priorText = options.priorText === undefined ? searchText : corrected(options.priorText);
+    const priorText = options.priorText === undefined ? searchText : options.priorCorrected ? options.priorText : correctSpelling(registry, options.priorText);
     const distribution = registry.keywordDistribution(contentWords(priorText));
     applyPrior(documentPriors({ documentIds: [...searchable.keys()], ...distribution }), options.documentWeight ?? DOCUMENT_PRIOR_WEIGHT);
     applyPrior(titleMatches({ query: priorText, titles }), options.titleWeight ?? TITLE_WEIGHT);
@@ -359,8 +370,7 @@ async function searchOneText(options: SearchChunksOptions): Promise<SearchResult
       const text = topTexts.get(candidate.chunkId)?.text;
       return passage && text ? [text.slice(passage.start, passage.end)] : [];
     });
-    const totalPassages = [...registry.keywordDistribution([]).passagesPerDocument.values()].reduce((sum, count) => sum + count, 0);
-    const words = feedbackWords({ passages: texts, query: searchText, passagesContaining: (word) => registry.passagesContaining(word), totalPassages });
+    const words = feedbackWords({ passages: texts, query: searchText, passagesContaining: (word) => registry.passagesContaining(word), totalPassages: registry.passageCount() });
     const feedbackExpression = keywordMatchExpression(words.join(" "));
     if (feedbackExpression) {
       const feedback = keywordMatches(feedbackExpression);
@@ -371,7 +381,7 @@ async function searchOneText(options: SearchChunksOptions): Promise<SearchResult
   const shortlist: ((typeof passageRanking)[number] & { similarity: number | undefined })[] = [];
   const seenPlaces = new Set<string>();
   for (const candidate of passageRanking) {
-    const place = candidate.page !== null && candidate.page !== undefined ? `${candidate.documentId}@${candidate.page}` : candidate.chunkId;
+    const place = placeKey(candidate);
     if (seenPlaces.has(place)) continue;
     seenPlaces.add(place);
     // A passage outside the vector candidates is at most as similar as the least similar one fetched.

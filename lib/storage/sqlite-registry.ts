@@ -437,6 +437,8 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
     return result;
   };
   /** Empties the caches when another connection changed the indexed content (not merely wrote a chat). */
+  /** Every indexed passage (call checkDataVersion first). */
+  const countPassages = () => (passageTotal ??= (statements.countPassages.get() as { count: number }).count);
   const checkDataVersion = () => {
     const version = statements.dataVersion.get() as number;
     if (version === cachedDataVersion) return;
@@ -638,6 +640,10 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
       }
       return { passagesPerDocument: documentPassageCounts, byWord };
     },
+    passageCount() {
+      checkDataVersion();
+      return countPassages();
+    },
     passagesContaining(word) {
       checkDataVersion();
       return countOf(word);
@@ -670,8 +676,7 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
           documentOfRow.set(rowId, record.documentId);
         }
       }
-      passageTotal ??= (statements.countPassages.get() as { count: number }).count;
-      const total = passageTotal;
+      const total = countPassages();
       const gained = new Map<string, number>();
       let weightSum = 0;
       for (const word of options.words) {

@@ -186,9 +186,11 @@ describe("keyword distribution", () => {
     expect(byWord.get("apple")).toEqual(new Map([["doc-1", 2]]));
     expect(byWord.get("sells")).toEqual(new Map([["doc-1", 2], ["doc-2", 1]]));
     expect(byWord.get("unicorn")).toEqual(new Map());
+    expect(registry.passageCount()).toBe(3);
     // The cache follows writes.
     registry.deleteDocument("doc-1");
     expect(registry.keywordDistribution(["apple"]).byWord.get("apple")).toEqual(new Map());
+    expect(registry.passageCount()).toBe(1);
   });
 });
 
