@@ -320,7 +320,9 @@ async function searchOneText(options: SearchChunksOptions & { priorCorrected: bo
     }
     return scores;
   };
-  const expression = mode === "vector" ? undefined : keywordMatchExpression(searchText);
+  // Words in more than half the passages are left out of the BM25 query (see keywordMatchExpression).
+  const passageCount = registry.passageCount();
+  const expression = mode === "vector" ? undefined : keywordMatchExpression(searchText, { isCommon: (word) => registry.passagesContaining(word) > passageCount / 2 });
   const keywordScores = expression ? keywordMatches(expression) : new Map<string, number>();
   // Passages holding adjacent question words as a phrase get a bonus on top of BM25.
   const phraseExpression = expression ? phraseMatchExpression(searchText) : undefined;

@@ -13,6 +13,13 @@ describe("keyword queries", () => {
     expect(keywordMatchExpression("is it?")).toBeUndefined();
   });
 
+  it("leaves out words found in most passages while another word remains", () => {
+    const isCommon = (word: string) => word === "northwind" || word === "plan";
+    expect(keywordMatchExpression("Does the Northwind plan cover hospice care?", { isCommon })).toBe('"cover" OR "hospice" OR "care"');
+    // Only common words: all of them, or the question would find nothing.
+    expect(keywordMatchExpression("Northwind plan?", { isCommon })).toBe('"northwind" OR "plan"');
+  });
+
   it("pairs adjacent content words into quoted phrases", () => {
     expect(phraseMatchExpression("What are the limits on clinical trials?")).toBe('"limits clinical" OR "clinical trials"');
     expect(phraseMatchExpression('copay NEAR(x) "y"')).toBe('"copay near"');
