@@ -388,6 +388,48 @@ async function chatStage(baseUrl: string, questions: string[]) {
   return { count: questions.length, firstSourceMs: latencySummary(firstSources), firstTextMs: latencySummary(firstTexts), totalMs: latencySummary(totals) };
 }
 
+// Linux counts thread CPU time in clock ticks of 1/100 s (USER_HZ).
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU milliseconds the main (request) thread of process `pid` has used: utime + stime of /proc/<pid>/task/<pid>/stat. */
+function mainThreadCpuMilliseconds(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU time of the server's request thread per request, one request at a time: what each request
+ * takes from the thread all requests share, which bounds throughput under load
+ * (npm run loadtest) whatever else runs on the machine. A library listing is the framework's
+ * floor; the search here is computed (the bench's app has no result cache) with warm registry
+ * caches, as a repeated question without the cache; the chat is extractive, its sentence
+ * vectors cached by the chat stage before.
+ */
+async function requestCostStage(options: { baseUrl: string; serverPid: number; questions: string[]; chatQuestions: string[] }) {
+  const { baseUrl, serverPid } = options;
+  const measure = async (requests: (() => Promise<unknown>)[]): Promise<number | null> => {
+    const before = mainThreadCpuMilliseconds(serverPid);
+    for (const request of requests) await request();
+    const after = mainThreadCpuMilliseconds(serverPid);
+    return before === null || after === null ? null : round((after - before) / requests.length, 1);
+  };
+  const list = async () => {
+    const response = await fetch(`${baseUrl}/api/documents`);
+    if (!response.ok) fail(`GET /api/documents: HTTP ${response.status}`);
+    await response.text();
+  };
+  return {
+    listDocumentsMs: await measure(Array.from({ length: 100 }, () => list)),
+    searchMs: await measure(options.questions.map((question) => () => timedSearch(baseUrl, question, "hybrid"))),
+    chatMs: await measure(options.chatQuestions.map((question) => () => timedChat(baseUrl, question))),
+  };
+}
+
 /** The chat again, against an OpenAI-compatible test server that answers at once: what remains is our overhead. */
 async function instantModelChatStage(dataDirectory: string, questions: string[]) {
   const model = await startOpenAITestServer({ defaultBehaviour: { kind: "answer", text: "The documents answer this [1].", chunkSize: 1_000, delayMs: 0 } });
@@ -572,6 +614,8 @@ async function main(): Promise<number> {
     const chat = await chatStage(app.baseUrl, chatQuestions);
     const peakAfter = app.child.pid === undefined ? null : peakRssMegabytes(app.child.pid);
     if (peakAfter) indexing.peakRssMegabytes = round(peakAfter.megabytes, 0);
+    console.log("bench: request-thread CPU per request");
+    const requestCost = peakAfter ? await requestCostStage({ baseUrl: app.baseUrl, serverPid: peakAfter.pid, questions: benchQuestions, chatQuestions }) : null;
     await app.stop();
     app = undefined;
 
@@ -580,7 +624,7 @@ async function main(): Promise<number> {
 
     const scale = await scaleStage(dataDirectory, scales, benchQuestions);
 
-    const report = { date: new Date().toISOString(), corpus: options.quick ? "quick" : options.corpus, machine, embedding, coldStart, indexing, reindex, search, chat, chatInstantModel, scale, failures };
+    const report = { date: new Date().toISOString(), corpus: options.quick ? "quick" : options.corpus, machine, embedding, coldStart, indexing, reindex, search, chat, requestCost, chatInstantModel, scale, failures };
     printTable(report);
     const jsonPath = options.json ?? path.join(projectRoot, "bench-results", `${report.date.replace(/[:.]/g, "-")}.json`);
     await fs.mkdir(path.dirname(jsonPath), { recursive: true });
@@ -614,6 +658,7 @@ interface Report {
   reindex: { seconds: number | null; ratioToFirstIndexing: number | null };
   search: Awaited<ReturnType<typeof searchStage>>;
   chat: Awaited<ReturnType<typeof chatStage>>;
+  requestCost: Awaited<ReturnType<typeof requestCostStage>> | null;
   chatInstantModel: Awaited<ReturnType<typeof instantModelChatStage>>;
   scale: Awaited<ReturnType<typeof scaleStage>>;
 }
@@ -641,6 +686,11 @@ function printTable(report: Report): void {
   }
   rows.push(["Chat first source part p50/p95", `${formatMs(report.chat.firstSourceMs.p50)} / ${formatMs(report.chat.firstSourceMs.p95)} (n=${report.chat.firstSourceMs.count})`]);
   rows.push(["Chat first text-delta p50/p95", `${formatMs(report.chat.firstTextMs.p50)} / ${formatMs(report.chat.firstTextMs.p95)}`]);
+  const cost = report.requestCost;
+  rows.push([
+    "Request-thread CPU per request: list / search / chat",
+    cost ? `${formatMs(cost.listDocumentsMs)} / ${formatMs(cost.searchMs)} / ${formatMs(cost.chatMs)}` : "n/a",
+  ]);
   const instant = report.chatInstantModel;
   rows.push(["Chat, instant LLM: first source p50/p95", `${formatMs(instant.firstSourceMs.p50)} / ${formatMs(instant.firstSourceMs.p95)} (n=${instant.firstSourceMs.count})`]);
   rows.push(["Chat, instant LLM: first text-delta p50/p95", `${formatMs(instant.firstTextMs.p50)} / ${formatMs(instant.firstTextMs.p95)} (n=${instant.firstTextMs.count})`]);

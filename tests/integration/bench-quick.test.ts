@@ -35,6 +35,7 @@ interface BenchReport {
   reindex: { seconds: number; ratioToFirstIndexing: number };
   search: Record<string, Record<string, Summary>>;
   chat: { firstSourceMs: Summary; firstTextMs: Summary };
+  requestCost: { listDocumentsMs: number; searchMs: number; chatMs: number } | null;
   chatInstantModel: { firstSourceMs: Summary; firstTextMs: Summary; modelCalls: number };
   scale: {
     target: number;
@@ -96,6 +97,10 @@ describe.skipIf(reason !== undefined)("bench --quick (production build)", () => 
     expect(report.chat.firstSourceMs).toEqual(summary);
     expect(report.chat.firstTextMs).toEqual(summary);
     expect(report.chat.firstTextMs.count).toBe(3);
+    // Request-thread CPU per request: every kind costs something (clock ticks are 10 ms, so a
+    // sum over the requests, not each one, is measured).
+    expect(report.requestCost).toEqual({ listDocumentsMs: number, searchMs: number, chatMs: number });
+    expect(report.requestCost?.listDocumentsMs).toBeGreaterThan(0);
     // The same turns against the instantly answering test model: every turn with sources called it.
     expect(report.chatInstantModel.firstTextMs).toEqual(summary);
     expect(report.chatInstantModel.firstTextMs.count).toBe(3);
