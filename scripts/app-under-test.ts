@@ -104,6 +104,8 @@ export async function startProductionApp(options: {
 export interface StreamPart {
   type?: string;
   errorText?: string;
+  /** The text of a text-delta part. */
+  delta?: string;
 }
 
 /** Reads a chat response's event stream to its end, calling `onPart` for every JSON part as it arrives. */

@@ -21,6 +21,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { PDFDocument, StandardFonts } from "pdf-lib";
+import { EXTRACTIVE_NOTE } from "@/lib/chat/extractive-answerer";
 import { loadQuestions } from "@/lib/evaluation/questions";
 import { startOpenAITestServer } from "@/tests/support/openai-test-server";
 import { forEachStreamPart, hasProductionBuild, startProductionApp, type ProductionApp } from "./app-under-test";
@@ -216,7 +217,7 @@ async function timedSearch(baseUrl: string, query: string, mode: string): Promis
 }
 
 /** One extractive chat turn, parsed like scripts/loadtest.ts does (AI SDK UI message stream over SSE). */
-async function timedChat(baseUrl: string, question: string): Promise<{ firstSource: number | undefined; firstText: number | undefined; total: number }> {
+async function timedChat(baseUrl: string, question: string): Promise<{ firstSource: number | undefined; firstText: number | undefined; firstAnswer: number | undefined; total: number }> {
   const started = performance.now();
   const response = await fetch(`${baseUrl}/api/chat`, {
     method: "POST",
@@ -226,16 +227,19 @@ async function timedChat(baseUrl: string, question: string): Promise<{ firstSour
   });
   if (!response.ok || !response.body) {
     fail(`chat "${question}": HTTP ${response.status} ${(await response.text()).slice(0, 200)}`);
-    return { firstSource: undefined, firstText: undefined, total: performance.now() - started };
+    return { firstSource: undefined, firstText: undefined, firstAnswer: undefined, total: performance.now() - started };
   }
   let firstSource: number | undefined;
   let firstText: number | undefined;
+  // The first text that answers: an extractive answer starts with its fixed note, then quotes.
+  let firstAnswer: number | undefined;
   await forEachStreamPart(response.body, (part) => {
     if (part.type === "data-source" && firstSource === undefined) firstSource = performance.now() - started;
     if (part.type === "text-delta" && firstText === undefined) firstText = performance.now() - started;
+    if (part.type === "text-delta" && firstAnswer === undefined && part.delta !== `${EXTRACTIVE_NOTE}\n\n`) firstAnswer = performance.now() - started;
     if (part.type === "error") fail(`chat "${question}": stream error ${part.errorText ?? ""}`);
   });
-  return { firstSource, firstText, total: performance.now() - started };
+  return { firstSource, firstText, firstAnswer, total: performance.now() - started };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -374,18 +378,20 @@ async function searchStage(baseUrl: string, questions: string[]) {
 async function chatStage(baseUrl: string, questions: string[]) {
   const firstSources: number[] = [];
   const firstTexts: number[] = [];
+  const firstAnswers: number[] = [];
   const totals: number[] = [];
   await timedChat(baseUrl, questions[0] ?? "vacation");
   for (const question of questions) {
-    const { firstSource, firstText, total } = await timedChat(baseUrl, question);
+    const { firstSource, firstText, firstAnswer, total } = await timedChat(baseUrl, question);
     totals.push(total);
+    if (firstAnswer !== undefined) firstAnswers.push(firstAnswer);
     // No source part is a legitimate "not in the documents" answer; no text at all is a broken turn.
     if (firstSource !== undefined) firstSources.push(firstSource);
     if (firstText === undefined) fail(`chat "${question}": no text-delta part`);
     else firstTexts.push(firstText);
   }
   if (firstSources.length === 0) fail("chat: no turn streamed a data-source part");
-  return { count: questions.length, firstSourceMs: latencySummary(firstSources), firstTextMs: latencySummary(firstTexts), totalMs: latencySummary(totals) };
+  return { count: questions.length, firstSourceMs: latencySummary(firstSources), firstTextMs: latencySummary(firstTexts), firstAnswerMs: latencySummary(firstAnswers), totalMs: latencySummary(totals) };
 }
 
 // Linux counts thread CPU time in clock ticks of 1/100 s (USER_HZ).
@@ -686,6 +692,7 @@ function printTable(report: Report): void {
   }
   rows.push(["Chat first source part p50/p95", `${formatMs(report.chat.firstSourceMs.p50)} / ${formatMs(report.chat.firstSourceMs.p95)} (n=${report.chat.firstSourceMs.count})`]);
   rows.push(["Chat first text-delta p50/p95", `${formatMs(report.chat.firstTextMs.p50)} / ${formatMs(report.chat.firstTextMs.p95)}`]);
+  rows.push(["Chat first answer text (after the extractive note) p50/p95", `${formatMs(report.chat.firstAnswerMs.p50)} / ${formatMs(report.chat.firstAnswerMs.p95)}`]);
   const cost = report.requestCost;
   rows.push([
     "Request-thread CPU per request: list / search / chat",

@@ -34,7 +34,7 @@ interface BenchReport {
   indexing: { documents: number; megabytes: number; seconds: number; secondsPerMegabyte: number; peakRssMegabytes: number; modelBusySeconds: number; windowsEmbedded: number; wordPiecesEmbedded: number; floorSecondsPerMegabyte: number; pipelineEfficiency: number };
   reindex: { seconds: number; ratioToFirstIndexing: number };
   search: Record<string, Record<string, Summary>>;
-  chat: { firstSourceMs: Summary; firstTextMs: Summary };
+  chat: { firstSourceMs: Summary; firstTextMs: Summary; firstAnswerMs: Summary };
   requestCost: { listDocumentsMs: number; searchMs: number; chatMs: number } | null;
   chatInstantModel: { firstSourceMs: Summary; firstTextMs: Summary; modelCalls: number };
   scale: {
@@ -96,6 +96,9 @@ describe.skipIf(reason !== undefined)("bench --quick (production build)", () => 
     }
     expect(report.chat.firstSourceMs).toEqual(summary);
     expect(report.chat.firstTextMs).toEqual(summary);
+    // The quotes come after the extractive note: the first answer text is not the first text.
+    expect(report.chat.firstAnswerMs).toEqual(summary);
+    expect(report.chat.firstAnswerMs.p50).toBeGreaterThanOrEqual(report.chat.firstTextMs.p50);
     expect(report.chat.firstTextMs.count).toBe(3);
     // Request-thread CPU per request: every kind costs something (clock ticks are 10 ms, so a
     // sum over the requests, not each one, is measured).
