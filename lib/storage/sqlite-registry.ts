@@ -436,9 +436,9 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
     }
     return result;
   };
-  /** Empties the caches when another connection changed the indexed content (not merely wrote a chat). */
   /** Every indexed passage (call checkDataVersion first). */
   const countPassages = () => (passageTotal ??= (statements.countPassages.get() as { count: number }).count);
+  /** Empties the caches when another connection changed the indexed content (not merely wrote a chat). */
   const checkDataVersion = () => {
     const version = statements.dataVersion.get() as number;
     if (version === cachedDataVersion) return;
