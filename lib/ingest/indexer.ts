@@ -8,12 +8,13 @@ import { logger } from "@/lib/logger";
 import type { FileStore } from "@/lib/storage/file-store";
 import { buildPassages, inferPassageHeadings } from "@/lib/retrieval/passages";
 import type { ChunkRecord, DocumentRegistry, NewPassage } from "@/lib/storage/registry-types";
-import type { VectorRecord, VectorStore } from "@/lib/vector-store/types";
+import { sameVectorRecord, type VectorRecord, type VectorStore } from "@/lib/vector-store/types";
 import { vectorIdFor, windowIndexFor } from "@/lib/vector-store/vector-id";
 
 /**
  * Indexes one document, all or nothing: parse → chunk → split chunks into retrieval passages →
- * embed (each passage in windows that fit the model) → upsert vectors → commit chunks, passages
+ * embed (each passage in windows that fit the model) → upsert the vectors that changed → delete
+ * the ones no longer produced → commit chunks, passages
  * (with their keyword index) and "ready" in one registry transaction. Any failure removes the document's
  * vectors and marks it failed with the reason. Vectors are written before the registry commit,
  * so a crash in between leaves the document in a non-final state that start-up re-indexes.
@@ -49,23 +50,40 @@ export async function indexDocument(options: { documentId: string; signal: Abort
   const document = registry.getDocument(documentId);
   if (!document) return;
   const started = Date.now();
+  // Milliseconds by phase, logged with the outcome ("where does re-indexing spend its time").
+  const phases = { readVectors: 0, deleteVectors: 0, parse: 0, chunk: 0, windows: 0, embed: 0, writeVectors: 0, commit: 0 };
+  const timed = async <T>(phase: keyof typeof phases, work: () => Promise<T>): Promise<T> => {
+    const phaseStarted = performance.now();
+    try {
+      return await work();
+    } finally {
+      phases[phase] += performance.now() - phaseStarted;
+    }
+  };
   let vectorStore: VectorStore | undefined;
   // The vector write in flight, if any (see the pipeline below).
   let writing: Promise<void> = Promise.resolve();
   try {
     vectorStore = await dependencies.getVectorStore();
     registry.updateProgress(documentId, { status: "parsing", chunksEmbedded: 0, chunksTotal: 0 });
-    // A previous attempt (crash, reindex) may have left vectors: start from a clean slate, but
-    // keep them by the text they embed, so an unchanged window is not embedded again (the model
-    // is the slow part: re-indexing an unchanged document embeds nothing).
-    const reusable = await vectorStore.readDocumentVectors(documentId);
-    await vectorStore.deleteDocument(documentId);
+    // A previous attempt (crash, reindex) may have left vectors. They are kept by the text they
+    // embed, so an unchanged window is not embedded again (the model is the slow part), and by id,
+    // so a vector that is exactly what this run would write is not written again: rewriting every
+    // vector was most of an unchanged re-index (Chroma re-inserts each into its HNSW index). What
+    // this run does not produce is deleted before the registry commit, so the end state is the
+    // same as from a clean slate.
+    const store = vectorStore;
+    const stored = await timed("readVectors", () => store.readDocumentVectors(documentId));
+    const storedById = new Map(stored.map((record) => [record.id, record]));
+    const reusable = new Map(stored.map((record) => [record.text, record.vector]));
+    const written = new Set<string>();
 
     const bytes = await fileStore.read(document.sha256).catch((error: unknown) => {
       throw new AppError("document.file_missing", "The stored file of this document is missing.", { cause: error });
     });
-    const parsed = await parseWithBudget({ kind: document.kind, bytes: new Uint8Array(bytes), budget: dependencies.parseBudget, signal });
+    const parsed = await timed("parse", () => parseWithBudget({ kind: document.kind, bytes: new Uint8Array(bytes), budget: dependencies.parseBudget, signal }));
     signal.throwIfAborted();
+    const chunkStarted = performance.now();
     const drafts = chunkBlocksWithOverlap({ blocks: parsed.blocks, ...dependencies.chunking });
     if (drafts.length === 0) throw new AppError("text.no_text", "The document has no text to index.");
     const title = chooseDocumentTitle({ metadataTitle: parsed.title, fileName: document.name });
@@ -104,11 +122,13 @@ export async function indexDocument(options: { documentId: string; signal: Abort
     });
     const passagesByChunk = new Map<string, NewPassage[]>();
     for (const passage of passages) passagesByChunk.set(passage.chunkId, [...(passagesByChunk.get(passage.chunkId) ?? []), passage]);
+    phases.chunk += performance.now() - chunkStarted;
 
     let vectorCount = 0;
     let vectorsEmbedded = 0;
+    let vectorsWritten = 0;
     const windowStep = async (start: number): Promise<WindowedChunk[]> =>
-      Promise.all(
+      timed("windows", () => Promise.all(
         chunks.slice(start, start + CHUNKS_PER_STEP).map(async (chunk) => {
           const windows: WindowedChunk["windows"] = [];
           for (const passage of passagesByChunk.get(chunk.id) ?? []) {
@@ -119,7 +139,7 @@ export async function indexDocument(options: { documentId: string; signal: Abort
           }
           return { chunk, windows };
         }),
-      );
+      ));
     // A bounded pipeline, so the model is never idle on our account: the next step is windowed
     // (tokenizer, this thread) and the previous step written (Chroma) while the model embeds this one.
     let nextStep: Promise<WindowedChunk[]> | undefined = windowStep(0);
@@ -132,7 +152,7 @@ export async function indexDocument(options: { documentId: string; signal: Abort
       nextStep = start + CHUNKS_PER_STEP < chunks.length ? windowStep(start + CHUNKS_PER_STEP) : undefined;
       // Handled when awaited; until then a failure must not count as an unhandled rejection.
       nextStep?.catch(() => undefined);
-      const embedded = await embedding;
+      const embedded = await timed("embed", () => embedding);
       missing.forEach((text, index) => {
         const vector = embedded[index];
         if (vector) reusable.set(text, vector);
@@ -166,26 +186,39 @@ export async function indexDocument(options: { documentId: string; signal: Abort
         }
       }
       signal.throwIfAborted();
+      for (const record of records) written.add(record.id);
+      const changed = records.filter((record) => {
+        const before = storedById.get(record.id);
+        return !before || !sameVectorRecord(before, record);
+      });
+      vectorsWritten += changed.length;
       // One write in flight at a time, in order; its failure surfaces at the next await of it.
       await writing;
       const chunksDone = Math.min(chunks.length, start + windowed.length);
-      writing = vectorStore.upsert(records).then(() => {
+      writing = timed("writeVectors", () => (changed.length > 0 ? store.upsert(changed) : Promise.resolve())).then(() => {
         registry.updateProgress(documentId, { chunksEmbedded: chunksDone });
       });
       writing.catch(() => undefined);
       vectorCount += records.length;
     }
     await writing;
+    const stale = stored.map((record) => record.id).filter((id) => !written.has(id));
+    if (stale.length > 0) await timed("deleteVectors", () => store.deleteVectors(stale));
     signal.throwIfAborted();
+    const commitStarted = performance.now();
     registry.completeIndexing({ id: documentId, chunks, passages, embeddingModel: embedder.modelId, pageCount: parsed.pageCount, title });
+    phases.commit += performance.now() - commitStarted;
     logger.info("indexing.completed", {
       documentId,
       name: document.name,
       chunks: chunks.length,
       vectors: vectorCount,
       vectorsEmbedded,
+      vectorsWritten,
+      vectorsDeleted: stale.length,
       pages: parsed.pageCount,
       milliseconds: Date.now() - started,
+      phases: Object.fromEntries(Object.entries(phases).map(([phase, milliseconds]) => [phase, Math.round(milliseconds)])),
     });
   } catch (error) {
     // A write still in flight would otherwise land after the clean-up below.

@@ -3,7 +3,7 @@ import { createDeadline } from "@/lib/async/deadline";
 import { AppError, isAppError } from "@/lib/errors";
 import { collectionNameFor } from "@/lib/vector-store/collection-name";
 import { parseVectorId } from "@/lib/vector-store/vector-id";
-import type { VectorMatch, VectorStore } from "@/lib/vector-store/types";
+import type { VectorMatch, VectorRecord, VectorStore } from "@/lib/vector-store/types";
 
 /**
  * Chroma behind the `VectorStore` interface. Choices that are not obvious:
@@ -193,14 +193,39 @@ export async function openChromaVectorStore(options: {
       return result.ids.length;
     },
     async readDocumentVectors(documentId) {
-      const result = await guard(() => collection.get({ where: { documentId }, include: ["embeddings", "documents"] }));
-      const vectors = new Map<string, number[]>();
-      result.ids.forEach((_, index) => {
+      const result = await guard(() => collection.get({ where: { documentId }, include: ["embeddings", "documents", "metadatas"] }));
+      const records: VectorRecord[] = [];
+      result.ids.forEach((id, index) => {
         const text = result.documents[index];
         const vector = result.embeddings[index];
-        if (typeof text === "string" && vector && vector.length === options.dimensions) vectors.set(text, vector);
+        const meta = result.metadatas[index] ?? {};
+        if (typeof text !== "string" || !vector || vector.length !== options.dimensions) return;
+        const numberOrNull = (value: unknown) => (typeof value === "number" ? value : null);
+        records.push({
+          id,
+          chunkId: metadataText(meta.chunkId),
+          documentId: metadataText(meta.documentId),
+          chunkIndex: numberOrNull(meta.chunkIndex) ?? -1,
+          windowIndex: numberOrNull(meta.windowIndex) ?? -1,
+          passageIndex: numberOrNull(meta.passageIndex) ?? 0,
+          passagePage: numberOrNull(meta.passagePage),
+          vector,
+          text,
+          source: metadataText(meta.source),
+          pageStart: numberOrNull(meta.pageStart),
+          pageEnd: numberOrNull(meta.pageEnd),
+          section: typeof meta.section === "string" ? meta.section : null,
+          tokenCount: numberOrNull(meta.tokenCount) ?? -1,
+          createdAt: metadataText(meta.createdAt),
+        });
       });
-      return vectors;
+      return records;
+    },
+    async deleteVectors(ids) {
+      for (let start = 0; start < ids.length; start += UPSERT_BATCH) {
+        const batch = ids.slice(start, start + UPSERT_BATCH);
+        await guard(() => collection.delete({ ids: batch }));
+      }
     },
     async listDocumentVectorIds(documentId) {
       const result = await guard(() => collection.get({ where: { documentId }, include: [] }));

@@ -47,8 +47,13 @@ export interface VectorStore {
   query(options: { vector: number[]; topK: number; documentIds?: string[] }): Promise<VectorMatch[]>;
   deleteDocument(documentId: string): Promise<void>;
   countDocumentVectors(documentId: string): Promise<number>;
-  /** A document's stored vectors by the text they embed (to reuse them when it is indexed again). */
-  readDocumentVectors(documentId: string): Promise<Map<string, number[]>>;
+  /**
+   * Every stored vector of a document with what was stored beside it, so a re-index can reuse
+   * vectors by the text they embed and leave unchanged ones in place.
+   */
+  readDocumentVectors(documentId: string): Promise<VectorRecord[]>;
+  /** Deletes vectors by id (the ones a re-index no longer produces). */
+  deleteVectors(ids: string[]): Promise<void>;
   /** Ids of every vector of a document (for consistency checks). */
   listDocumentVectorIds(documentId: string): Promise<string[]>;
   /** Every document id present in the collection (for consistency checks). */
@@ -59,4 +64,29 @@ export interface VectorStore {
    */
   listUnsearchableVectorIds(): Promise<string[]>;
   heartbeat(): Promise<void>;
+}
+
+/**
+ * Whether a stored vector is exactly what indexing would write now: same id, embedded text,
+ * vector and metadata. `createdAt` is left out: it records when the vector was written.
+ */
+export function sameVectorRecord(stored: VectorRecord, wanted: VectorRecord): boolean {
+  if (stored.vector.length !== wanted.vector.length) return false;
+  for (let index = 0; index < wanted.vector.length; index += 1) if (stored.vector[index] !== wanted.vector[index]) return false;
+  return (
+    stored.id === wanted.id &&
+    stored.text === wanted.text &&
+    stored.chunkId === wanted.chunkId &&
+    stored.documentId === wanted.documentId &&
+    stored.chunkIndex === wanted.chunkIndex &&
+    stored.windowIndex === wanted.windowIndex &&
+    (stored.passageIndex ?? 0) === (wanted.passageIndex ?? 0) &&
+    // Stores without nulls (Chroma metadata) give back a missing value for null.
+    (stored.passagePage ?? null) === (wanted.passagePage ?? null) &&
+    stored.source === wanted.source &&
+    (stored.pageStart ?? null) === (wanted.pageStart ?? null) &&
+    (stored.pageEnd ?? null) === (wanted.pageEnd ?? null) &&
+    (stored.section ?? null) === (wanted.section ?? null) &&
+    stored.tokenCount === wanted.tokenCount
+  );
 }

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openChromaVectorStore } from "@/lib/vector-store/chroma-vector-store";
 import { EmbeddedChromaServer } from "@/lib/vector-store/embedded-chroma-server";
-import type { VectorRecord } from "@/lib/vector-store/types";
+import { sameVectorRecord, type VectorRecord } from "@/lib/vector-store/types";
 
 /** The Chroma adapter and the embedded server manager against a real Chroma server. */
 
@@ -70,10 +70,16 @@ describe("embedded Chroma and the vector store", () => {
     expect(onlyB.map((match) => match.documentId)).toEqual(["b"]);
 
     expect((await store.listDocumentIds()).sort()).toEqual(["a", "b"]);
-    // A re-index reads the stored vectors back by the text they embed.
+    // A re-index reads the stored vectors back with what was stored beside them: exactly what was written.
     const stored = await store.readDocumentVectors("a");
-    expect([...stored.keys()].sort()).toEqual(["chunk a:0", "chunk a:1"]);
-    expect(stored.get("chunk a:1")).toEqual(unitVector(8, 1));
+    expect(stored.map((vector) => vector.text).sort()).toEqual(["chunk a:0", "chunk a:1"]);
+    const written = record({ documentId: "a", chunkIndex: 1, hot: 1 });
+    const readBack = stored.find((vector) => vector.id === written.id);
+    expect(readBack?.vector).toEqual(unitVector(8, 1));
+    expect(readBack && sameVectorRecord(readBack, written)).toBe(true);
+    expect(readBack && sameVectorRecord(readBack, { ...written, section: "Another section" })).toBe(false);
+    await store.deleteVectors([written.id]);
+    expect(await store.listDocumentVectorIds("a")).toEqual([record({ documentId: "a", chunkIndex: 0, hot: 0 }).id]);
     await store.deleteDocument("a");
     expect(await store.countDocumentVectors("a")).toBe(0);
     expect(await store.countDocumentVectors("b")).toBe(1);

@@ -46,7 +46,11 @@ function memoryVectorStore(): VectorStore & { records: Map<string, VectorRecord>
       return Promise.resolve();
     },
     query: () => Promise.resolve([]),
-    readDocumentVectors: (documentId) => Promise.resolve(new Map(ofDocument(documentId).map((record) => [record.text, record.vector]))),
+    readDocumentVectors: (documentId) => Promise.resolve(ofDocument(documentId).map((record) => ({ ...record, vector: [...record.vector] }))),
+    deleteVectors: (ids) => {
+      for (const id of ids) records.delete(id);
+      return Promise.resolve();
+    },
     deleteDocument: (documentId) => {
       for (const record of ofDocument(documentId)) records.delete(record.id);
       return Promise.resolve();
@@ -124,6 +128,97 @@ describe("re-indexing", () => {
     const again = embedder.embedded.slice(first);
     expect(again.length).toBeGreaterThan(0);
     expect(again.every((text) => !embedder.embedded.slice(0, first).includes(text))).toBe(true);
+  });
+});
+
+/** Counts what reaches the store: records upserted and vectors deleted one way or another. */
+function countWrites(store: ReturnType<typeof memoryVectorStore>): { upserted: string[]; deletedIds: string[]; documentDeletes: number } {
+  const counts = { upserted: [] as string[], deletedIds: [] as string[], documentDeletes: 0 };
+  const upsert = store.upsert.bind(store);
+  store.upsert = (batch) => {
+    counts.upserted.push(...batch.map((record) => record.id));
+    return upsert(batch);
+  };
+  const deleteVectors = store.deleteVectors.bind(store);
+  store.deleteVectors = (ids) => {
+    counts.deletedIds.push(...ids);
+    return deleteVectors(ids);
+  };
+  const deleteDocument = store.deleteDocument.bind(store);
+  store.deleteDocument = (documentId) => {
+    counts.documentDeletes += 1;
+    return deleteDocument(documentId);
+  };
+  return counts;
+}
+
+/** Every vector belongs to a chunk and passage of the registry, and every passage has a vector. */
+function expectVectorsMatchRegistry(store: ReturnType<typeof memoryVectorStore>, id: string): void {
+  const chunks = registry.listChunks(id);
+  const passages = registry.getPassages(chunks.map((chunk) => chunk.id));
+  const expected = new Set([...passages.values()].flat().map((passage) => `${passage.chunkId}#${passage.passageIndex}`));
+  const stored = [...store.records.values()].filter((record) => record.documentId === id);
+  expect(new Set(stored.map((record) => `${record.chunkId}#${record.passageIndex ?? 0}`))).toEqual(expected);
+  const chunkById = new Map(chunks.map((chunk) => [chunk.id, chunk]));
+  for (const record of stored) {
+    const chunk = chunkById.get(record.chunkId);
+    expect(chunk).toBeDefined();
+    expect(record.chunkIndex).toBe(chunk?.chunkIndex);
+    expect(record.tokenCount).toBe(chunk?.tokenCount);
+  }
+}
+
+describe("re-indexing writes only what changed", () => {
+  it("does not rewrite the vector store for an unchanged document", async () => {
+    const { id, dependencies, store } = await storeMarkdown(GUIDE);
+    await indexDocument({ documentId: id, signal: new AbortController().signal, dependencies });
+    const before = new Map(store.records);
+    const counts = countWrites(store);
+    registry.resetForIndexing(id);
+    await indexDocument({ documentId: id, signal: new AbortController().signal, dependencies });
+    expect(registry.getDocument(id)?.status).toBe("ready");
+    expect(counts).toEqual({ upserted: [], deletedIds: [], documentDeletes: 0 });
+    expect(store.records).toEqual(before);
+    expectVectorsMatchRegistry(store, id);
+  });
+
+  it("rewrites the changed vectors and deletes the ones no longer produced when the chunking changed", async () => {
+    const { id, dependencies, store } = await storeMarkdown(GUIDE);
+    // Small chunks first, then the default: fewer, longer chunks.
+    await indexDocument({ documentId: id, signal: new AbortController().signal, dependencies: { ...dependencies, chunking: { sizeTokens: 60, overlapTokens: 10 } } });
+    const idsBefore = new Set(store.records.keys());
+    const counts = countWrites(store);
+    registry.resetForIndexing(id);
+    await indexDocument({ documentId: id, signal: new AbortController().signal, dependencies });
+    expect(registry.getDocument(id)?.status).toBe("ready");
+    expect(counts.upserted.length).toBeGreaterThan(0);
+    expect(counts.deletedIds.length).toBeGreaterThan(0);
+    expect(new Set(store.records.keys())).not.toEqual(idsBefore);
+    // What the first run wrote and this one did not is gone.
+    for (const vectorId of counts.deletedIds) expect(store.records.has(vectorId)).toBe(false);
+    expectVectorsMatchRegistry(store, id);
+  });
+
+  it("rewrites a vector whose metadata changed although its text did not (a renamed document)", async () => {
+    const { id, dependencies, store } = await storeMarkdown(GUIDE);
+    await indexDocument({ documentId: id, signal: new AbortController().signal, dependencies });
+    const counts = countWrites(store);
+    for (const record of store.records.values()) record.source = "old-name.md";
+    registry.resetForIndexing(id);
+    await indexDocument({ documentId: id, signal: new AbortController().signal, dependencies });
+    expect(counts.upserted.length).toBe(store.records.size);
+    expect([...store.records.values()].every((record) => record.source === "guide.md")).toBe(true);
+  });
+
+  it("leaves no vectors behind when a re-index that changed some fails", async () => {
+    const { id, dependencies, store, embedder } = await storeMarkdown(GUIDE);
+    await indexDocument({ documentId: id, signal: new AbortController().signal, dependencies });
+    embedder.embedDocuments = () => Promise.reject(new Error("model crashed"));
+    registry.resetForIndexing(id);
+    await indexDocument({ documentId: id, signal: new AbortController().signal, dependencies: { ...dependencies, chunking: { sizeTokens: 60, overlapTokens: 10 } } });
+    expect(registry.getDocument(id)?.status).toBe("failed");
+    expect(store.records.size).toBe(0);
+    expect(registry.listChunks(id)).toEqual([]);
   });
 });
 
