@@ -25,7 +25,10 @@ export async function deleteDocument(services: AppServices, id: string): Promise
   await vectorStore.deleteDocument(id);
   services.registry.deleteDocument(id);
   // Content-addressed: another document can never share the hash (uploads are de-duplicated).
-  if (!services.registry.findDocumentBySha256(document.sha256)) await services.fileStore.remove(document.sha256);
+  if (!services.registry.findDocumentBySha256(document.sha256)) {
+    await services.fileStore.remove(document.sha256);
+    await services.parseCache.remove(document.sha256);
+  }
   logger.info("document.deleted", { documentId: id, name: document.name });
 }
 

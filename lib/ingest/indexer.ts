@@ -1,6 +1,7 @@
 import "server-only";
 import { chunkBlocksWithOverlap } from "@/lib/ingest/chunker";
 import { chooseDocumentTitle, embeddingPrefix } from "@/lib/ingest/document-title";
+import type { ParseCache } from "@/lib/ingest/parse-cache";
 import { parseWithBudget, type ParseBudget } from "@/lib/ingest/parse-in-worker";
 import { AppError, isAppError } from "@/lib/errors";
 import type { Embedder } from "@/lib/embeddings/types";
@@ -36,6 +37,12 @@ export interface IndexerDependencies {
   getVectorStore: () => Promise<VectorStore>;
   chunking: { sizeTokens: number; overlapTokens: number };
   parseBudget: ParseBudget;
+  /**
+   * Where parse results are kept by file hash and parser version, so an unchanged file is not
+   * parsed again; without it every indexing parses. `parserVersion` identifies the parser that
+   * would run (undefined: unknown, parse and do not cache).
+   */
+  parsedDocuments?: { cache: ParseCache; parserVersion: () => Promise<string | undefined> };
 }
 
 /** Errors after which the document should be retried later rather than failed. */
@@ -61,6 +68,7 @@ export async function indexDocument(options: { documentId: string; signal: Abort
     }
   };
   let vectorStore: VectorStore | undefined;
+  let parseCacheHit = false;
   // The vector write in flight, if any (see the pipeline below).
   let writing: Promise<void> = Promise.resolve();
   try {
@@ -78,10 +86,24 @@ export async function indexDocument(options: { documentId: string; signal: Abort
     const reusable = new Map(stored.map((record) => [record.text, record.vector]));
     const written = new Set<string>();
 
-    const bytes = await fileStore.read(document.sha256).catch((error: unknown) => {
-      throw new AppError("document.file_missing", "The stored file of this document is missing.", { cause: error });
+    const parsed = await timed("parse", async () => {
+      const parsedDocuments = dependencies.parsedDocuments;
+      const version = await parsedDocuments?.parserVersion();
+      const key = version ? { sha256: document.sha256, kind: document.kind, parserVersion: version } : undefined;
+      const cached = key ? await parsedDocuments?.cache.get(key) : undefined;
+      // A cached parse never stands in for a file that has gone missing.
+      if (cached && (await fileStore.exists(document.sha256))) {
+        parseCacheHit = true;
+        return cached;
+      }
+      const bytes = await fileStore.read(document.sha256).catch((error: unknown) => {
+        throw new AppError("document.file_missing", "The stored file of this document is missing.", { cause: error });
+      });
+      const fresh = await parseWithBudget({ kind: document.kind, bytes: new Uint8Array(bytes), budget: dependencies.parseBudget, signal });
+      // A cache that cannot be written costs the next re-index a parse, nothing more.
+      if (key) await parsedDocuments?.cache.set(key, fresh).catch((error: unknown) => logger.warn("parse_cache.write_failed", { documentId, error }));
+      return fresh;
     });
-    const parsed = await timed("parse", () => parseWithBudget({ kind: document.kind, bytes: new Uint8Array(bytes), budget: dependencies.parseBudget, signal }));
     signal.throwIfAborted();
     const chunkStarted = performance.now();
     const drafts = chunkBlocksWithOverlap({ blocks: parsed.blocks, ...dependencies.chunking });
@@ -217,6 +239,7 @@ export async function indexDocument(options: { documentId: string; signal: Abort
       vectorsWritten,
       vectorsDeleted: stale.length,
       pages: parsed.pageCount,
+      parseCacheHit,
       milliseconds: Date.now() - started,
       phases: Object.fromEntries(Object.entries(phases).map(([phase, milliseconds]) => [phase, Math.round(milliseconds)])),
     });

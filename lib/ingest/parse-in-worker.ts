@@ -1,4 +1,7 @@
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { AppError, type ErrorCode, ERROR_STATUS } from "@/lib/errors";
@@ -46,6 +49,28 @@ export function idleParseWorkerCount(): number {
 export function parseWorkerPath(): string {
   const segments = [process.cwd(), "dist", "parse-worker.mjs"];
   return segments.join(path.sep);
+}
+
+/**
+ * Identifies the parser that `parseWithBudget` runs: a hash of the worker bundle, the parsing
+ * libraries' versions and Node's (text normalisation comes from its ICU). Undefined when the
+ * worker is not built (in-process parsing), which is then never cached. Computed afresh each time
+ * (a ~40 KB read) so a rebuilt worker is never mistaken for the old one.
+ */
+export async function parserVersion(): Promise<string | undefined> {
+  try {
+    const hash = createHash("sha256").update(await readFile(parseWorkerPath()));
+    // The libraries the worker loads from node_modules (not bundled) shape its output too.
+    const require = createRequire(path.join(process.cwd(), "package.json"));
+    for (const manifest of [require.resolve("pdfjs-dist/package.json"), require.resolve("mammoth/package.json")]) {
+      const { name, version } = JSON.parse(await readFile(manifest, "utf8")) as { name?: string; version?: string };
+      hash.update(`\0${name ?? manifest}@${version ?? "?"}`);
+    }
+    hash.update(`\0node@${process.versions.node}`);
+    return hash.digest("hex").slice(0, 32);
+  } catch {
+    return undefined;
+  }
 }
 
 function isErrorCode(code: string): code is ErrorCode {

@@ -8,6 +8,8 @@ import { createOpenAiEmbedder } from "@/lib/embeddings/openai-embedder";
 import type { Embedder } from "@/lib/embeddings/types";
 import { indexDocument, isTransientIndexingError } from "@/lib/ingest/indexer";
 import { IndexingQueue } from "@/lib/ingest/indexing-queue";
+import { createParseCache, type ParseCache } from "@/lib/ingest/parse-cache";
+import { parserVersion } from "@/lib/ingest/parse-in-worker";
 import { logger, setLogLevel } from "@/lib/logger";
 import { RateLimiter } from "@/lib/http/rate-limit";
 import { createLocalFileStore, type FileStore } from "@/lib/storage/file-store";
@@ -30,6 +32,8 @@ export interface AppServices {
   registry: DocumentRegistry;
   conversations: ConversationStore;
   fileStore: FileStore;
+  /** Parse results of stored files by parser version (lib/ingest/parse-cache.ts). */
+  parseCache: ParseCache;
   embedder: Embedder;
   queue: IndexingQueue;
   /** Resolves the vector store, starting the embedded Chroma server if needed. */
@@ -81,6 +85,7 @@ function createAppServices(config: AppConfig): AppServices {
   const registry = openSqliteRegistry(path.join(config.dataDirectory, "app.db"));
   const conversations = openConversationStore(path.join(config.dataDirectory, "app.db"));
   const fileStore = createLocalFileStore(path.join(config.dataDirectory, "files"));
+  const parseCache = createParseCache(path.join(config.dataDirectory, "parsed"));
   const embedder = createEmbedder(config);
   const searchCache = createSearchCache({ entries: config.search.cacheEntries });
   const chromaServer = config.chroma.url
@@ -124,6 +129,7 @@ function createAppServices(config: AppConfig): AppServices {
             getVectorStore,
             chunking: config.chunking,
             parseBudget: { timeoutMs: config.indexing.parseTimeoutMs, maxMemoryMb: config.indexing.parseMaxMemoryMb },
+            parsedDocuments: { cache: parseCache, parserVersion },
           },
         });
         transientRetries.delete(documentId);
@@ -157,7 +163,7 @@ function createAppServices(config: AppConfig): AppServices {
     uploads: new RateLimiter(config.rateLimits.uploadsPerMinute),
     chats: new RateLimiter(config.rateLimits.chatsPerMinute),
   };
-  return { config, registry, conversations, fileStore, embedder, queue, getVectorStore, temporaryDirectory, chromaServer, rateLimiters, searchCache, shutdown };
+  return { config, registry, conversations, fileStore, parseCache, embedder, queue, getVectorStore, temporaryDirectory, chromaServer, rateLimiters, searchCache, shutdown };
 }
 
 const GLOBAL_KEY = Symbol.for("cited.app-services");

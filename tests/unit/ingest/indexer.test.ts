@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Embedder } from "@/lib/embeddings/types";
 import { indexDocument, type IndexerDependencies } from "@/lib/ingest/indexer";
+import { createParseCache } from "@/lib/ingest/parse-cache";
 import { createLocalFileStore } from "@/lib/storage/file-store";
 import type { DocumentRegistry } from "@/lib/storage/registry-types";
 import { openSqliteRegistry } from "@/lib/storage/sqlite-registry";
@@ -219,6 +220,76 @@ describe("re-indexing writes only what changed", () => {
     expect(registry.getDocument(id)?.status).toBe("failed");
     expect(store.records.size).toBe(0);
     expect(registry.listChunks(id)).toEqual([]);
+  });
+});
+
+describe("re-indexing reuses the parse of an unchanged file", () => {
+  /** Counts reads of the stored file: each parse reads it, a cached parse does not. */
+  function countReads(dependencies: IndexerDependencies): { reads: number } {
+    const counts = { reads: 0 };
+    const read = dependencies.fileStore.read.bind(dependencies.fileStore);
+    dependencies.fileStore = {
+      ...dependencies.fileStore,
+      read: (sha256) => {
+        counts.reads += 1;
+        return read(sha256);
+      },
+    };
+    return counts;
+  }
+
+  it("parses once while the parser version stays, and again when it changes", async () => {
+    const { id, dependencies } = await storeMarkdown(GUIDE);
+    let version: string | undefined = "1".repeat(32);
+    const withCache: IndexerDependencies = { ...dependencies, parsedDocuments: { cache: createParseCache(path.join(directory, "parsed")), parserVersion: () => Promise.resolve(version) } };
+    const counts = countReads(withCache);
+    await indexDocument({ documentId: id, signal: new AbortController().signal, dependencies: withCache });
+    const chunks = registry.listChunks(id).map((chunk) => chunk.text);
+    expect(counts.reads).toBe(1);
+
+    registry.resetForIndexing(id);
+    await indexDocument({ documentId: id, signal: new AbortController().signal, dependencies: withCache });
+    expect(registry.getDocument(id)?.status).toBe("ready");
+    expect(counts.reads).toBe(1);
+    expect(registry.listChunks(id).map((chunk) => chunk.text)).toEqual(chunks);
+
+    // Other chunk settings reuse the parse but chunk it afresh.
+    registry.resetForIndexing(id);
+    await indexDocument({ documentId: id, signal: new AbortController().signal, dependencies: { ...withCache, chunking: { sizeTokens: 60, overlapTokens: 10 } } });
+    expect(counts.reads).toBe(1);
+    expect(registry.listChunks(id).length).toBeGreaterThan(chunks.length);
+
+    // A new parser (an upgrade) parses afresh.
+    version = "2".repeat(32);
+    registry.resetForIndexing(id);
+    await indexDocument({ documentId: id, signal: new AbortController().signal, dependencies: withCache });
+    expect(counts.reads).toBe(2);
+    expect(registry.listChunks(id).map((chunk) => chunk.text)).toEqual(chunks);
+
+    // An unknown parser version parses every time and caches nothing.
+    version = undefined;
+    registry.resetForIndexing(id);
+    await indexDocument({ documentId: id, signal: new AbortController().signal, dependencies: withCache });
+    registry.resetForIndexing(id);
+    await indexDocument({ documentId: id, signal: new AbortController().signal, dependencies: withCache });
+    expect(counts.reads).toBe(4);
+  });
+
+  it("uses what the cache holds for this file and parser (so a stale entry would show), and fails when the file is gone", async () => {
+    const { id, dependencies } = await storeMarkdown(GUIDE);
+    const cache = createParseCache(path.join(directory, "parsed"));
+    const version = "1".repeat(32);
+    const withCache: IndexerDependencies = { ...dependencies, parsedDocuments: { cache, parserVersion: () => Promise.resolve(version) } };
+    const sha256 = registry.getDocument(id)?.sha256 ?? "";
+    await cache.set({ sha256, kind: "markdown", parserVersion: version }, { kind: "markdown", blocks: [{ text: "Only the cached text.", kind: "paragraph" }], pageCount: null });
+    await indexDocument({ documentId: id, signal: new AbortController().signal, dependencies: withCache });
+    expect(registry.listChunks(id).map((chunk) => chunk.text)).toEqual(["Only the cached text."]);
+
+    await dependencies.fileStore.remove(sha256);
+    registry.resetForIndexing(id);
+    await indexDocument({ documentId: id, signal: new AbortController().signal, dependencies: withCache });
+    expect(registry.getDocument(id)?.status).toBe("failed");
+    expect(registry.getDocument(id)?.errorCode).toBe("document.file_missing");
   });
 });
 
