@@ -58,7 +58,10 @@ export async function runDoctor(options: { services: AppServices; repair: boolea
   const knownHashes = new Set(documents.map((document) => document.sha256));
   for (const sha256 of await fileStore.list()) {
     if (knownHashes.has(sha256)) continue;
-    if (repair) await fileStore.remove(sha256);
+    if (repair) {
+      await fileStore.remove(sha256);
+      await services.parseCache.remove(sha256);
+    }
     drift.push({ kind: "orphan_file", sha256, detail: "stored file no document refers to", repaired: repair });
   }
 
