@@ -1,3 +1,4 @@
+import "server-only";
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { DocumentKind, ParsedDocument } from "@/lib/ingest/types";
