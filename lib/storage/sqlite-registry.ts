@@ -547,7 +547,9 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
       }
       if (assignments.length === 0) return;
       const update = database.prepare(`UPDATE documents SET ${assignments.join(", ")}, updated_at = @now WHERE id = @id`);
-      // A status or title decides what search finds and how it ranks (searchGeneration).
+      // Search finds ready documents only, ranked by their titles: the status or title of a ready
+      // document changing changes what search returns (searchGeneration). A new document passing
+      // through queued → parsing → embedding does not, and must not make every cached search stale.
       if (progress.status === undefined && progress.title === undefined) {
         update.run(values);
         return;
@@ -555,14 +557,15 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
       // Read before the bump, in the same transaction: another process's change is still noticed.
       checkDataVersion();
       const before = database.transaction(() => {
+        const wasReady = (statements.getDocument.get(id) as DocumentRow | undefined)?.status === "ready";
         const generation = statements.indexGeneration.get() as { content: number; documents: number };
         update.run(values);
-        statements.bumpDocumentGeneration.run();
-        return generation;
+        if (wasReady) statements.bumpDocumentGeneration.run();
+        return { ...generation, bumped: wasReady };
       })();
       if (before.content !== cachedGeneration?.content) keywordIndexChanged();
-      documentChanges += 1;
-      cachedGeneration = { content: before.content, documents: before.documents + 1 };
+      if (before.documents !== cachedGeneration?.documents || before.bumped) documentChanges += 1;
+      cachedGeneration = { content: before.content, documents: before.documents + (before.bumped ? 1 : 0) };
     },
     resetForIndexing(id) {
       resetForIndexing(id);

@@ -334,6 +334,12 @@ describe("cachedSearchChunks", () => {
     expect(await cached("Where are parking badges issued?", { documentIds: ["none"] })).toEqual([]);
     expect(cache.statistics()).toMatchObject({ hits: 1, misses: 3 });
 
+    // A new document on its way (queued → parsing → embedding) changes nothing search can find.
+    registry.createDocument({ id: "incoming", name: "incoming.pdf", kind: "pdf", sizeBytes: 1, sha256: "f".repeat(64) });
+    registry.updateProgress("incoming", { status: "parsing" });
+    registry.updateProgress("incoming", { status: "embedding", title: "Incoming" });
+    expect(await cached("  Where are parking badges issued?")).toBe(first);
+
     // A new ready document, a status change and a deletion each make the next search fresh.
     await addDocument({ id: "guide", name: "guide.pdf", title: "Visitor Guide", pages: { 2: ["Parking badges for visitors are issued at the gate."] } });
     const withGuide = await cached("Where are parking badges issued?");
