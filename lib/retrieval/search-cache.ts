@@ -4,11 +4,12 @@ import { searchChunks, type SearchResult } from "@/lib/retrieval/search";
 /**
  * Search results by question, kept until the library changes. A team asks the same questions
  * again and again (and the chat searches what the search page just did); under load, many clients
- * ask the same question at the same moment. A cached answer is exact: the key holds the
- * registry's search generation, which moves with every change of indexed text or of a document's
- * status or title (lib/storage/sqlite-registry.ts), and everything else the search reads. The
- * vector store only changes together with the registry (indexing writes vectors before it marks a
- * document ready). Identical searches running at the same moment share one computation.
+ * ask the same question at the same moment. The key holds the registry's search generation,
+ * which moves with every change of indexed text or of a ready document's status or title
+ * (lib/storage/sqlite-registry.ts), and everything else the search reads, so a cached answer is
+ * what the search returned for the same library. Between two moves the vector store only gains
+ * vectors of documents not ready yet, which search filters out. Identical searches running at the
+ * same moment share one computation.
  */
 
 export interface SearchCacheStatistics {

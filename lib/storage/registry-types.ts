@@ -102,8 +102,8 @@ export interface DocumentRegistry {
   listDocuments(): DocumentRecord[];
   /**
    * Changes whenever what a search can find or how it ranks may have changed: indexed text, or a
-   * document's status or title, written by this process or another. Chat and session writes to the
-   * same file leave it alone.
+   * ready document's status or title, written by this process or another. Chat and session writes
+   * to the same file leave it alone.
    */
   searchGeneration(): string;
   updateProgress(id: string, progress: DocumentProgress): void;
