@@ -227,9 +227,7 @@ export async function indexDocument(options: { documentId: string; signal: Abort
     const stale = stored.map((record) => record.id).filter((id) => !written.has(id));
     if (stale.length > 0) await timed("deleteVectors", () => store.deleteVectors(stale));
     signal.throwIfAborted();
-    const commitStarted = performance.now();
-    registry.completeIndexing({ id: documentId, chunks, passages, embeddingModel: embedder.modelId, pageCount: parsed.pageCount, title });
-    phases.commit += performance.now() - commitStarted;
+    await timed("commit", () => Promise.resolve(registry.completeIndexing({ id: documentId, chunks, passages, embeddingModel: embedder.modelId, pageCount: parsed.pageCount, title })));
     logger.info("indexing.completed", {
       documentId,
       name: document.name,

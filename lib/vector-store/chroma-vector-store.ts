@@ -37,6 +37,11 @@ export interface ChromaConnection {
   requestTimeoutMs: number;
 }
 
+/** A numeric metadata value, or null when it is missing (Chroma stores no nulls). */
+function numberOrNull(value: unknown): number | null {
+  return typeof value === "number" ? value : null;
+}
+
 function metadataText(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value) ?? "";
 }
@@ -200,7 +205,6 @@ export async function openChromaVectorStore(options: {
         const vector = result.embeddings[index];
         const meta = result.metadatas[index] ?? {};
         if (typeof text !== "string" || !vector || vector.length !== options.dimensions) return;
-        const numberOrNull = (value: unknown) => (typeof value === "number" ? value : null);
         records.push({
           id,
           chunkId: metadataText(meta.chunkId),
