@@ -8,9 +8,14 @@ import { searchChunks, type SearchResult } from "@/lib/retrieval/search";
  * which moves with every change of indexed text or of a ready document's status or title
  * (lib/storage/sqlite-registry.ts), and everything else the search reads, so a cached answer is
  * what the search returned for the same library. Between two moves the vector store only gains
- * vectors of documents not ready yet, which search filters out. Identical searches running at the
- * same moment share one computation.
+ * vectors of documents not ready yet, which search filters out. The store can also change out of
+ * band (a restarted Chroma whose index is still catching up, an external Chroma): the cache is
+ * emptied when the embedded Chroma restarts, and no entry is older than MAXIMUM_AGE_MILLISECONDS.
+ * Identical searches running at the same moment share one computation.
  */
+
+/** How long a result may be served without being computed again (out-of-band store changes). */
+export const MAXIMUM_AGE_MILLISECONDS = 10_000;
 
 export interface SearchCacheStatistics {
   hits: number;
@@ -24,13 +29,18 @@ export interface SearchCache {
   /** The cached or shared result of `compute` for `key`; results are shared, treat them as read-only. */
   get(key: string, compute: () => Promise<SearchResult[]>): Promise<SearchResult[]>;
   statistics(): SearchCacheStatistics;
+  /** Forgets every result (the vector store was replaced). */
+  clear(): void;
 }
 
 /** A bounded, least-recently-used cache of search results; `entries` 0 turns it off (misses only). */
-export function createSearchCache(options: { entries: number }): SearchCache {
-  const results = new Map<string, SearchResult[]>();
+export function createSearchCache(options: { entries: number; now?: () => number }): SearchCache {
+  const now = options.now ?? Date.now;
+  const results = new Map<string, { value: SearchResult[]; at: number }>();
   const running = new Map<string, Promise<SearchResult[]>>();
   const counts = { hits: 0, misses: 0, shared: 0 };
+  // Moves with clear(): a search that started before it is not remembered after it.
+  let epoch = 0;
   return {
     get(key, compute) {
       if (options.entries <= 0) {
@@ -38,12 +48,13 @@ export function createSearchCache(options: { entries: number }): SearchCache {
         return compute();
       }
       const cached = results.get(key);
-      if (cached) {
+      if (cached && now() - cached.at > MAXIMUM_AGE_MILLISECONDS) results.delete(key);
+      else if (cached) {
         counts.hits += 1;
         // Map order is insertion order: re-inserting marks it the most recently used.
         results.delete(key);
         results.set(key, cached);
-        return Promise.resolve(cached);
+        return Promise.resolve(cached.value);
       }
       const pending = running.get(key);
       if (pending) {
@@ -51,10 +62,13 @@ export function createSearchCache(options: { entries: number }): SearchCache {
         return pending;
       }
       counts.misses += 1;
+      const startedAt = now();
+      const startedEpoch = epoch;
       const computation = compute().then(
         (value) => {
+          if (startedEpoch !== epoch) return value;
           running.delete(key);
-          results.set(key, value);
+          results.set(key, { value, at: startedAt });
           if (results.size > options.entries) {
             const oldest = results.keys().next();
             if (!oldest.done) results.delete(oldest.value);
@@ -63,7 +77,7 @@ export function createSearchCache(options: { entries: number }): SearchCache {
         },
         (error: unknown) => {
           // A failure is not remembered: the next identical search tries again.
-          running.delete(key);
+          if (startedEpoch === epoch) running.delete(key);
           throw error;
         },
       );
@@ -72,6 +86,11 @@ export function createSearchCache(options: { entries: number }): SearchCache {
     },
     statistics() {
       return { ...counts, entries: results.size };
+    },
+    clear() {
+      epoch += 1;
+      results.clear();
+      running.clear();
     },
   };
 }

@@ -90,7 +90,12 @@ function createAppServices(config: AppConfig): AppServices {
   const searchCache = createSearchCache({ entries: config.search.cacheEntries });
   const chromaServer = config.chroma.url
     ? undefined
-    : new EmbeddedChromaServer({ dataDirectory: path.join(config.dataDirectory, "chroma"), port: config.chroma.embeddedPort });
+    : new EmbeddedChromaServer({
+        dataDirectory: path.join(config.dataDirectory, "chroma"),
+        port: config.chroma.embeddedPort,
+        // A restarted Chroma (after a crash) may find what the old one did not, or not yet.
+        onStarted: () => searchCache.clear(),
+      });
 
   let vectorStorePromise: Promise<VectorStore> | undefined;
   const getVectorStore = () => {

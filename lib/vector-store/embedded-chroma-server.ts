@@ -19,6 +19,8 @@ const STOP_TIMEOUT_MS = 10_000;
 const MAXIMUM_RESTART_DELAY_MS = 10_000;
 
 export interface EmbeddedChromaOptions {
+  /** Called after each (re)start: what was read from the previous server may not hold for this one. */
+  onStarted?: () => void;
   /** Folder holding Chroma's data (DATA_DIR/chroma). */
   dataDirectory: string;
   /** Port to bind; 0 picks a free one. */
@@ -153,6 +155,7 @@ export class EmbeddedChromaServer {
     await this.waitForHeartbeat(child);
     this.restartAttempts = 0;
     logger.info("chroma.started", { pid: child.pid, url: this.url, dataDirectory: this.options.dataDirectory });
+    this.options.onStarted?.();
   }
 
   private async waitForHeartbeat(child: ChildProcess): Promise<void> {

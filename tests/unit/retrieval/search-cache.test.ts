@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import type { SearchResult } from "@/lib/retrieval/search";
-import { createSearchCache } from "@/lib/retrieval/search-cache";
+import { MAXIMUM_AGE_MILLISECONDS, createSearchCache } from "@/lib/retrieval/search-cache";
 
 const answer = (name: string): SearchResult[] => [{ chunkId: name } as SearchResult];
 
@@ -51,5 +51,32 @@ describe("createSearchCache", () => {
     await cache.get("k", compute);
     expect(compute).toHaveBeenCalledTimes(2);
     expect(cache.statistics()).toEqual({ hits: 0, misses: 2, shared: 0, entries: 0 });
+  });
+
+  it("computes again once an entry is older than its maximum age", async () => {
+    let clock = 0;
+    const cache = createSearchCache({ entries: 10, now: () => clock });
+    const compute = vi.fn(() => Promise.resolve(answer("a")));
+    await cache.get("k", compute);
+    clock = MAXIMUM_AGE_MILLISECONDS;
+    await cache.get("k", compute);
+    expect(compute).toHaveBeenCalledTimes(1);
+    clock = MAXIMUM_AGE_MILLISECONDS + 1;
+    await cache.get("k", compute);
+    expect(compute).toHaveBeenCalledTimes(2);
+  });
+
+  it("forgets everything on clear, including a search that was running", async () => {
+    const cache = createSearchCache({ entries: 10 });
+    await cache.get("done", () => Promise.resolve(answer("a")));
+    let resolve: (value: SearchResult[]) => void = () => undefined;
+    const running = cache.get("running", () => new Promise<SearchResult[]>((done) => (resolve = done)));
+    cache.clear();
+    resolve(answer("before the restart"));
+    await running;
+    const compute = vi.fn(() => Promise.resolve(answer("after")));
+    expect(await cache.get("done", compute)).toEqual(answer("after"));
+    expect(await cache.get("running", compute)).toEqual(answer("after"));
+    expect(compute).toHaveBeenCalledTimes(2);
   });
 });
