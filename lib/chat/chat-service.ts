@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { APICallError, RetryError, createUIMessageStream, createUIMessageStreamResponse, streamText, type ModelMessage, type TextStreamPart, type ToolSet } from "ai";
 import { CitationFilter } from "@/lib/chat/citation-filter";
 import { fitContextBudget, type HistoryTurn } from "@/lib/chat/context-budget";
-import { EXTRACTIVE_NOTE, renderExtractiveAnswer, selectAnswerSentences } from "@/lib/chat/extractive-answerer";
+import { EXTRACTIVE_NOTE, renderExtractiveLine, streamAnswerSentences } from "@/lib/chat/extractive-answerer";
 import { createChatModel, type AttemptCounter } from "@/lib/chat/language-model";
 import { SYSTEM_PROMPT, renderQuestionWithSources, renderSources } from "@/lib/chat/prompt";
 import { CHAT_SEARCH_OPTIONS, buildSearchQuery } from "@/lib/chat/search-query";
@@ -176,13 +176,13 @@ export async function respondToChat(options: { request: ChatRequest; services: A
         emit(NO_ANSWER_TEXT);
       } else if (!modelStream) {
         emit(`${EXTRACTIVE_NOTE}\n\n`);
-        const sentences = await selectAnswerSentences({
-          question,
-          sources,
-          embed: (texts) => services.embedder.embedSentences(texts, options.signal),
-        });
-        if (sentences.length === 0) emit(NO_ANSWER_TEXT);
-        for (const line of renderExtractiveAnswer(sentences)) emit(`- ${line}\n`);
+        // Each quote is sent as soon as its source is scored: the first arrives long before the last.
+        let quoted = 0;
+        for await (const sentence of streamAnswerSentences({ question, sources, embed: (texts) => services.embedder.embedSentences(texts, options.signal) })) {
+          quoted += 1;
+          emit(`- ${renderExtractiveLine(sentence)}\n`);
+        }
+        if (quoted === 0) emit(NO_ANSWER_TEXT);
       } else {
         const filter = new CitationFilter(sources.length);
         const handle = (part: TextStreamPart<ToolSet>) => {

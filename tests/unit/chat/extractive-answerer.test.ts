@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EXTRACTIVE_NOTE, MINIMUM_SENTENCE_SCORE, isQuotable, renderExtractiveAnswer, selectAnswerSentences } from "@/lib/chat/extractive-answerer";
+import { EXTRACTIVE_NOTE, MINIMUM_SENTENCE_SCORE, isQuotable, renderExtractiveAnswer, selectAnswerSentences, streamAnswerSentences } from "@/lib/chat/extractive-answerer";
 import type { ChatSourceData } from "@/lib/chat/types";
 
 /** Normalised bag-of-words vectors over a vocabulary grown as texts arrive: cosine = word overlap. */
@@ -122,6 +122,47 @@ describe("selectAnswerSentences", () => {
     const { embed, calls } = bagOfWordsEmbedder();
     expect(await selectAnswerSentences({ question: "vacation", sources: [source(1, "Vacation\n\nHow many days?\n\n")], embed })).toEqual([]);
     expect(calls).toHaveLength(0);
+  });
+});
+
+describe("streamAnswerSentences", () => {
+  const sources = [1, 2, 3, 4, 5].map((index) => source(index, `Source ${index} says employees receive twenty-eight days of paid vacation. Source ${index} also covers paid vacation requests.`));
+  const question = "How many days of paid vacation do employees receive?";
+
+  it("sends the first source's quote before the sources after the next one are embedded", async () => {
+    const { embed, calls } = bagOfWordsEmbedder();
+    const stream = streamAnswerSentences({ question, sources, embed });
+    const first = await stream.next();
+    expect(first.value).toMatchObject({ sourceIndex: 1 });
+    // The question and the first source, then at most the next source, prepared while quoting.
+    expect(calls[0]?.[0]).toBe(question);
+    expect(calls.flat().some((text) => text.startsWith("Source 3"))).toBe(false);
+    const rest: number[] = [];
+    for await (const sentence of stream) rest.push(sentence.sourceIndex);
+    expect(rest).toEqual([2, 3, 4, 5]);
+  });
+
+  it("gives a source's unused share to the sources after it", async () => {
+    const { embed } = bagOfWordsEmbedder();
+    const sentences = await selectAnswerSentences({
+      question,
+      sources: [
+        source(1, "The cafeteria menu changes every week for all staff members."),
+        source(2, `${VACATION} Employees receive paid vacation days for each year of service.`),
+      ],
+      embed,
+      maximumSentences: 2,
+    });
+    expect(sentences.map((sentence) => sentence.sourceIndex)).toEqual([2, 2]);
+  });
+
+  it("stops embedding once the reader stops reading", async () => {
+    const { embed, calls } = bagOfWordsEmbedder();
+    for await (const sentence of streamAnswerSentences({ question, sources, embed })) {
+      expect(sentence.sourceIndex).toBe(1);
+      break;
+    }
+    expect(calls.length).toBeLessThanOrEqual(2);
   });
 });
 
