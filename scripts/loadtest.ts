@@ -252,7 +252,16 @@ async function upload(options: { baseUrl: string; name: string; bytes: Uint8Arra
   }
 }
 
-async function search(options: { baseUrl: string; query: string; counters: Counters }): Promise<{ milliseconds: number; status: number }> {
+interface SearchOutcome {
+  milliseconds: number;
+  status: number;
+  /** The server's own time for the search (`tookMs`); the rest is queueing, framework and network. */
+  serverMilliseconds?: number;
+  /** `X-Search-Cache`: hit, joined or computed. */
+  cache?: string;
+}
+
+async function search(options: { baseUrl: string; query: string; counters: Counters }): Promise<SearchOutcome> {
   const { baseUrl, query, counters } = options;
   const started = performance.now();
   counters.requests += 1;
@@ -264,8 +273,17 @@ async function search(options: { baseUrl: string; query: string; counters: Count
       signal: AbortSignal.timeout(60_000),
     });
     const text = await response.text();
+    const milliseconds = performance.now() - started;
     counters.record("search", response.status, response.status >= 500 ? text.slice(0, 200) : undefined);
-    return { milliseconds: performance.now() - started, status: response.status };
+    let serverMilliseconds: number | undefined;
+    if (response.status === 200) {
+      try {
+        serverMilliseconds = (JSON.parse(text) as { tookMs?: number }).tookMs;
+      } catch {
+        // Not JSON: the latency still counts, the split does not.
+      }
+    }
+    return { milliseconds, status: response.status, serverMilliseconds, cache: response.headers.get("x-search-cache") ?? undefined };
   } catch (error) {
     counters.networkErrors += 1;
     counters.serverErrors.push(`search network error: ${describe(error)}`);
@@ -427,6 +445,7 @@ async function run(options: Options, app: AppUnderTest): Promise<number> {
 
   const searchLatencies: number[] = [];
   const searchStatuses: number[] = [];
+  const searchOutcomes: SearchOutcome[] = [];
   const firstTokens: number[] = [];
   const chatTotals: number[] = [];
   let chatsWithoutText = 0;
@@ -450,6 +469,7 @@ async function run(options: Options, app: AppUnderTest): Promise<number> {
         const request = search({ baseUrl, query, counters }).then((result) => {
           searchLatencies.push(result.milliseconds);
           searchStatuses.push(result.status);
+          searchOutcomes.push(result);
         });
         inFlight.add(request);
         void request.finally(() => inFlight.delete(request));
@@ -562,6 +582,7 @@ async function run(options: Options, app: AppUnderTest): Promise<number> {
     ["Searches", `${searchLatencies.length} (${achievedRate.toFixed(1)}/s achieved${searchesSkipped ? `, ${searchesSkipped} skipped by the client` : ""})`, `${options.searchRate}/s`],
     ["Search latency p50 / p95 / p99", `${milliseconds(percentile(searchLatencies, 0.5))} / ${milliseconds(searchP95)} / ${milliseconds(percentile(searchLatencies, 0.99))}`, `p95 ≤ 200 ms → ${mark(checks.searchP95)}`],
     ["Search results cache (searches and chats)", cacheSummary, ""],
+    ...searchBreakdown(searchOutcomes),
     ["Chats completed (with text)", `${chatTotals.length} (${chatTotals.length - chatsWithoutText})`, ""],
     ["Chat first token p50 / p95", `${milliseconds(percentile(firstTokens, 0.5))} / ${milliseconds(firstTokenP95)}`, `p95 ≤ 1 s → ${mark(checks.chatFirstTokenP95)}`],
     ["Chat full answer p50 / p95", `${milliseconds(percentile(chatTotals, 0.5))} / ${milliseconds(percentile(chatTotals, 0.95))}`, ""],
@@ -588,6 +609,26 @@ async function run(options: Options, app: AppUnderTest): Promise<number> {
     );
   }
   return Object.values(checks).every(Boolean) ? 0 : 1;
+}
+
+/**
+ * Search latency by how the search was answered, and how much of it the server spent searching:
+ * tells a slow search (computed, long server time) from a queued one (long wait before the handler).
+ */
+function searchBreakdown(outcomes: SearchOutcome[]): [string, string, string][] {
+  const rows: [string, string, string][] = [];
+  for (const cache of ["hit", "joined", "computed"]) {
+    const matching = outcomes.filter((outcome) => outcome.cache === cache);
+    if (matching.length === 0) continue;
+    const latencies = matching.map((outcome) => outcome.milliseconds);
+    const server = matching.flatMap((outcome) => (outcome.serverMilliseconds === undefined ? [] : [outcome.serverMilliseconds]));
+    rows.push([
+      `  searches answered "${cache}": latency p50 / p95; server p50 / p95`,
+      `${matching.length}: ${milliseconds(percentile(latencies, 0.5))} / ${milliseconds(percentile(latencies, 0.95))}; ${milliseconds(percentile(server, 0.5))} / ${milliseconds(percentile(server, 0.95))}`,
+      "",
+    ]);
+  }
+  return rows;
 }
 
 main().then(

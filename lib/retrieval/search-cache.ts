@@ -25,9 +25,15 @@ export interface SearchCacheStatistics {
   entries: number;
 }
 
+/** How a search was answered: from the cache, by joining an identical running one, or computed. */
+export type SearchCacheOutcome = "hit" | "joined" | "computed";
+
 export interface SearchCache {
-  /** The cached or shared result of `compute` for `key`; results are shared, treat them as read-only. */
-  get(key: string, compute: () => Promise<SearchResult[]>): Promise<SearchResult[]>;
+  /**
+   * The cached or shared result of `compute` for `key`; results are shared, treat them as
+   * read-only. `onOutcome` learns how it was answered (for the response's `X-Search-Cache`).
+   */
+  get(key: string, compute: () => Promise<SearchResult[]>, onOutcome?: (outcome: SearchCacheOutcome) => void): Promise<SearchResult[]>;
   statistics(): SearchCacheStatistics;
   /** Forgets every result (the vector store was replaced). */
   clear(): void;
@@ -42,15 +48,17 @@ export function createSearchCache(options: { entries: number; now?: () => number
   // Moves with clear(): a search that started before it is not remembered after it.
   let epoch = 0;
   return {
-    get(key, compute) {
+    get(key, compute, onOutcome) {
       if (options.entries <= 0) {
         counts.misses += 1;
+        onOutcome?.("computed");
         return compute();
       }
       const cached = results.get(key);
       if (cached && now() - cached.at > MAXIMUM_AGE_MILLISECONDS) results.delete(key);
       else if (cached) {
         counts.hits += 1;
+        onOutcome?.("hit");
         // Map order is insertion order: re-inserting marks it the most recently used.
         results.delete(key);
         results.set(key, cached);
@@ -59,9 +67,11 @@ export function createSearchCache(options: { entries: number; now?: () => number
       const pending = running.get(key);
       if (pending) {
         counts.shared += 1;
+        onOutcome?.("joined");
         return pending;
       }
       counts.misses += 1;
+      onOutcome?.("computed");
       const startedAt = now();
       const startedEpoch = epoch;
       const computation = compute().then(
@@ -98,9 +108,9 @@ export function createSearchCache(options: { entries: number; now?: () => number
 type SearchChunksOptions = Parameters<typeof searchChunks>[0];
 
 /** `searchChunks` through `cache`: the same question, options and library give the same results. */
-export function cachedSearchChunks(options: SearchChunksOptions & { cache: SearchCache }): Promise<SearchResult[]> {
+export function cachedSearchChunks(options: SearchChunksOptions & { cache: SearchCache; onOutcome?: (outcome: SearchCacheOutcome) => void }): Promise<SearchResult[]> {
   // Every setting that changes the result is in the key; the stores are the process's own.
-  const { cache, registry, embedder, vectorStore: _vectorStore, ...settings } = options;
+  const { cache, onOutcome, registry, embedder, vectorStore: _vectorStore, ...settings } = options;
   const key = JSON.stringify({
     generation: registry.searchGeneration(),
     model: embedder.modelId,
@@ -108,5 +118,5 @@ export function cachedSearchChunks(options: SearchChunksOptions & { cache: Searc
     query: settings.query.trim(),
     documentIds: settings.documentIds ? [...settings.documentIds].sort() : undefined,
   });
-  return cache.get(key, () => searchChunks(options));
+  return cache.get(key, () => searchChunks(options), onOutcome);
 }

@@ -25,6 +25,7 @@ export const POST = apiHandler("/api/search", async (request: Request) => {
   const input = await parseJsonBody(request, searchRequestSchema, { maxBytes: SEARCH_BODY_MAX_BYTES });
   const services = getAppServices();
   const started = performance.now();
+  let cacheOutcome = "computed";
   const results = await cachedSearchChunks({
     cache: services.searchCache,
     query: input.query,
@@ -35,6 +36,8 @@ export const POST = apiHandler("/api/search", async (request: Request) => {
     registry: services.registry,
     embedder: services.embedder,
     vectorStore: await services.getVectorStore(),
+    onOutcome: (outcome) => (cacheOutcome = outcome),
   });
-  return NextResponse.json({ results, tookMs: Math.round(performance.now() - started) });
+  // tookMs and X-Search-Cache let a client tell queueing from searching (npm run loadtest does).
+  return NextResponse.json({ results, tookMs: Math.round(performance.now() - started) }, { headers: { "X-Search-Cache": cacheOutcome } });
 });

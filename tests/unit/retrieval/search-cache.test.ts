@@ -26,6 +26,19 @@ describe("createSearchCache", () => {
     expect(cache.statistics()).toMatchObject({ misses: 1, shared: 1 });
   });
 
+  it("says how each search was answered", async () => {
+    const cache = createSearchCache({ entries: 10 });
+    const outcomes: string[] = [];
+    const record = (outcome: string) => outcomes.push(outcome);
+    let resolve: (value: SearchResult[]) => void = () => undefined;
+    const both = Promise.all([cache.get("k", () => new Promise<SearchResult[]>((done) => (resolve = done)), record), cache.get("k", () => Promise.resolve(answer("b")), record)]);
+    resolve(answer("a"));
+    await both;
+    await cache.get("k", () => Promise.resolve(answer("c")), record);
+    await createSearchCache({ entries: 0 }).get("k", () => Promise.resolve(answer("d")), record);
+    expect(outcomes).toEqual(["computed", "joined", "hit", "computed"]);
+  });
+
   it("does not remember a failure", async () => {
     const cache = createSearchCache({ entries: 10 });
     await expect(cache.get("k", () => Promise.reject(new Error("store down")))).rejects.toThrow("store down");
