@@ -436,14 +436,20 @@ async function requestCostStage(options: { baseUrl: string; serverPid: number; q
   };
 }
 
-/** The chat again, against an OpenAI-compatible test server that answers at once: what remains is our overhead. */
-async function instantModelChatStage(dataDirectory: string, questions: string[]) {
+/**
+ * The chat again, against an OpenAI-compatible test server that answers at once: what remains is
+ * our overhead. This stage starts a second app; it first serves the search questions once, as the
+ * first app had before its chat stage, so both chats run on equally warm registry caches (the
+ * result cache stays off: every chat still computes its search).
+ */
+async function instantModelChatStage(dataDirectory: string, questions: string[], warmUpQuestions: string[]) {
   const model = await startOpenAITestServer({ defaultBehaviour: { kind: "answer", text: "The documents answer this [1].", chunkSize: 1_000, delayMs: 0 } });
   // Local embeddings stay (EMBEDDING_PROVIDER=local): only the chat model changes.
   const app = await startApp(dataDirectory, { OPENAI_BASE_URL: model.baseUrl, OPENAI_API_KEY: "", CHAT_MODEL: "bench-instant", EMBEDDING_PROVIDER: "local" });
   try {
     const health = (await (await fetch(`${app.baseUrl}/api/health`)).json()) as { chat?: { mode?: string } };
     if (health.chat?.mode !== "openai-compatible") fail(`instant-model chat: the app runs in chat mode ${String(health.chat?.mode)}, not openai-compatible`);
+    for (const question of warmUpQuestions) await timedSearch(app.baseUrl, question, "hybrid");
     const chat = await chatStage(app.baseUrl, questions);
     // A turn that never reached the model would measure the extractive path again.
     const calls = model.chatRequests().length;
@@ -626,7 +632,7 @@ async function main(): Promise<number> {
     app = undefined;
 
     console.log(`bench: chat (${chatQuestions.length} turns with an instantly answering OpenAI-compatible test server)`);
-    const chatInstantModel = await instantModelChatStage(dataDirectory, chatQuestions);
+    const chatInstantModel = await instantModelChatStage(dataDirectory, chatQuestions, benchQuestions);
 
     const scale = await scaleStage(dataDirectory, scales, benchQuestions);
 
