@@ -253,6 +253,8 @@ async function upload(options: { baseUrl: string; name: string; bytes: Uint8Arra
 }
 
 interface SearchOutcome {
+  /** When the search was sent (Date.now()). */
+  sentAt: number;
   milliseconds: number;
   status: number;
   /** The server's own time for the search (`tookMs`); the rest is queueing, framework and network. */
@@ -264,6 +266,7 @@ interface SearchOutcome {
 async function search(options: { baseUrl: string; query: string; counters: Counters }): Promise<SearchOutcome> {
   const { baseUrl, query, counters } = options;
   const started = performance.now();
+  const sentAt = Date.now();
   counters.requests += 1;
   try {
     const response = await appFetch(`${baseUrl}/api/search`, {
@@ -283,11 +286,11 @@ async function search(options: { baseUrl: string; query: string; counters: Count
         // Not JSON: the latency still counts, the split does not.
       }
     }
-    return { milliseconds, status: response.status, serverMilliseconds, cache: response.headers.get("x-search-cache") ?? undefined };
+    return { sentAt, milliseconds, status: response.status, serverMilliseconds, cache: response.headers.get("x-search-cache") ?? undefined };
   } catch (error) {
     counters.networkErrors += 1;
     counters.serverErrors.push(`search network error: ${describe(error)}`);
-    return { milliseconds: performance.now() - started, status: 0 };
+    return { sentAt, milliseconds: performance.now() - started, status: 0 };
   }
 }
 
@@ -599,6 +602,7 @@ async function run(options: Options, app: AppUnderTest): Promise<number> {
   console.log(`|${"-".repeat((width[0] ?? 0) + 2)}|${"-".repeat((width[1] ?? 0) + 2)}|--------|`);
   for (const [metric, measured, goal] of rows) console.log(`| ${metric.padEnd(width[0] ?? 0)} | ${measured.padEnd(width[1] ?? 0)} | ${goal} |`);
   console.log("");
+  printSearchTimeline({ outcomes: searchOutcomes, started, waveSeconds: Array.from({ length: options.uploadWaves }, (_, wave) => (wave * options.durationSeconds) / options.uploadWaves) });
   if (counters.serverErrors.length > 0) console.log(`First server errors:\n  ${counters.serverErrors.slice(0, 10).join("\n  ")}`);
   if (failed.length > 0) console.log(`Failed documents:\n  ${failed.slice(0, 10).map((document) => `${document.name}: ${document.error?.code} ${document.error?.message}`).join("\n  ")}`);
   if (!doctorOk) console.log(doctorSummary);
@@ -609,6 +613,25 @@ async function run(options: Options, app: AppUnderTest): Promise<number> {
     );
   }
   return Object.values(checks).every(Boolean) ? 0 : 1;
+}
+
+/** Search latency in 5-second steps of the load phase, with the upload waves marked: where the slow searches are. */
+function printSearchTimeline(options: { outcomes: SearchOutcome[]; started: number; waveSeconds: number[] }): void {
+  const step = 5;
+  const buckets = new Map<number, number[]>();
+  for (const outcome of options.outcomes) {
+    const bucket = Math.floor((outcome.sentAt - options.started) / 1000 / step);
+    const latencies = buckets.get(bucket) ?? [];
+    latencies.push(outcome.milliseconds);
+    buckets.set(bucket, latencies);
+  }
+  if (buckets.size === 0) return;
+  console.log("Search latency by when it was sent (p50 / p95, searches; * = an upload wave starts):");
+  for (const [bucket, latencies] of [...buckets].sort(([left], [right]) => left - right)) {
+    const wave = options.waveSeconds.some((second) => second >= bucket * step && second < (bucket + 1) * step) ? "*" : " ";
+    console.log(`  ${wave} ${String(bucket * step).padStart(3)}–${String((bucket + 1) * step).padEnd(3)} s: ${milliseconds(percentile(latencies, 0.5))} / ${milliseconds(percentile(latencies, 0.95))}, ${latencies.length}`);
+  }
+  console.log("");
 }
 
 /**
