@@ -4,7 +4,7 @@ import type { Embedder } from "@/lib/embeddings/types";
 import { groupNearDuplicates } from "@/lib/retrieval/dedup";
 import { FEEDBACK_PASSAGES, FEEDBACK_WEIGHT, feedbackWords } from "@/lib/retrieval/feedback";
 import { DEFAULT_FUSION_WEIGHTS, fuseScores, type FusionWeights } from "@/lib/retrieval/fusion";
-import { contentWords, keywordMatchExpression, phraseMatchExpression } from "@/lib/retrieval/keyword-query";
+import { contentWords, keywordTerms, phraseTerms } from "@/lib/retrieval/keyword-query";
 import { relevanceEvidence, relevanceScore } from "@/lib/retrieval/relevance";
 import { correctQuery, unknownWords } from "@/lib/retrieval/spelling";
 import { TITLE_WEIGHT, titleMatches } from "@/lib/retrieval/title-prior";
@@ -310,9 +310,9 @@ async function searchOneText(options: SearchChunksOptions & { priorCorrected: bo
   }
 
   /** BM25 scores of one keyword query (the question, its phrases, feedback words) per passage of a searchable document. */
-  const keywordMatches = (expression: string): Map<string, number> => {
+  const keywordMatches = (terms: string[]): Map<string, number> => {
     const scores = new Map<string, number>();
-    for (const match of registry.searchKeywords({ match: expression, limit, documentIds })) {
+    for (const match of registry.searchKeywords({ terms, limit, documentIds })) {
       if (!searchable.has(match.documentId)) continue;
       const key = passageKey(match.chunkId, match.passageIndex);
       places.set(key, { chunkId: match.chunkId, documentId: match.documentId, passageIndex: match.passageIndex, page: match.page });
@@ -320,13 +320,13 @@ async function searchOneText(options: SearchChunksOptions & { priorCorrected: bo
     }
     return scores;
   };
-  // Words in more than half the passages are left out of the BM25 query (see keywordMatchExpression).
+  // Words in more than half the passages are left out of the BM25 query (see keywordTerms).
   const passageCount = registry.passageCount();
-  const expression = mode === "vector" ? undefined : keywordMatchExpression(searchText, { isCommon: (word) => registry.passagesContaining(word) > passageCount / 2 });
-  const keywordScores = expression ? keywordMatches(expression) : new Map<string, number>();
+  const terms = mode === "vector" ? undefined : keywordTerms(searchText, { isCommon: (word) => registry.passagesContaining(word) > passageCount / 2 });
+  const keywordScores = terms ? keywordMatches(terms) : new Map<string, number>();
   // Passages holding adjacent question words as a phrase get a bonus on top of BM25.
-  const phraseExpression = expression ? phraseMatchExpression(searchText) : undefined;
-  const phraseScores = phraseExpression ? keywordMatches(phraseExpression) : new Map<string, number>();
+  const phrases = terms ? phraseTerms(searchText) : undefined;
+  const phraseScores = phrases ? keywordMatches(phrases) : new Map<string, number>();
   const phraseWeight = mode === "hybrid" ? (options.phraseWeight ?? PHRASE_WEIGHT) : 0;
   const extra = phraseWeight > 0 ? [{ scores: phraseScores, weight: phraseWeight }] : [];
   // Vector matches carry no page (ids and distances only): look their passages' pages up.
@@ -362,7 +362,7 @@ async function searchOneText(options: SearchChunksOptions & { priorCorrected: bo
 
   // Pseudo-relevance feedback: a second keyword query with the words the best passages share.
   const feedbackWeight = options.feedbackWeight ?? FEEDBACK_WEIGHT;
-  if (expression && weights.keyword > 0 && feedbackWeight > 0 && passageRanking.length > 0) {
+  if (terms && weights.keyword > 0 && feedbackWeight > 0 && passageRanking.length > 0) {
     const top = passageRanking.slice(0, FEEDBACK_PASSAGES);
     const topChunks = [...new Set(top.map((candidate) => candidate.chunkId))];
     const topPassages = registry.getPassages(topChunks);
@@ -373,9 +373,9 @@ async function searchOneText(options: SearchChunksOptions & { priorCorrected: bo
       return passage && text ? [text.slice(passage.start, passage.end)] : [];
     });
     const words = feedbackWords({ passages: texts, query: searchText, passagesContaining: (word) => registry.passagesContaining(word), totalPassages: registry.passageCount() });
-    const feedbackExpression = keywordMatchExpression(words.join(" "));
-    if (feedbackExpression) {
-      const feedback = keywordMatches(feedbackExpression);
+    const feedbackTerms = keywordTerms(words.join(" "));
+    if (feedbackTerms) {
+      const feedback = keywordMatches(feedbackTerms);
       passageRanking = rank(fuseScores({ vector: similarities, keyword: keywordScores, weights, feedback, feedbackWeight, extra }));
     }
   }
