@@ -213,16 +213,32 @@ function resultPlaces(result: SearchResult): string[] {
   return result.locations.map(placeKey);
 }
 
+interface DocumentNaming {
+  titles: Map<string, string>;
+  nameWords: Map<string, ReadonlySet<string>>;
+}
+
+/** The last naming computed per covers map (the registry's, replaced when the index changes). */
+const namingByCovers = new WeakMap<ReadonlyMap<string, string>, { key: string; naming: DocumentNaming }>();
+
 /**
  * Each document's title text (title and file name) and name words (document-names.ts: "apple"
  * from the cover's "Apple Inc."), for the title, name and period priors and keyword coverage.
  */
-function documentNaming(registry: DocumentRegistry, documents: DocumentRecord[]): { titles: Map<string, string>; nameWords: Map<string, ReadonlySet<string>> } {
+function documentNaming(registry: DocumentRegistry, documents: DocumentRecord[]): DocumentNaming {
   const titles = new Map(documents.map((document) => [document.id, `${document.title ?? ""} ${titleFromFileName(document.name)}`]));
   // What each document calls itself: title, file name and first page ("Apple Inc." for "2023 Q3 AAPL").
   const covers = documents.length > 1 ? registry.documentCovers() : new Map<string, string>();
+  // The same documents and covers name themselves the same way: reused while the registry keeps
+  // its covers (until the index changes). Rebuilding joined every cover's text per search: 8 ms
+  // with 200 documents.
+  const key = [...titles].map(([id, title]) => `${id}\u0001${title}`).join("\u0002");
+  const known = namingByCovers.get(covers);
+  if (known?.key === key) return known.naming;
   const nameWords = documentNameWords(new Map([...titles].map(([id, title]) => [id, `${title} ${covers.get(id) ?? ""}`])));
-  return { titles, nameWords };
+  const naming = { titles, nameWords };
+  namingByCovers.set(covers, { key, naming });
+  return naming;
 }
 
 /**

@@ -1,5 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { termScoresFrom, topRowsBySummedScore } from "@/lib/storage/keyword-scores";
+import { termScoresFrom, topRowsBySummedScore, type ScoredRow } from "@/lib/storage/keyword-scores";
+import { createSeededRandom } from "@/tests/support/seeded-random";
+
+/** The plain definition: every row's sum in list order, all rows sorted. */
+function bruteForce(lists: [number, number][][], limit: number, accept: (rowId: number) => boolean = () => true): ScoredRow[] {
+  const sums = new Map<number, number>();
+  for (const list of lists) for (const [rowId, score] of list) sums.set(rowId, (sums.get(rowId) ?? 0) + score);
+  return [...sums]
+    .filter(([rowId]) => accept(rowId))
+    .map(([rowId, score]) => ({ rowId, score }))
+    .sort((left, right) => right.score - left.score || left.rowId - right.rowId)
+    .slice(0, limit);
+}
 
 describe("topRowsBySummedScore", () => {
   it("sums each row's scores over the lists and keeps the best, ties to the lower rowid", () => {
@@ -29,6 +41,26 @@ describe("topRowsBySummedScore", () => {
   it("leaves out rows `accept` rejects before they count towards the limit", () => {
     const lists = [termScoresFrom([[1, 3], [2, 2], [3, 1]])];
     expect(topRowsBySummedScore({ lists, limit: 1, accept: (rowId) => rowId !== 1 })).toEqual([{ rowId: 2, score: 2 }]);
+  });
+
+  it("ranks as the plain definition does, with common and rare lists, ties and filters", () => {
+    const random = createSeededRandom(11);
+    for (let trial = 0; trial < 500; trial += 1) {
+      // Common terms: many rows, low scores; rare ones: few rows, high scores; ties from coarse scores.
+      const lists = Array.from({ length: 1 + Math.floor(random() * 5) }, () => {
+        const common = random() < 0.5;
+        const size = common ? 200 + Math.floor(random() * 800) : Math.floor(random() * 60);
+        const rows = new Map<number, number>();
+        for (let index = 0; index < size; index += 1) rows.set(1 + Math.floor(random() * 1_000), Math.round((common ? 1 : 8) * random() * 4) / 4 + 0.1);
+        return [...rows];
+      });
+      const limit = 1 + Math.floor(random() * 80);
+      const accept = trial % 3 === 0 ? (rowId: number) => rowId % 4 !== 0 : undefined;
+      expect(topRowsBySummedScore({ lists: lists.map(termScoresFrom), limit, accept })).toEqual(bruteForce(lists, limit, accept));
+      // Rowids beyond the dense array's range take the merge, with the same result.
+      const far = lists.map((list) => list.map(([rowId, score]): [number, number] => [rowId + 5_000_000, score]));
+      expect(topRowsBySummedScore({ lists: far.map(termScoresFrom), limit })).toEqual(bruteForce(far, limit));
+    }
   });
 
   it("sorts a list given out of rowid order", () => {

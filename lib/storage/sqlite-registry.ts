@@ -142,6 +142,8 @@ const MAXIMUM_CACHED_POSTINGS = 10_000_000;
  * third of a 100,000-passage library takes 33,000; a question's words are mostly asked again.
  */
 const MAXIMUM_CACHED_TERM_SCORES = 4_000_000;
+/** Most passages the keyword results' rowid → passage cache holds. */
+const MAXIMUM_CACHED_PASSAGE_ROWS = 50_000;
 /** Most words whose passage count alone is cached (spelling and feedback ask for many words). */
 const MAXIMUM_CACHED_COUNTS = 50_000;
 
@@ -327,6 +329,8 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
   let passageDocuments: { rowIds: Int32Array; documentIndex: Int32Array; documents: string[] } | undefined;
   const keywordResultCache = new Map<string, KeywordMatch[]>();
   const termScoresCache = new Map<string, TermScores>();
+  /** Passages by FTS rowid, for keyword results (the same passages rank for many questions). */
+  const passageByRow = new Map<number, PassageRecord>();
   let termScoresCached = 0;
   let passageTotal: number | undefined;
   let cachedDataVersion: number | undefined;
@@ -349,6 +353,7 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
     keywordResultCache.clear();
     termScoresCache.clear();
     termScoresCached = 0;
+    passageByRow.clear();
     passageTotal = undefined;
     documentPassageCounts = undefined;
     covers = undefined;
@@ -662,11 +667,17 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
           };
         }
         const top = topRowsBySummedScore({ lists: options.terms.map(termScoresOf), limit: options.limit, accept });
-        const rows = new Map((statements.passagesByIds.all(JSON.stringify(top.map((row) => row.rowId))) as PassageRow[]).map((row) => [row.id, row]));
-        matches = top.flatMap(({ rowId, score }): KeywordMatch[] => {
-          const row = rows.get(rowId);
-          return row ? [{ ...toPassage(row), score }] : [];
-        });
+        const missing = top.filter((row) => !passageByRow.has(row.rowId)).map((row) => row.rowId);
+        if (missing.length > 0) {
+          if (passageByRow.size + missing.length > MAXIMUM_CACHED_PASSAGE_ROWS) passageByRow.clear();
+          for (const row of statements.passagesByIds.all(JSON.stringify(missing)) as PassageRow[]) passageByRow.set(row.id, toPassage(row));
+        }
+        matches = [];
+        for (const { rowId, score } of top) {
+          const passage = passageByRow.get(rowId);
+          // A literal: a spread plus a property takes V8's slow copy path (docs/performance.md).
+          if (passage) matches.push({ chunkId: passage.chunkId, documentId: passage.documentId, passageIndex: passage.passageIndex, start: passage.start, end: passage.end, page: passage.page, score });
+        }
         remember(keywordResultCache, { key, value: matches, bound: 500 });
       }
       return matches;
