@@ -56,16 +56,19 @@ describe("topRowsBySummedScore", () => {
       });
       const limit = 1 + Math.floor(random() * 80);
       const accept = trial % 3 === 0 ? (rowId: number) => rowId % 4 !== 0 : undefined;
-      expect(topRowsBySummedScore({ lists: lists.map(termScoresFrom), limit, accept })).toEqual(bruteForce(lists, limit, accept));
+      expect(topRowsBySummedScore({ lists: lists.map((list) => termScoresFrom(list)), limit, accept })).toEqual(bruteForce(lists, limit, accept));
       // Rowids beyond the dense array's range take the merge, with the same result.
       const far = lists.map((list) => list.map(([rowId, score]): [number, number] => [rowId + 5_000_000, score]));
-      expect(topRowsBySummedScore({ lists: far.map(termScoresFrom), limit })).toEqual(bruteForce(far, limit));
+      expect(topRowsBySummedScore({ lists: far.map((list) => termScoresFrom(list)), limit })).toEqual(bruteForce(far, limit));
     }
   });
 
-  it("sorts a list given out of rowid order", () => {
+  it("sorts a list given out of rowid order, and negates bm25() ranks when asked", () => {
     const list = termScoresFrom([[9, 1], [2, 2], [5, 3]]);
     expect([...list.rowIds]).toEqual([2, 5, 9]);
     expect([...list.scores]).toEqual([2, 3, 1]);
+    const negated = termScoresFrom([[9, -1], [2, -2]], { negate: true });
+    expect([...negated.rowIds]).toEqual([2, 9]);
+    expect([...negated.scores]).toEqual([2, 1]);
   });
 });

@@ -21,22 +21,23 @@ export interface ScoredRow {
 }
 
 /**
- * Builds a term's list from (rowid, score) pairs in any order, sorted by rowid; one allocation
- * each for ids and scores.
+ * Builds a term's list from (rowid, score) pairs in any order, sorted by rowid; `negate` takes
+ * the negated scores (bm25() returns the score negated, so that lower ranks first).
  */
-export function termScoresFrom(rows: readonly (readonly [number, number])[]): TermScores {
+export function termScoresFrom(rows: readonly (readonly [number, number])[], options: { negate?: boolean } = {}): TermScores {
+  const sign = options.negate ? -1 : 1;
   const rowIds = new Int32Array(rows.length);
   const scores = new Float64Array(rows.length);
   let ascending = true;
   rows.forEach(([rowId, score], index) => {
     rowIds[index] = rowId;
-    scores[index] = score;
+    scores[index] = sign * score;
     if (index > 0 && rowId <= (rowIds[index - 1] ?? 0)) ascending = false;
   });
   if (ascending) return { rowIds, scores };
-  // FTS5 returns rowids in order; this only guards the merge below against an index that does not.
+  // FTS5 returns rowids in order; this only guards the rowid merge against an index that does not.
   const order = [...rows.keys()].sort((left, right) => (rows[left]?.[0] ?? 0) - (rows[right]?.[0] ?? 0));
-  return { rowIds: Int32Array.from(order, (index) => rows[index]?.[0] ?? 0), scores: Float64Array.from(order, (index) => rows[index]?.[1] ?? 0) };
+  return { rowIds: Int32Array.from(order, (index) => rowIds[index] ?? 0), scores: Float64Array.from(order, (index) => scores[index] ?? 0) };
 }
 
 /** A bounded min-heap of the best rows so far: the worst (lowest score, then highest rowid) on top. */

@@ -392,7 +392,8 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
   const postingsOf = (word: string): WordPostings => {
     let postings = postingsCache.get(word);
     if (!postings) {
-      const rows = statements.wordPostings.all(term(word)) as number[];
+      // A query word's BM25 list holds the same rows: no second scan of its postings.
+      const rows = termScoresCache.get(word)?.rowIds ?? (statements.wordPostings.all(term(word)) as number[]);
       const lookup = documentsByRow();
       const byDocument = new Map<string, number>();
       const rowIds = new Int32Array(rows.length);
@@ -422,8 +423,7 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
     let scores = termScoresCache.get(text);
     if (!scores) {
       // bm25() is the negated score (lower ranks first); negation is exact, so the sums stay bit-equal.
-      const rows = (statements.termScores.all(term(text)) as [number, number][]).map(([rowId, rank]): [number, number] => [rowId, -rank]);
-      scores = termScoresFrom(rows);
+      scores = termScoresFrom(statements.termScores.all(term(text)) as [number, number][], { negate: true });
       const size = scores.rowIds.length;
       if (size <= MAXIMUM_CACHED_TERM_SCORES) {
         if (termScoresCached + size > MAXIMUM_CACHED_TERM_SCORES || termScoresCache.size >= 10_000) {

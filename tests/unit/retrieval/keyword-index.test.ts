@@ -248,6 +248,20 @@ describe("keyword distribution", () => {
     expect(byWord.get("sells")).toEqual(new Map([["doc-1", 2], ["doc-2", 1]]));
     expect(byWord.get("unicorn")).toEqual(new Map());
     expect(registry.passageCount()).toBe(3);
+    // Read from a query word's keyword list (searched first), a word's postings are the same.
+    const fresh = openSqliteRegistry(path.join(directory, "app.db"));
+    try {
+      fresh.searchKeywords({ terms: ["apple", "sells"], limit: 10 });
+      expect(fresh.keywordDistribution(["apple", "sells"]).byWord).toEqual(
+        new Map([
+          ["apple", new Map([["doc-1", 2]])],
+          ["sells", new Map([["doc-1", 2], ["doc-2", 1]])],
+        ]),
+      );
+      expect(fresh.passagesContaining("sells")).toBe(3);
+    } finally {
+      fresh.close();
+    }
     // The cache follows writes.
     registry.deleteDocument("doc-1");
     expect(registry.keywordDistribution(["apple"]).byWord.get("apple")).toEqual(new Map());
