@@ -3,7 +3,7 @@
  * phrases joined with OR as the sum, in query order, of each phrase's own term (its IDF times a
  * saturating function of its frequency in the row and the row's length): a phrase the row lacks
  * adds exactly 0. Each phrase's term is what bm25() gives for a query of that phrase alone, so
- * the per-phrase scores can be read once per phrase and cached, and a query's ranking is a merge
+ * the per-phrase scores can be read once per phrase and cached, and a query's ranking is a sum
  * of those lists instead of FTS5 scoring and sorting every row that holds any query word (over
  * 100 ms per query at 100,000 passages; docs/performance.md).
  */

@@ -297,7 +297,7 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
     chunksByIds: database.prepare(`SELECT * FROM chunks WHERE id IN (SELECT value FROM json_each(?))`),
     passagesByChunkIds: database.prepare(`SELECT * FROM passages WHERE chunk_id IN (SELECT value FROM json_each(?)) ORDER BY chunk_id, passage_index`),
     // One term's BM25 score in every row holding it (lib/storage/keyword-scores.ts): the only
-    // per-row scoring FTS5 does; a query's ranking is merged from these lists.
+    // per-row scoring FTS5 does; a query's ranking is summed from these lists.
     termScores: database.prepare(`SELECT rowid, bm25(passages_fts, ${BM25_WEIGHTS.context}, ${BM25_WEIGHTS.body}) FROM passages_fts WHERE passages_fts MATCH ?`).raw(),
     passagesByIds: database.prepare(`SELECT * FROM passages WHERE id IN (SELECT value FROM json_each(?))`),
     passagesPerDocument: database.prepare(`SELECT document_id AS documentId, count(*) AS count FROM passages GROUP BY document_id`),
