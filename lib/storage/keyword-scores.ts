@@ -44,20 +44,11 @@ export function termScoresFrom(rows: readonly (readonly [number, number])[], opt
 class BestRows {
   private readonly rows: Int32Array;
   private readonly scores: Float64Array;
-  size = 0;
+  private size = 0;
 
   constructor(private readonly limit: number) {
     this.rows = new Int32Array(limit);
     this.scores = new Float64Array(limit);
-  }
-
-  get full(): boolean {
-    return this.size >= this.limit;
-  }
-
-  /** The lowest score kept (meaningful when full). */
-  get worstScore(): number {
-    return this.scores[0] ?? 0;
   }
 
   /** Whether a row with this score would be kept: it beats the worst kept (higher score, or equal and lower rowid). */
