@@ -1,9 +1,10 @@
 /**
- * Turns a free-text question into an SQLite FTS5 query for BM25 ranking: the question's content
- * words (lower-cased, stop words and one-character tokens dropped), each quoted so FTS5 syntax
- * in user input (AND, NEAR, *, quotes, column filters) is never interpreted, joined with OR so
- * a passage matching some of the words still ranks. Tokens are cut the way FTS5's unicode61
- * tokenizer cuts them (letters and digits), so "in-network" and "Contoso's" behave alike on both sides.
+ * Turns a free-text question into the terms of a BM25 keyword query (the registry scores a
+ * passage by the sum of each term's BM25, as an FTS5 query of the terms joined with OR would):
+ * the question's content words (lower-cased, stop words and one-character tokens dropped). The
+ * registry quotes each term, so FTS5 syntax in user input (AND, NEAR, *, quotes, column filters)
+ * is never interpreted. Tokens are cut the way FTS5's unicode61 tokenizer cuts them (letters and
+ * digits), so "in-network" and "Contoso's" behave alike on both sides.
  */
 
 export const STOP_WORDS: ReadonlySet<string> = new Set(
@@ -30,29 +31,26 @@ export function contentWords(text: string): string[] {
 }
 
 /**
- * The FTS5 MATCH expression for a question, or undefined when it has no content words. Words
+ * The keyword-query terms of a question (its content words), or undefined when it has none. Words
  * `isCommon` names are left out while another word remains: a word in most passages adds nothing
- * to BM25 (FTS5 gives it an IDF of about zero), yet FTS5 scores every passage it matches, which
- * at 100,000 passages costs over 100 ms per query.
+ * to BM25 (FTS5 gives it an IDF of about zero), yet its scores fill memory and time for every
+ * passage it matches (over 100 ms per query at 100,000 passages when FTS5 scored them per query).
  */
-export function keywordMatchExpression(query: string, options: { isCommon?: (word: string) => boolean } = {}): string | undefined {
+export function keywordTerms(query: string, options: { isCommon?: (word: string) => boolean } = {}): string[] | undefined {
   const words = contentWords(query);
   if (words.length === 0) return undefined;
   const isCommon = options.isCommon;
   const distinctive = isCommon ? words.filter((word) => !isCommon(word)) : words;
-  return (distinctive.length > 0 ? distinctive : words).map((word) => `"${word}"`).join(" OR ");
+  return distinctive.length > 0 ? distinctive : words;
 }
 
 /**
- * The FTS5 MATCH expression of the question's adjacent content-word pairs as phrases ("clinical
- * trials", "balance billing"), or undefined with fewer than two content words. A passage holding
- * a pair as written is likelier about what the question asks than one holding both words apart.
+ * The question's adjacent content-word pairs as phrase terms ("clinical trials", "balance
+ * billing"), or undefined with fewer than two content words. A passage holding a pair as written
+ * is likelier about what the question asks than one holding both words apart.
  */
-export function phraseMatchExpression(query: string): string | undefined {
+export function phraseTerms(query: string): string[] | undefined {
   const words = contentWords(query);
   if (words.length < 2) return undefined;
-  return words
-    .slice(1)
-    .map((word, index) => `"${words[index]} ${word}"`)
-    .join(" OR ");
+  return words.slice(1).map((word, index) => `${words[index]} ${word}`);
 }

@@ -128,10 +128,11 @@ export interface DocumentRegistry {
   /** The passages of the given chunks, by chunk id, each list in passage order. */
   getPassages(chunkIds: string[]): Map<string, PassageRecord[]>;
   /**
-   * BM25 search of the keyword index with an FTS5 MATCH expression (lib/retrieval/keyword-query.ts),
-   * best first, optionally within some documents.
+   * BM25 search of the keyword index for any of `terms` (words or space-separated phrases, from
+   * lib/retrieval/keyword-query.ts), best first, optionally within some documents: the ranking
+   * and scores of FTS5's bm25() for the terms joined with OR.
    */
-  searchKeywords(options: { match: string; limit: number; documentIds?: string[] }): KeywordMatch[];
+  searchKeywords(options: { terms: string[]; limit: number; documentIds?: string[] }): KeywordMatch[];
   /**
    * For each given passage, the IDF-weighted share of `words` it contains (title and section
    * included), 0–1; words are matched as the keyword index matches them (stemmed). Keyed by

@@ -13,6 +13,7 @@ import type {
   PassageRecord,
 } from "@/lib/storage/registry-types";
 import { wholeChunkPassage } from "@/lib/storage/registry-types";
+import { termScoresFrom, topRowsBySummedScore, type TermScores } from "@/lib/storage/keyword-scores";
 
 /**
  * Ordered schema migrations. A migration is never edited once shipped; add a new one.
@@ -136,6 +137,13 @@ interface PassageRow {
 
 /** Most passage rowids the word-postings cache holds in all (4 bytes each: 40 MB). */
 const MAXIMUM_CACHED_POSTINGS = 10_000_000;
+/**
+ * Most (row, score) pairs the keyword-term cache holds in all (12 bytes each: 48 MB). A word in a
+ * third of a 100,000-passage library takes 33,000; a question's words are mostly asked again.
+ */
+const MAXIMUM_CACHED_TERM_SCORES = 4_000_000;
+/** Most passages the keyword results' rowid → passage cache holds. */
+const MAXIMUM_CACHED_PASSAGE_ROWS = 50_000;
 /** Most words whose passage count alone is cached (spelling and feedback ask for many words). */
 const MAXIMUM_CACHED_COUNTS = 50_000;
 
@@ -288,12 +296,10 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
     // One statement for any number of ids (a JSON array), instead of one per IN-list length.
     chunksByIds: database.prepare(`SELECT * FROM chunks WHERE id IN (SELECT value FROM json_each(?))`),
     passagesByChunkIds: database.prepare(`SELECT * FROM passages WHERE chunk_id IN (SELECT value FROM json_each(?)) ORDER BY chunk_id, passage_index`),
-    searchKeywords: database.prepare(
-      `SELECT passages.*, bm25(passages_fts, ${BM25_WEIGHTS.context}, ${BM25_WEIGHTS.body}) AS rank
-       FROM passages_fts JOIN passages ON passages.id = passages_fts.rowid
-       WHERE passages_fts MATCH @match AND (@documentIds IS NULL OR passages.document_id IN (SELECT value FROM json_each(@documentIds)))
-       ORDER BY rank LIMIT @limit`,
-    ),
+    // One term's BM25 score in every row holding it (lib/storage/keyword-scores.ts): the only
+    // per-row scoring FTS5 does; a query's ranking is summed from these lists.
+    termScores: database.prepare(`SELECT rowid, bm25(passages_fts, ${BM25_WEIGHTS.context}, ${BM25_WEIGHTS.body}) FROM passages_fts WHERE passages_fts MATCH ?`).raw(),
+    passagesByIds: database.prepare(`SELECT * FROM passages WHERE id IN (SELECT value FROM json_each(?))`),
     passagesPerDocument: database.prepare(`SELECT document_id AS documentId, count(*) AS count FROM passages GROUP BY document_id`),
     // The first page's passages, or the first chunk's for documents without pages. The first page
     // per document is computed once (a correlated subquery per passage took 11 s at 100,000).
@@ -322,6 +328,10 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
   /** Every passage's document by rowid (sorted), built on first need after each index change. */
   let passageDocuments: { rowIds: Int32Array; documentIndex: Int32Array; documents: string[] } | undefined;
   const keywordResultCache = new Map<string, KeywordMatch[]>();
+  const termScoresCache = new Map<string, TermScores>();
+  /** Passages by FTS rowid, for keyword results (the same passages rank for many questions). */
+  const passageByRow = new Map<number, PassageRecord>();
+  let termScoresCached = 0;
   let passageTotal: number | undefined;
   let cachedDataVersion: number | undefined;
   let cachedGeneration: { content: number; documents: number } | undefined;
@@ -341,6 +351,9 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
     countCache.clear();
     passageDocuments = undefined;
     keywordResultCache.clear();
+    termScoresCache.clear();
+    termScoresCached = 0;
+    passageByRow.clear();
     passageTotal = undefined;
     documentPassageCounts = undefined;
     covers = undefined;
@@ -379,7 +392,8 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
   const postingsOf = (word: string): WordPostings => {
     let postings = postingsCache.get(word);
     if (!postings) {
-      const rows = statements.wordPostings.all(term(word)) as number[];
+      // A query word's BM25 list holds the same rows: no second scan of its postings.
+      const rows = termScoresCache.get(word)?.rowIds ?? (statements.wordPostings.all(term(word)) as number[]);
       const lookup = documentsByRow();
       const byDocument = new Map<string, number>();
       const rowIds = new Int32Array(rows.length);
@@ -403,6 +417,24 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
       }
     }
     return postings;
+  };
+  /** One term's BM25 score per row holding it, cached until the index changes (call checkDataVersion first). */
+  const termScoresOf = (text: string): TermScores => {
+    let scores = termScoresCache.get(text);
+    if (!scores) {
+      // bm25() is the negated score (lower ranks first); negation is exact, so the sums stay bit-equal.
+      scores = termScoresFrom(statements.termScores.all(term(text)) as [number, number][], { negate: true });
+      const size = scores.rowIds.length;
+      if (size <= MAXIMUM_CACHED_TERM_SCORES) {
+        if (termScoresCached + size > MAXIMUM_CACHED_TERM_SCORES || termScoresCache.size >= 10_000) {
+          termScoresCache.clear();
+          termScoresCached = 0;
+        }
+        termScoresCache.set(text, scores);
+        termScoresCached += size;
+      }
+    }
+    return scores;
   };
   /** How many passages hold `word`; a count query when its postings are not cached (feedback asks for dozens of words). */
   const countOf = (word: string): number => {
@@ -620,14 +652,32 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
       return result;
     },
     searchKeywords(options) {
-      if (options.documentIds && options.documentIds.length === 0) return [];
+      if (options.terms.length === 0 || (options.documentIds && options.documentIds.length === 0)) return [];
       checkDataVersion();
-      const documentIds = options.documentIds ? JSON.stringify(options.documentIds) : null;
-      const key = `${options.limit}\u0000${options.match}\u0000${documentIds ?? ""}`;
+      const key = `${options.limit}\u0000${options.terms.join("\u0001")}\u0000${options.documentIds?.join("\u0001") ?? ""}`;
       let matches = keywordResultCache.get(key);
       if (!matches) {
-        const rows = statements.searchKeywords.all({ match: options.match, documentIds, limit: options.limit }) as (PassageRow & { rank: number })[];
-        matches = rows.map((row): KeywordMatch => ({ ...toPassage(row), score: -row.rank }));
+        let accept: ((rowId: number) => boolean) | undefined;
+        if (options.documentIds) {
+          const wanted = new Set(options.documentIds);
+          const lookup = documentsByRow();
+          accept = (rowId) => {
+            const index = sortedIndexOf(lookup.rowIds, rowId);
+            return index >= 0 && wanted.has(lookup.documents[lookup.documentIndex[index] ?? -1] ?? "");
+          };
+        }
+        const top = topRowsBySummedScore({ lists: options.terms.map(termScoresOf), limit: options.limit, accept });
+        const missing = top.filter((row) => !passageByRow.has(row.rowId)).map((row) => row.rowId);
+        if (missing.length > 0) {
+          if (passageByRow.size + missing.length > MAXIMUM_CACHED_PASSAGE_ROWS) passageByRow.clear();
+          for (const row of statements.passagesByIds.all(JSON.stringify(missing)) as PassageRow[]) passageByRow.set(row.id, toPassage(row));
+        }
+        matches = [];
+        for (const { rowId, score } of top) {
+          const passage = passageByRow.get(rowId);
+          // A literal: a spread plus a property takes V8's slow copy path (docs/performance.md).
+          if (passage) matches.push({ chunkId: passage.chunkId, documentId: passage.documentId, passageIndex: passage.passageIndex, start: passage.start, end: passage.end, page: passage.page, score });
+        }
         remember(keywordResultCache, { key, value: matches, bound: 500 });
       }
       return matches;

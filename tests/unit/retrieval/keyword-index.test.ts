@@ -3,9 +3,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { keywordMatchExpression } from "@/lib/retrieval/keyword-query";
+import { keywordTerms } from "@/lib/retrieval/keyword-query";
 import { openConversationStore } from "@/lib/storage/conversation-store";
 import { migrate, openSqliteRegistry } from "@/lib/storage/sqlite-registry";
+import { createSeededRandom } from "@/tests/support/seeded-random";
 import type { ChunkRecord, DocumentRegistry, NewPassage } from "@/lib/storage/registry-types";
 
 /** The FTS5 keyword index in the registry stays in step with chunks on index, reindex, failure and delete. */
@@ -34,7 +35,7 @@ function passage(chunkRecord: ChunkRecord, passageIndex: number, start: number, 
 }
 
 function search(query: string, documentIds?: string[]) {
-  return registry.searchKeywords({ match: keywordMatchExpression(query) as string, limit: 10, documentIds });
+  return registry.searchKeywords({ terms: keywordTerms(query) ?? [], limit: 10, documentIds });
 }
 
 function ftsRows(): number {
@@ -109,6 +110,66 @@ describe("keyword index", () => {
     expect(search("copay", [])).toEqual([]);
     expect(() => search('"copay" NEAR( OR * deductible:')).not.toThrow();
     expect(search('copay" OR "x').length).toBe(2);
+  });
+
+  it("ranks and scores exactly as FTS5's bm25() over the terms joined with OR", () => {
+    // Passages of random words from a small vocabulary: many ties, repeated words, long and short rows.
+    const random = createSeededRandom(7);
+    const vocabulary = ["copay", "deductible", "dental", "vision", "claim", "network", "provider", "plan", "care", "hospital"];
+    for (const documentId of ["doc-1", "doc-2"]) {
+      const chunks = Array.from({ length: 40 }, (_, index) =>
+        chunk(documentId, index, Array.from({ length: 2 + Math.floor(random() * 12) }, () => vocabulary[Math.floor(random() * vocabulary.length)]).join(" ")),
+      );
+      registry.completeIndexing({ id: documentId, chunks, embeddingModel: "m", pageCount: chunks.length, title: null });
+    }
+    const database = new Database(path.join(directory, "app.db"), { readonly: true });
+    const fts5 = database.prepare(
+      `SELECT passages.chunk_id AS chunkId, passages.passage_index AS passageIndex, -bm25(passages_fts, 1, 1) AS score
+       FROM passages_fts JOIN passages ON passages.id = passages_fts.rowid
+       WHERE passages_fts MATCH @match AND (@documentIds IS NULL OR passages.document_id IN (SELECT value FROM json_each(@documentIds)))
+       ORDER BY bm25(passages_fts, 1, 1) LIMIT @limit`,
+    );
+    try {
+      const cases: { terms: string[]; limit: number; documentIds?: string[] }[] = [
+        { terms: ["copay", "dental", "hospital"], limit: 200 },
+        { terms: ["copay", "dental", "hospital"], limit: 7 },
+        { terms: ["care", "plan", "network", "claim"], limit: 15 },
+        { terms: ["vision", "copay vision", "dental care"], limit: 200 },
+        { terms: ["provider", "provider", "claim"], limit: 30 },
+        { terms: ["deductible", "plan"], limit: 10, documentIds: ["doc-2"] },
+        { terms: ["unicorn", "copay"], limit: 200 },
+      ];
+      for (const { terms, limit, documentIds } of cases) {
+        const expected = fts5.all({ match: terms.map((word) => `"${word}"`).join(" OR "), limit, documentIds: documentIds ? JSON.stringify(documentIds) : null });
+        const actual = registry.searchKeywords({ terms, limit, documentIds }).map((match) => ({ chunkId: match.chunkId, passageIndex: match.passageIndex, score: match.score }));
+        expect(actual).toEqual(expected);
+      }
+    } finally {
+      database.close();
+    }
+  });
+
+  it("reads each term's scores from the index once, not once per query", () => {
+    registry.completeIndexing({ id: "doc-1", chunks: [chunk("doc-1", 0, "Dental cleanings."), chunk("doc-1", 1, "Vision exams."), chunk("doc-1", 2, "Dental and vision.")], embeddingModel: "m", pageCount: 3, title: null });
+    registry.searchKeywords({ terms: ["dental"], limit: 10 });
+    registry.searchKeywords({ terms: ["vision"], limit: 10 });
+    // Every statement shares one prototype: count the runs of those that score with bm25().
+    const probe = new Database(":memory:");
+    const prototype = Object.getPrototypeOf(probe.prepare("SELECT 1")) as { all: (...args: unknown[]) => unknown };
+    probe.close();
+    const all = vi.spyOn(prototype, "all");
+    try {
+      const matches = registry.searchKeywords({ terms: ["vision", "dental", "cleanings"], limit: 10 });
+      expect(matches.map((match) => match.chunkId)).toEqual(["doc-1:0", "doc-1:2", "doc-1:1"]);
+      // Only the term not read before is scored by FTS5.
+      const scoring = all.mock.calls.filter((_, index) => String((all.mock.contexts[index] as { source?: string }).source).includes("bm25("));
+      expect(scoring).toEqual([['"cleanings"']]);
+    } finally {
+      all.mockRestore();
+    }
+    // A change of the index empties the cache.
+    registry.completeIndexing({ id: "doc-1", chunks: [chunk("doc-1", 0, "Vision only.")], embeddingModel: "m", pageCount: 1, title: null });
+    expect(registry.searchKeywords({ terms: ["vision", "dental"], limit: 10 }).map((match) => match.chunkId)).toEqual(["doc-1:0"]);
   });
 
   it("backfills chunks indexed before the keyword index existed", () => {
@@ -187,6 +248,20 @@ describe("keyword distribution", () => {
     expect(byWord.get("sells")).toEqual(new Map([["doc-1", 2], ["doc-2", 1]]));
     expect(byWord.get("unicorn")).toEqual(new Map());
     expect(registry.passageCount()).toBe(3);
+    // Read from a query word's keyword list (searched first), a word's postings are the same.
+    const fresh = openSqliteRegistry(path.join(directory, "app.db"));
+    try {
+      fresh.searchKeywords({ terms: ["apple", "sells"], limit: 10 });
+      expect(fresh.keywordDistribution(["apple", "sells"]).byWord).toEqual(
+        new Map([
+          ["apple", new Map([["doc-1", 2]])],
+          ["sells", new Map([["doc-1", 2], ["doc-2", 1]])],
+        ]),
+      );
+      expect(fresh.passagesContaining("sells")).toBe(3);
+    } finally {
+      fresh.close();
+    }
     // The cache follows writes.
     registry.deleteDocument("doc-1");
     expect(registry.keywordDistribution(["apple"]).byWord.get("apple")).toEqual(new Map());

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { contentWords, keywordMatchExpression, phraseMatchExpression } from "@/lib/retrieval/keyword-query";
+import { contentWords, keywordTerms, phraseTerms } from "@/lib/retrieval/keyword-query";
 
 describe("keyword queries", () => {
   it("keeps content words, lower-cased and de-duplicated, cut like FTS5's unicode61", () => {
@@ -8,21 +8,21 @@ describe("keyword queries", () => {
     expect(contentWords("What is it?")).toEqual([]);
   });
 
-  it("quotes every word so FTS5 syntax in a question is inert", () => {
-    expect(keywordMatchExpression('copay NEAR(deductible) OR "x" col:y*')).toBe('"copay" OR "near" OR "deductible" OR "col"');
-    expect(keywordMatchExpression("is it?")).toBeUndefined();
+  it("keeps only words, so FTS5 syntax in a question is inert", () => {
+    expect(keywordTerms('copay NEAR(deductible) OR "x" col:y*')).toEqual(["copay", "near", "deductible", "col"]);
+    expect(keywordTerms("is it?")).toBeUndefined();
   });
 
   it("leaves out words found in most passages while another word remains", () => {
     const isCommon = (word: string) => word === "northwind" || word === "plan";
-    expect(keywordMatchExpression("Does the Northwind plan cover hospice care?", { isCommon })).toBe('"cover" OR "hospice" OR "care"');
+    expect(keywordTerms("Does the Northwind plan cover hospice care?", { isCommon })).toEqual(["cover", "hospice", "care"]);
     // Only common words: all of them, or the question would find nothing.
-    expect(keywordMatchExpression("Northwind plan?", { isCommon })).toBe('"northwind" OR "plan"');
+    expect(keywordTerms("Northwind plan?", { isCommon })).toEqual(["northwind", "plan"]);
   });
 
-  it("pairs adjacent content words into quoted phrases", () => {
-    expect(phraseMatchExpression("What are the limits on clinical trials?")).toBe('"limits clinical" OR "clinical trials"');
-    expect(phraseMatchExpression('copay NEAR(x) "y"')).toBe('"copay near"');
-    expect(phraseMatchExpression("What is TMJ?")).toBeUndefined();
+  it("pairs adjacent content words into phrases", () => {
+    expect(phraseTerms("What are the limits on clinical trials?")).toEqual(["limits clinical", "clinical trials"]);
+    expect(phraseTerms('copay NEAR(x) "y"')).toEqual(["copay near"]);
+    expect(phraseTerms("What is TMJ?")).toBeUndefined();
   });
 });
