@@ -237,6 +237,36 @@ export function migrate(database: Database.Database): void {
 }
 
 /** Opens (creating and migrating) the SQLite registry at `filePath`. */
+/** Most entries (words or terms) a size-bounded cache holds, whatever their sizes. */
+const MAXIMUM_CACHED_TERMS = 10_000;
+
+/**
+ * A map bounded by the total size of its values (rowids held), not only by their number: in a
+ * large library one common word holds tens of thousands. Emptied when a value would pass either
+ * bound; a value larger than the whole budget is not kept.
+ */
+function createSizeBoundedCache<Value>(options: { maximumSize: number; sizeOf: (value: Value) => number }) {
+  const entries = new Map<string, Value>();
+  let total = 0;
+  return {
+    get: (key: string): Value | undefined => entries.get(key),
+    set(key: string, value: Value): void {
+      const size = options.sizeOf(value);
+      if (size > options.maximumSize) return;
+      if (total + size > options.maximumSize || entries.size >= MAXIMUM_CACHED_TERMS) {
+        entries.clear();
+        total = 0;
+      }
+      entries.set(key, value);
+      total += size;
+    },
+    clear(): void {
+      entries.clear();
+      total = 0;
+    },
+  };
+}
+
 export function openSqliteRegistry(filePath: string): DocumentRegistry {
   const database = new Database(filePath);
   database.pragma("journal_mode = WAL");
@@ -320,18 +350,14 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
   // Each cache is emptied when it reaches its bound rather than tracking recency.
   const chunkCache = new Map<string, ChunkRecord>();
   const passageCache = new Map<string, CachedPassage[]>();
-  const postingsCache = new Map<string, WordPostings>();
-  // Postings are bounded by the rowids they hold, not by words: in a large library one common
-  // word holds tens of thousands, and a Set costs tens of bytes per entry.
-  let postingsCached = 0;
+  const postingsCache = createSizeBoundedCache<WordPostings>({ maximumSize: MAXIMUM_CACHED_POSTINGS, sizeOf: (postings) => postings.rowIds.length });
   const countCache = new Map<string, number>();
   /** Every passage's document by rowid (sorted), built on first need after each index change. */
   let passageDocuments: { rowIds: Int32Array; documentIndex: Int32Array; documents: string[] } | undefined;
   const keywordResultCache = new Map<string, KeywordMatch[]>();
-  const termScoresCache = new Map<string, TermScores>();
+  const termScoresCache = createSizeBoundedCache<TermScores>({ maximumSize: MAXIMUM_CACHED_TERM_SCORES, sizeOf: (scores) => scores.rowIds.length });
   /** Passages by FTS rowid, for keyword results (the same passages rank for many questions). */
   const passageByRow = new Map<number, PassageRecord>();
-  let termScoresCached = 0;
   let passageTotal: number | undefined;
   let cachedDataVersion: number | undefined;
   let cachedGeneration: { content: number; documents: number } | undefined;
@@ -347,12 +373,10 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
     chunkCache.clear();
     passageCache.clear();
     postingsCache.clear();
-    postingsCached = 0;
     countCache.clear();
     passageDocuments = undefined;
     keywordResultCache.clear();
     termScoresCache.clear();
-    termScoresCached = 0;
     passageByRow.clear();
     passageTotal = undefined;
     documentPassageCounts = undefined;
@@ -407,14 +431,7 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
         kept += 1;
       }
       postings = { rowIds: rowIds.subarray(0, kept).sort(), byDocument };
-      if (kept <= MAXIMUM_CACHED_POSTINGS) {
-        if (postingsCached + kept > MAXIMUM_CACHED_POSTINGS || postingsCache.size >= 10_000) {
-          postingsCache.clear();
-          postingsCached = 0;
-        }
-        postingsCache.set(word, postings);
-        postingsCached += kept;
-      }
+      postingsCache.set(word, postings);
     }
     return postings;
   };
@@ -424,15 +441,7 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
     if (!scores) {
       // bm25() is the negated score (lower ranks first); negation is exact, so the sums stay bit-equal.
       scores = termScoresFrom(statements.termScores.all(term(text)) as [number, number][], { negate: true });
-      const size = scores.rowIds.length;
-      if (size <= MAXIMUM_CACHED_TERM_SCORES) {
-        if (termScoresCached + size > MAXIMUM_CACHED_TERM_SCORES || termScoresCache.size >= 10_000) {
-          termScoresCache.clear();
-          termScoresCached = 0;
-        }
-        termScoresCache.set(text, scores);
-        termScoresCached += size;
-      }
+      termScoresCache.set(text, scores);
     }
     return scores;
   };

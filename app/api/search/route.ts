@@ -2,7 +2,7 @@ import { NextResponse } from "next/server";
 import { z } from "zod";
 import { parseJsonBody } from "@/lib/http/responses";
 import { MAXIMUM_QUERY_CHARACTERS, SEARCH_MODES } from "@/lib/retrieval/search";
-import { cachedSearchChunks } from "@/lib/retrieval/search-cache";
+import { cachedSearchChunks, type SearchCacheOutcome } from "@/lib/retrieval/search-cache";
 import { apiHandler } from "@/lib/http/api-handler";
 import { getAppServices } from "@/lib/server/app-services";
 
@@ -25,7 +25,7 @@ export const POST = apiHandler("/api/search", async (request: Request) => {
   const input = await parseJsonBody(request, searchRequestSchema, { maxBytes: SEARCH_BODY_MAX_BYTES });
   const services = getAppServices();
   const started = performance.now();
-  let cacheOutcome = "computed";
+  let cacheOutcome: SearchCacheOutcome = "computed";
   const results = await cachedSearchChunks({
     cache: services.searchCache,
     query: input.query,
