@@ -126,6 +126,23 @@ describe("embedded Chroma and the vector store", () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  it("turns a frozen server's query into store.unavailable within the request timeout, and queries again once it is back", async () => {
+    const store = await openChromaVectorStore({ connection: { url, requestTimeoutMs: 1_000 }, embeddingModel: "test-model", dimensions: 8 });
+    expect((await store.query({ vector: unitVector(8, 2), topK: 1 }))[0]?.documentId).toBe("b");
+    // Chroma's own error answer (a vector of the wrong length) is an error too, not a result.
+    await expect(store.query({ vector: unitVector(4, 0), topK: 1 })).rejects.toMatchObject({ code: "store.unavailable" });
+    const pid = server.pid as number;
+    process.kill(pid, "SIGSTOP");
+    try {
+      const started = Date.now();
+      await expect(store.query({ vector: unitVector(8, 2), topK: 1 })).rejects.toMatchObject({ code: "store.unavailable" });
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      process.kill(pid, "SIGCONT");
+    }
+    expect((await store.query({ vector: unitVector(8, 2), topK: 1 }))[0]?.documentId).toBe("b");
+  });
+
   it("stops with SIGINT and exits", async () => {
     const pid = server.pid as number;
     await server.stop();
