@@ -8,14 +8,24 @@ import { searchChunks, type SearchResult } from "@/lib/retrieval/search";
  * which moves with every change of indexed text or of a ready document's status or title
  * (lib/storage/sqlite-registry.ts), and everything else the search reads, so a cached answer is
  * what the search returned for the same library. Between two moves the vector store only gains
- * vectors of documents not ready yet, which search filters out. The store can also change out of
- * band (a restarted Chroma whose index is still catching up, an external Chroma): the cache is
- * emptied when the embedded Chroma restarts, and no entry is older than MAXIMUM_AGE_MILLISECONDS.
- * Identical searches running at the same moment share one computation.
+ * vectors of documents not ready yet, which search filters out. Identical searches running at the
+ * same moment share one computation.
+ *
+ * The store can also change out of band: a restarted Chroma whose index is still catching up
+ * (chroma-core/chroma#7678), vectors of a document that just turned ready not yet found, or an
+ * external Chroma that others write. So an entry is served only for a while (decision 0007):
+ * with the embedded Chroma, half as long as the library had been still when it was computed
+ * (at least MINIMUM_LIFETIME, at most MAXIMUM_LIFETIME), since out-of-band catching up follows a
+ * change; with an external Chroma, whose changes this process cannot see, EXTERNAL_STORE_LIFETIME.
+ * The cache is emptied when the embedded Chroma restarts.
  */
 
-/** How long a result may be served without being computed again (out-of-band store changes). */
-export const MAXIMUM_AGE_MILLISECONDS = 10_000;
+/** Shortest time a result is served, even right after a change (one computation per second). */
+export const MINIMUM_LIFETIME_MILLISECONDS = 1_000;
+/** Longest time a result is served without being computed again, however still the library. */
+export const MAXIMUM_LIFETIME_MILLISECONDS = 600_000;
+/** How long a result is served when the vector store is an external Chroma. */
+export const EXTERNAL_STORE_LIFETIME_MILLISECONDS = 10_000;
 
 export interface SearchCacheStatistics {
   hits: number;
@@ -28,34 +38,48 @@ export interface SearchCacheStatistics {
 /** How a search was answered: from the cache, by joining an identical running one, or computed. */
 export type SearchCacheOutcome = "hit" | "joined" | "computed";
 
+export interface SearchCacheRequest {
+  key: string;
+  /** The library's search generation the key was made for; a new one restarts the still time. */
+  generation: string;
+  compute: () => Promise<SearchResult[]>;
+  /** Learns how the search was answered (for the response's `X-Search-Cache`). */
+  onOutcome?: (outcome: SearchCacheOutcome) => void;
+}
+
 export interface SearchCache {
-  /**
-   * The cached or shared result of `compute` for `key`; results are shared, treat them as
-   * read-only. `onOutcome` learns how it was answered (for the response's `X-Search-Cache`).
-   */
-  get(key: string, compute: () => Promise<SearchResult[]>, onOutcome?: (outcome: SearchCacheOutcome) => void): Promise<SearchResult[]>;
+  /** The cached or shared result of `compute` for `key`; results are shared, treat them as read-only. */
+  get(request: SearchCacheRequest): Promise<SearchResult[]>;
   statistics(): SearchCacheStatistics;
   /** Forgets every result (the vector store was replaced). */
   clear(): void;
 }
 
 /** A bounded, least-recently-used cache of search results; `entries` 0 turns it off (misses only). */
-export function createSearchCache(options: { entries: number; now?: () => number }): SearchCache {
+export function createSearchCache(options: { entries: number; externalStore?: boolean; now?: () => number }): SearchCache {
   const now = options.now ?? Date.now;
-  const results = new Map<string, { value: SearchResult[]; at: number }>();
+  const results = new Map<string, { value: SearchResult[]; expiresAt: number }>();
   const running = new Map<string, Promise<SearchResult[]>>();
   const counts = { hits: 0, misses: 0, shared: 0 };
   // Moves with clear(): a search that started before it is not remembered after it.
   let epoch = 0;
+  // Since when the library has been still: the first sight of its generation, or the last clear().
+  let stillSince = { generation: "", at: now() };
+  const lifetime = (computedAt: number) =>
+    options.externalStore
+      ? EXTERNAL_STORE_LIFETIME_MILLISECONDS
+      : Math.min(MAXIMUM_LIFETIME_MILLISECONDS, Math.max(MINIMUM_LIFETIME_MILLISECONDS, (computedAt - stillSince.at) / 2));
   return {
-    get(key, compute, onOutcome) {
+    get({ key, generation, compute, onOutcome }) {
       if (options.entries <= 0) {
         counts.misses += 1;
         onOutcome?.("computed");
         return compute();
       }
+      const startedAt = now();
+      if (generation !== stillSince.generation) stillSince = { generation, at: startedAt };
       const cached = results.get(key);
-      if (cached && now() - cached.at > MAXIMUM_AGE_MILLISECONDS) results.delete(key);
+      if (cached && startedAt > cached.expiresAt) results.delete(key);
       else if (cached) {
         counts.hits += 1;
         onOutcome?.("hit");
@@ -72,13 +96,14 @@ export function createSearchCache(options: { entries: number; now?: () => number
       }
       counts.misses += 1;
       onOutcome?.("computed");
-      const startedAt = now();
       const startedEpoch = epoch;
+      // Measured from the start: what the store held then is what the result reflects.
+      const expiresAt = startedAt + lifetime(startedAt);
       const computation = compute().then(
         (value) => {
           if (startedEpoch !== epoch) return value;
           running.delete(key);
-          results.set(key, { value, at: startedAt });
+          results.set(key, { value, expiresAt });
           if (results.size > options.entries) {
             const oldest = results.keys().next();
             if (!oldest.done) results.delete(oldest.value);
@@ -101,6 +126,7 @@ export function createSearchCache(options: { entries: number; now?: () => number
       epoch += 1;
       results.clear();
       running.clear();
+      stillSince = { generation: stillSince.generation, at: now() };
     },
   };
 }
@@ -111,12 +137,13 @@ type SearchChunksOptions = Parameters<typeof searchChunks>[0];
 export function cachedSearchChunks(options: SearchChunksOptions & { cache: SearchCache; onOutcome?: (outcome: SearchCacheOutcome) => void }): Promise<SearchResult[]> {
   // Every setting that changes the result is in the key; the stores are the process's own.
   const { cache, onOutcome, registry, embedder, vectorStore: _vectorStore, ...settings } = options;
+  const generation = registry.searchGeneration();
   const key = JSON.stringify({
-    generation: registry.searchGeneration(),
+    generation,
     model: embedder.modelId,
     ...settings,
     query: settings.query.trim(),
     documentIds: settings.documentIds ? [...settings.documentIds].sort() : undefined,
   });
-  return cache.get(key, () => searchChunks(options), onOutcome);
+  return cache.get({ key, generation, compute: () => searchChunks(options), onOutcome });
 }

@@ -87,7 +87,8 @@ function createAppServices(config: AppConfig): AppServices {
   const fileStore = createLocalFileStore(path.join(config.dataDirectory, "files"));
   const parseCache = createParseCache(path.join(config.dataDirectory, "parsed"));
   const embedder = createEmbedder(config);
-  const searchCache = createSearchCache({ entries: config.search.cacheEntries });
+  // Others may write an external Chroma without this process seeing it: its results age faster.
+  const searchCache = createSearchCache({ entries: config.search.cacheEntries, externalStore: Boolean(config.chroma.url) });
   const chromaServer = config.chroma.url
     ? undefined
     : new EmbeddedChromaServer({

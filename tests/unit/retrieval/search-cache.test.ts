@@ -1,15 +1,27 @@
 import { describe, expect, it, vi } from "vitest";
 import type { SearchResult } from "@/lib/retrieval/search";
-import { MAXIMUM_AGE_MILLISECONDS, createSearchCache } from "@/lib/retrieval/search-cache";
+import {
+  EXTERNAL_STORE_LIFETIME_MILLISECONDS,
+  MAXIMUM_LIFETIME_MILLISECONDS,
+  MINIMUM_LIFETIME_MILLISECONDS,
+  createSearchCache,
+  type SearchCacheOutcome,
+} from "@/lib/retrieval/search-cache";
 
 const answer = (name: string): SearchResult[] => [{ chunkId: name } as SearchResult];
+const request = (key: string, compute: () => Promise<SearchResult[]>, options: { generation?: string; onOutcome?: (outcome: SearchCacheOutcome) => void } = {}) => ({
+  key,
+  generation: options.generation ?? "g1",
+  compute,
+  onOutcome: options.onOutcome,
+});
 
 describe("createSearchCache", () => {
   it("answers a repeated key from the cache and counts hits and misses", async () => {
     const cache = createSearchCache({ entries: 10 });
     const compute = vi.fn(() => Promise.resolve(answer("a")));
-    const first = await cache.get("k", compute);
-    expect(await cache.get("k", compute)).toBe(first);
+    const first = await cache.get(request("k", compute));
+    expect(await cache.get(request("k", compute))).toBe(first);
     expect(compute).toHaveBeenCalledTimes(1);
     expect(cache.statistics()).toEqual({ hits: 1, misses: 1, shared: 0, entries: 1 });
   });
@@ -18,7 +30,7 @@ describe("createSearchCache", () => {
     const cache = createSearchCache({ entries: 10 });
     let resolve: (value: SearchResult[]) => void = () => undefined;
     const compute = vi.fn(() => new Promise<SearchResult[]>((done) => (resolve = done)));
-    const both = Promise.all([cache.get("k", compute), cache.get("k", compute)]);
+    const both = Promise.all([cache.get(request("k", compute)), cache.get(request("k", compute))]);
     resolve(answer("a"));
     const [left, right] = await both;
     expect(left).toBe(right);
@@ -29,67 +41,115 @@ describe("createSearchCache", () => {
   it("says how each search was answered", async () => {
     const cache = createSearchCache({ entries: 10 });
     const outcomes: string[] = [];
-    const record = (outcome: string) => outcomes.push(outcome);
+    const onOutcome = (outcome: string) => outcomes.push(outcome);
     let resolve: (value: SearchResult[]) => void = () => undefined;
-    const both = Promise.all([cache.get("k", () => new Promise<SearchResult[]>((done) => (resolve = done)), record), cache.get("k", () => Promise.resolve(answer("b")), record)]);
+    const both = Promise.all([
+      cache.get(request("k", () => new Promise<SearchResult[]>((done) => (resolve = done)), { onOutcome })),
+      cache.get(request("k", () => Promise.resolve(answer("b")), { onOutcome })),
+    ]);
     resolve(answer("a"));
     await both;
-    await cache.get("k", () => Promise.resolve(answer("c")), record);
-    await createSearchCache({ entries: 0 }).get("k", () => Promise.resolve(answer("d")), record);
+    await cache.get(request("k", () => Promise.resolve(answer("c")), { onOutcome }));
+    await createSearchCache({ entries: 0 }).get(request("k", () => Promise.resolve(answer("d")), { onOutcome }));
     expect(outcomes).toEqual(["computed", "joined", "hit", "computed"]);
   });
 
   it("does not remember a failure", async () => {
     const cache = createSearchCache({ entries: 10 });
-    await expect(cache.get("k", () => Promise.reject(new Error("store down")))).rejects.toThrow("store down");
-    await expect(cache.get("k", () => Promise.resolve(answer("b")))).resolves.toEqual(answer("b"));
+    await expect(cache.get(request("k", () => Promise.reject(new Error("store down"))))).rejects.toThrow("store down");
+    await expect(cache.get(request("k", () => Promise.resolve(answer("b"))))).resolves.toEqual(answer("b"));
   });
 
   it("drops the least recently used entry beyond its bound", async () => {
     const cache = createSearchCache({ entries: 2 });
-    await cache.get("a", () => Promise.resolve(answer("a")));
-    await cache.get("b", () => Promise.resolve(answer("b")));
-    await cache.get("a", () => Promise.resolve(answer("unused")));
-    await cache.get("c", () => Promise.resolve(answer("c")));
+    await cache.get(request("a", () => Promise.resolve(answer("a"))));
+    await cache.get(request("b", () => Promise.resolve(answer("b"))));
+    await cache.get(request("a", () => Promise.resolve(answer("unused"))));
+    await cache.get(request("c", () => Promise.resolve(answer("c"))));
     const recompute = vi.fn(() => Promise.resolve(answer("again")));
-    expect(await cache.get("a", recompute)).toEqual(answer("a"));
-    expect(await cache.get("b", recompute)).toEqual(answer("again"));
+    expect(await cache.get(request("a", recompute))).toEqual(answer("a"));
+    expect(await cache.get(request("b", recompute))).toEqual(answer("again"));
     expect(recompute).toHaveBeenCalledTimes(1);
   });
 
   it("with no entries always computes", async () => {
     const cache = createSearchCache({ entries: 0 });
     const compute = vi.fn(() => Promise.resolve(answer("a")));
-    await cache.get("k", compute);
-    await cache.get("k", compute);
+    await cache.get(request("k", compute));
+    await cache.get(request("k", compute));
     expect(compute).toHaveBeenCalledTimes(2);
     expect(cache.statistics()).toEqual({ hits: 0, misses: 2, shared: 0, entries: 0 });
   });
 
-  it("computes again once an entry is older than its maximum age", async () => {
+  it("serves a result half as long as the library had been still when it was computed", async () => {
     let clock = 0;
     const cache = createSearchCache({ entries: 10, now: () => clock });
     const compute = vi.fn(() => Promise.resolve(answer("a")));
-    await cache.get("k", compute);
-    clock = MAXIMUM_AGE_MILLISECONDS;
-    await cache.get("k", compute);
-    expect(compute).toHaveBeenCalledTimes(1);
-    clock = MAXIMUM_AGE_MILLISECONDS + 1;
-    await cache.get("k", compute);
+    const served = async (at: number) => {
+      clock = at;
+      const before = compute.mock.calls.length;
+      await cache.get(request("k", compute));
+      return compute.mock.calls.length === before;
+    };
+    // Right after the generation is first seen: the minimum lifetime.
+    expect(await served(0)).toBe(false);
+    expect(await served(MINIMUM_LIFETIME_MILLISECONDS)).toBe(true);
+    expect(await served(MINIMUM_LIFETIME_MILLISECONDS + 1)).toBe(false);
+    // Computed 40 s into a still library: served for 20 s.
+    expect(await served(40_000)).toBe(false);
+    expect(await served(60_000)).toBe(true);
+    expect(await served(60_001)).toBe(false);
+    // However still the library, never longer than the maximum.
+    expect(await served(10 * MAXIMUM_LIFETIME_MILLISECONDS)).toBe(false);
+    expect(await served(11 * MAXIMUM_LIFETIME_MILLISECONDS)).toBe(true);
+    expect(await served(11 * MAXIMUM_LIFETIME_MILLISECONDS + 1)).toBe(false);
+  });
+
+  it("starts the still time again with a new generation and with clear", async () => {
+    let clock = 0;
+    const cache = createSearchCache({ entries: 10, now: () => clock });
+    const compute = vi.fn(() => Promise.resolve(answer("a")));
+    await cache.get(request("k1", compute, { generation: "g1" }));
+    clock = 100_000;
+    // A new generation was seen just now: its first result lives the minimum only.
+    await cache.get(request("k2", compute, { generation: "g2" }));
+    clock += MINIMUM_LIFETIME_MILLISECONDS + 1;
+    await cache.get(request("k2", compute, { generation: "g2" }));
+    expect(compute).toHaveBeenCalledTimes(3);
+    clock = 200_000;
+    cache.clear();
+    await cache.get(request("k2", compute, { generation: "g2" }));
+    clock += MINIMUM_LIFETIME_MILLISECONDS + 1;
+    await cache.get(request("k2", compute, { generation: "g2" }));
+    expect(compute).toHaveBeenCalledTimes(5);
+  });
+
+  it("with an external store serves a result for a fixed, short time", async () => {
+    let clock = 0;
+    const cache = createSearchCache({ entries: 10, externalStore: true, now: () => clock });
+    const compute = vi.fn(() => Promise.resolve(answer("a")));
+    await cache.get(request("k", compute));
+    clock = 1_000_000;
+    await cache.get(request("k", compute));
+    clock += EXTERNAL_STORE_LIFETIME_MILLISECONDS;
+    await cache.get(request("k", compute));
     expect(compute).toHaveBeenCalledTimes(2);
+    clock += 1;
+    await cache.get(request("k", compute));
+    expect(compute).toHaveBeenCalledTimes(3);
   });
 
   it("forgets everything on clear, including a search that was running", async () => {
     const cache = createSearchCache({ entries: 10 });
-    await cache.get("done", () => Promise.resolve(answer("a")));
+    await cache.get(request("done", () => Promise.resolve(answer("a"))));
     let resolve: (value: SearchResult[]) => void = () => undefined;
-    const running = cache.get("running", () => new Promise<SearchResult[]>((done) => (resolve = done)));
+    const running = cache.get(request("running", () => new Promise<SearchResult[]>((done) => (resolve = done))));
     cache.clear();
     resolve(answer("before the restart"));
     await running;
     const compute = vi.fn(() => Promise.resolve(answer("after")));
-    expect(await cache.get("done", compute)).toEqual(answer("after"));
-    expect(await cache.get("running", compute)).toEqual(answer("after"));
+    expect(await cache.get(request("done", compute))).toEqual(answer("after"));
+    expect(await cache.get(request("running", compute))).toEqual(answer("after"));
     expect(compute).toHaveBeenCalledTimes(2);
   });
 });
