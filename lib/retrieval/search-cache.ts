@@ -12,17 +12,16 @@ import { searchChunks, type SearchResult } from "@/lib/retrieval/search";
  * same moment share one computation.
  *
  * The store can also change out of band: a restarted Chroma whose index is still catching up
- * (chroma-core/chroma#7678), vectors of a document that just turned ready not yet found, or an
- * external Chroma that others write. So an entry is served only for a while (decision 0007):
- * with the embedded Chroma, half as long as the library had been still when it was computed
- * (at least MINIMUM_LIFETIME, at most MAXIMUM_LIFETIME), since out-of-band catching up follows a
- * change; with an external Chroma, whose changes this process cannot see, EXTERNAL_STORE_LIFETIME.
- * The cache is emptied when the embedded Chroma restarts.
+ * after a crash (chroma-core/chroma#7678), or an external Chroma that others write. So an entry
+ * is served only for a while (decision 0007): with the embedded Chroma, half as long as the store
+ * had been up when it was computed (at least MINIMUM_LIFETIME, at most MAXIMUM_LIFETIME), because
+ * catching up follows a start; with an external Chroma, whose changes and restarts this process
+ * cannot see, EXTERNAL_STORE_LIFETIME. The cache is emptied when the embedded Chroma (re)starts.
  */
 
-/** Shortest time a result is served, even right after a change (one computation per second). */
+/** Shortest time a result is served, even right after a store start (one computation per second). */
 export const MINIMUM_LIFETIME_MILLISECONDS = 1_000;
-/** Longest time a result is served without being computed again, however still the library. */
+/** Longest time a result is served without being computed again, however long the store has been up. */
 export const MAXIMUM_LIFETIME_MILLISECONDS = 600_000;
 /** How long a result is served when the vector store is an external Chroma. */
 export const EXTERNAL_STORE_LIFETIME_MILLISECONDS = 10_000;
@@ -40,8 +39,6 @@ export type SearchCacheOutcome = "hit" | "joined" | "computed";
 
 export interface SearchCacheRequest {
   key: string;
-  /** The library's search generation the key was made for; a new one restarts the still time. */
-  generation: string;
   compute: () => Promise<SearchResult[]>;
   /** Learns how the search was answered (for the response's `X-Search-Cache`). */
   onOutcome?: (outcome: SearchCacheOutcome) => void;
@@ -63,21 +60,20 @@ export function createSearchCache(options: { entries: number; externalStore?: bo
   const counts = { hits: 0, misses: 0, shared: 0 };
   // Moves with clear(): a search that started before it is not remembered after it.
   let epoch = 0;
-  // Since when the library has been still: the first sight of its generation, or the last clear().
-  let stillSince = { generation: "", at: now() };
+  // When the store was last (re)started, as far as this cache knows: its creation or the last clear().
+  let storeStartedAt = now();
   const lifetime = (computedAt: number) =>
     options.externalStore
       ? EXTERNAL_STORE_LIFETIME_MILLISECONDS
-      : Math.min(MAXIMUM_LIFETIME_MILLISECONDS, Math.max(MINIMUM_LIFETIME_MILLISECONDS, (computedAt - stillSince.at) / 2));
+      : Math.min(MAXIMUM_LIFETIME_MILLISECONDS, Math.max(MINIMUM_LIFETIME_MILLISECONDS, (computedAt - storeStartedAt) / 2));
   return {
-    get({ key, generation, compute, onOutcome }) {
+    get({ key, compute, onOutcome }) {
       if (options.entries <= 0) {
         counts.misses += 1;
         onOutcome?.("computed");
         return compute();
       }
       const startedAt = now();
-      if (generation !== stillSince.generation) stillSince = { generation, at: startedAt };
       const cached = results.get(key);
       if (cached && startedAt > cached.expiresAt) results.delete(key);
       else if (cached) {
@@ -126,7 +122,7 @@ export function createSearchCache(options: { entries: number; externalStore?: bo
       epoch += 1;
       results.clear();
       running.clear();
-      stillSince = { generation: stillSince.generation, at: now() };
+      storeStartedAt = now();
     },
   };
 }
@@ -137,13 +133,12 @@ type SearchChunksOptions = Parameters<typeof searchChunks>[0];
 export function cachedSearchChunks(options: SearchChunksOptions & { cache: SearchCache; onOutcome?: (outcome: SearchCacheOutcome) => void }): Promise<SearchResult[]> {
   // Every setting that changes the result is in the key; the stores are the process's own.
   const { cache, onOutcome, registry, embedder, vectorStore: _vectorStore, ...settings } = options;
-  const generation = registry.searchGeneration();
   const key = JSON.stringify({
-    generation,
+    generation: registry.searchGeneration(),
     model: embedder.modelId,
     ...settings,
     query: settings.query.trim(),
     documentIds: settings.documentIds ? [...settings.documentIds].sort() : undefined,
   });
-  return cache.get({ key, generation, compute: () => searchChunks(options), onOutcome });
+  return cache.get({ key, compute: () => searchChunks(options), onOutcome });
 }

@@ -9,9 +9,8 @@ import {
 } from "@/lib/retrieval/search-cache";
 
 const answer = (name: string): SearchResult[] => [{ chunkId: name } as SearchResult];
-const request = (key: string, compute: () => Promise<SearchResult[]>, options: { generation?: string; onOutcome?: (outcome: SearchCacheOutcome) => void } = {}) => ({
+const request = (key: string, compute: () => Promise<SearchResult[]>, options: { onOutcome?: (outcome: SearchCacheOutcome) => void } = {}) => ({
   key,
-  generation: options.generation ?? "g1",
   compute,
   onOutcome: options.onOutcome,
 });
@@ -81,7 +80,7 @@ describe("createSearchCache", () => {
     expect(cache.statistics()).toEqual({ hits: 0, misses: 2, shared: 0, entries: 0 });
   });
 
-  it("serves a result half as long as the library had been still when it was computed", async () => {
+  it("serves a result half as long as the store had been up when it was computed", async () => {
     let clock = 0;
     const cache = createSearchCache({ entries: 10, now: () => clock });
     const compute = vi.fn(() => Promise.resolve(answer("a")));
@@ -91,37 +90,35 @@ describe("createSearchCache", () => {
       await cache.get(request("k", compute));
       return compute.mock.calls.length === before;
     };
-    // Right after the generation is first seen: the minimum lifetime.
+    // Right after the store started: the minimum lifetime.
     expect(await served(0)).toBe(false);
     expect(await served(MINIMUM_LIFETIME_MILLISECONDS)).toBe(true);
     expect(await served(MINIMUM_LIFETIME_MILLISECONDS + 1)).toBe(false);
-    // Computed 40 s into a still library: served for 20 s.
+    // Computed 40 s after the start: served for 20 s.
     expect(await served(40_000)).toBe(false);
     expect(await served(60_000)).toBe(true);
     expect(await served(60_001)).toBe(false);
-    // However still the library, never longer than the maximum.
+    // However long the store has been up, never longer than the maximum.
     expect(await served(10 * MAXIMUM_LIFETIME_MILLISECONDS)).toBe(false);
     expect(await served(11 * MAXIMUM_LIFETIME_MILLISECONDS)).toBe(true);
     expect(await served(11 * MAXIMUM_LIFETIME_MILLISECONDS + 1)).toBe(false);
   });
 
-  it("starts the still time again with a new generation and with clear", async () => {
+  it("counts the store's time up again from a clear (a restarted Chroma)", async () => {
     let clock = 0;
     const cache = createSearchCache({ entries: 10, now: () => clock });
     const compute = vi.fn(() => Promise.resolve(answer("a")));
-    await cache.get(request("k1", compute, { generation: "g1" }));
     clock = 100_000;
-    // A new generation was seen just now: its first result lives the minimum only.
-    await cache.get(request("k2", compute, { generation: "g2" }));
-    clock += MINIMUM_LIFETIME_MILLISECONDS + 1;
-    await cache.get(request("k2", compute, { generation: "g2" }));
-    expect(compute).toHaveBeenCalledTimes(3);
-    clock = 200_000;
+    await cache.get(request("k", compute));
+    clock += 40_000;
+    // Computed 100 s after the start: still served 40 s later.
+    await cache.get(request("k", compute));
+    expect(compute).toHaveBeenCalledTimes(1);
     cache.clear();
-    await cache.get(request("k2", compute, { generation: "g2" }));
+    await cache.get(request("k", compute));
     clock += MINIMUM_LIFETIME_MILLISECONDS + 1;
-    await cache.get(request("k2", compute, { generation: "g2" }));
-    expect(compute).toHaveBeenCalledTimes(5);
+    await cache.get(request("k", compute));
+    expect(compute).toHaveBeenCalledTimes(3);
   });
 
   it("with an external store serves a result for a fixed, short time", async () => {
