@@ -44,6 +44,29 @@ export function jaccard(left: Set<string>, right: Set<string>): number {
 }
 
 /**
+ * Whether the Jaccard similarity of two shingle sets reaches `threshold`, the same answer as
+ * `jaccard(left, right) >= threshold` but stopping at the first shingle past the misses it can
+ * afford: most pairs share almost nothing and are ruled out after a tenth of the lookups.
+ */
+export function similarAtLeast(options: { left: Set<string>; right: Set<string>; threshold: number }): boolean {
+  const { left, right, threshold } = options;
+  if (left.size === 0 && right.size === 0) return 0 >= threshold;
+  const [small, large] = left.size <= right.size ? [left, right] : [right, left];
+  // shared / (|left| + |right| - shared) >= threshold  ⇔  shared >= threshold (|left| + |right|) / (1 + threshold)
+  const needed = (threshold * (left.size + right.size)) / (1 + threshold);
+  // The margin keeps rounding in `needed` from ruling out a pair exactly at the threshold.
+  let affordableMisses = small.size - needed + 1e-9;
+  if (affordableMisses < 0) return false;
+  for (const item of small) {
+    if (large.has(item)) continue;
+    affordableMisses -= 1;
+    if (affordableMisses < 0) return false;
+  }
+  // Past the loop the count is exact: decide with the same arithmetic as jaccard().
+  return jaccard(left, right) >= threshold;
+}
+
+/**
  * Groups ranked items (best first) whose `text` is near-identical. Returns the group leaders in
  * order, each with its duplicates (in rank order) and stops once `limit` groups are complete.
  */
@@ -61,7 +84,7 @@ export function groupNearDuplicates<T>(options: {
     // ruled out by their sizes alone.
     const group = groups.find((candidate) => {
       const [small, large] = candidate.shingles.size <= itemShingles.size ? [candidate.shingles.size, itemShingles.size] : [itemShingles.size, candidate.shingles.size];
-      return small >= threshold * large && jaccard(candidate.shingles, itemShingles) >= threshold;
+      return small >= threshold * large && similarAtLeast({ left: candidate.shingles, right: itemShingles, threshold });
     });
     if (group) {
       group.duplicates.push(item);

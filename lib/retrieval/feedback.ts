@@ -17,6 +17,19 @@ export const FEEDBACK_WORDS = 3;
 /** Weight of the expansion query's keyword scores relative to the question's own (1). */
 export const FEEDBACK_WEIGHT = 0.5;
 
+// The best passages recur from question to question: their word sets are kept (bounded) by text.
+const WORD_SET_CACHE_SIZE = 2_000;
+const wordSetCache = new Map<string, Set<string>>();
+
+function wordSet(text: string): Set<string> {
+  const cached = wordSetCache.get(text);
+  if (cached) return cached;
+  const words = new Set(contentWords(text));
+  if (wordSetCache.size >= WORD_SET_CACHE_SIZE) wordSetCache.clear();
+  wordSetCache.set(text, words);
+  return words;
+}
+
 /**
  * The expansion words: words of the feedback passages that are not the question's, ranked by
  * how many of the passages hold them times their IDF (ln((N + 1) / (passages containing + 0.5))).
@@ -32,7 +45,7 @@ export function feedbackWords(options: {
   const queryWords = new Set(contentWords(options.query));
   const counts = new Map<string, number>();
   for (const text of options.passages) {
-    for (const word of new Set(contentWords(text))) {
+    for (const word of wordSet(text)) {
       if (queryWords.has(word) || word.length < 3 || /^\p{N}+$/u.test(word)) continue;
       counts.set(word, (counts.get(word) ?? 0) + 1);
     }

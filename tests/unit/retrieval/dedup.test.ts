@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { groupNearDuplicates, jaccard, shingles } from "@/lib/retrieval/dedup";
+import { groupNearDuplicates, jaccard, shingles, similarAtLeast } from "@/lib/retrieval/dedup";
 
 const PLAN =
   "Balance billing is when a provider bills you for the difference between what they charge and what your insurance company is willing to pay for the service.";
@@ -10,6 +10,27 @@ describe("near-duplicate grouping", () => {
     expect(jaccard(shingles("one two three four"), shingles("five six seven eight"))).toBe(0);
     expect(jaccard(shingles(""), shingles(""))).toBe(0);
     expect(shingles("two words")).toEqual(new Set(["two words"]));
+  });
+
+  it("decides 'similar enough' exactly as the full Jaccard similarity does, boundaries included", () => {
+    // A small deterministic generator: sets drawn from a narrow alphabet overlap at every degree.
+    let seed = 7;
+    const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+    const draw = (size: number, alphabet: number) => new Set(Array.from({ length: size }, () => `w${Math.floor(next() * alphabet)}`));
+    let compared = 0;
+    for (let round = 0; round < 3_000; round += 1) {
+      const left = draw(Math.floor(next() * 12), 14);
+      const right = draw(Math.floor(next() * 12), 14);
+      for (const threshold of [0.5, 0.6, 0.75, 0.8, 0.9, 1]) {
+        expect(similarAtLeast({ left, right, threshold }), `${[...left].join(",")} | ${[...right].join(",")} @ ${threshold}`).toBe(jaccard(left, right) >= threshold);
+        compared += 1;
+      }
+    }
+    // Pairs exactly at 0.8 (4 shared of 5 distinct) and just under it.
+    const four = new Set(["a", "b", "c", "d"]);
+    expect(similarAtLeast({ left: four, right: new Set(["a", "b", "c", "d", "e"]), threshold: 0.8 })).toBe(true);
+    expect(similarAtLeast({ left: four, right: new Set(["a", "b", "c", "e", "f"]), threshold: 0.8 })).toBe(false);
+    expect(compared).toBe(18_000);
   });
 
   it("folds the same text from another document or page into the first result's group", () => {
