@@ -41,6 +41,22 @@ export function documentNameWords(names: Map<string, string>): Map<string, Reado
   return result;
 }
 
+// Search passes the same name-word map query after query until the documents change (it is
+// cached by their covers): count its words once per map, not once per query (200 documents'
+// covers took 4–5 ms a query at 100,000 chunks).
+const frequencyByNameWords = new WeakMap<Map<string, ReadonlySet<string>>, Map<string, number>>();
+
+/** In how many documents' name words each word is; treat as read-only. */
+function nameWordFrequency(nameWords: Map<string, ReadonlySet<string>>): Map<string, number> {
+  let frequency = frequencyByNameWords.get(nameWords);
+  if (!frequency) {
+    frequency = new Map<string, number>();
+    for (const words of nameWords.values()) for (const word of words) frequency.set(word, (frequency.get(word) ?? 0) + 1);
+    frequencyByNameWords.set(nameWords, frequency);
+  }
+  return frequency;
+}
+
 /**
  * How strongly a question names each document (0–1, relative to the best document): the
  * IDF-weighted sum, over the library's names, of the question's words among the document's
@@ -49,8 +65,7 @@ export function documentNameWords(names: Map<string, string>): Map<string, Reado
  */
 export function nameMatches(options: { query: string; nameWords: Map<string, ReadonlySet<string>> }): Map<string, number> {
   const documents = options.nameWords.size;
-  const frequency = new Map<string, number>();
-  for (const words of options.nameWords.values()) for (const word of words) frequency.set(word, (frequency.get(word) ?? 0) + 1);
+  const frequency = nameWordFrequency(options.nameWords);
   const queryWords = contentWords(options.query);
   const scores = new Map<string, number>();
   for (const [id, words] of options.nameWords) {
