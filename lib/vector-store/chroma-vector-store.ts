@@ -112,8 +112,8 @@ interface QueryResponse {
  */
 function createQueryTransport(options: { connection: ChromaConnection; collection: Collection }): (body: object) => Promise<QueryResponse> {
   const { connection, collection } = options;
-  // Kept as given: an external Chroma may sit under a path behind a reverse proxy.
-  const endpoint = `${connection.url.replace(/\/+$/, "")}/api/v2/tenants/${encodeURIComponent(collection.tenant)}/databases/${encodeURIComponent(collection.database)}/collections/${encodeURIComponent(collection.id)}/query`;
+  // The origin only, as the client (createChromaClient) is given host, port and protocol.
+  const endpoint = `${new URL(connection.url).origin}/api/v2/tenants/${encodeURIComponent(collection.tenant)}/databases/${encodeURIComponent(collection.database)}/collections/${encodeURIComponent(collection.id)}/query`;
   const timeout = connection.requestTimeoutMs;
   const dispatcher = new Agent({ connect: { timeout }, headersTimeout: timeout, bodyTimeout: timeout });
   const headers: Record<string, string> = { "content-type": "application/json" };
