@@ -26,7 +26,7 @@ describe("near-duplicate grouping", () => {
         compared += 1;
       }
     }
-    // Pairs exactly at 0.8 (4 shared of 5 distinct) and just under it.
+    // A pair exactly at 0.8 (4 shared of 5 distinct) and one under it (3 of 6).
     const four = new Set(["a", "b", "c", "d"]);
     expect(similarAtLeast({ left: four, right: new Set(["a", "b", "c", "d", "e"]), threshold: 0.8 })).toBe(true);
     expect(similarAtLeast({ left: four, right: new Set(["a", "b", "c", "e", "f"]), threshold: 0.8 })).toBe(false);
