@@ -450,6 +450,7 @@ async function run(options: Options, app: AppUnderTest): Promise<number> {
   const searchStatuses: number[] = [];
   const searchOutcomes: SearchOutcome[] = [];
   const firstTokens: number[] = [];
+  const firstTokenTimeline: TimedLatency[] = [];
   const chatTotals: number[] = [];
   let chatsWithoutText = 0;
   const uploadLatencies: number[] = [];
@@ -488,12 +489,16 @@ async function run(options: Options, app: AppUnderTest): Promise<number> {
   const chatClient = async (client: number) => {
     let turn = 0;
     while (active()) {
+      const sentAt = Date.now();
       const result = await chat({ baseUrl, question: question(client * 7 + turn), counters });
       turn += 1;
       if (result.status === 200) {
         chatTotals.push(result.totalMilliseconds);
         if (result.firstTokenMilliseconds === undefined) chatsWithoutText += 1;
-        else firstTokens.push(result.firstTokenMilliseconds);
+        else {
+          firstTokens.push(result.firstTokenMilliseconds);
+          firstTokenTimeline.push({ sentAt, milliseconds: result.firstTokenMilliseconds });
+        }
       }
     }
   };
@@ -602,7 +607,9 @@ async function run(options: Options, app: AppUnderTest): Promise<number> {
   console.log(`|${"-".repeat((width[0] ?? 0) + 2)}|${"-".repeat((width[1] ?? 0) + 2)}|--------|`);
   for (const [metric, measured, goal] of rows) console.log(`| ${metric.padEnd(width[0] ?? 0)} | ${measured.padEnd(width[1] ?? 0)} | ${goal} |`);
   console.log("");
-  printSearchTimeline({ outcomes: searchOutcomes, started, waveSeconds: Array.from({ length: options.uploadWaves }, (_, wave) => (wave * options.durationSeconds) / options.uploadWaves) });
+  const waveSeconds = Array.from({ length: options.uploadWaves }, (_, wave) => (wave * options.durationSeconds) / options.uploadWaves);
+  printTimeline({ title: "Search latency by when it was sent (p50 / p95, searches; * = an upload wave starts):", samples: searchOutcomes, started, waveSeconds });
+  printTimeline({ title: "Chat first token by when the chat was sent (p50 / p95, chats; * = an upload wave starts):", samples: firstTokenTimeline, started, waveSeconds });
   if (counters.serverErrors.length > 0) console.log(`First server errors:\n  ${counters.serverErrors.slice(0, 10).join("\n  ")}`);
   if (failed.length > 0) console.log(`Failed documents:\n  ${failed.slice(0, 10).map((document) => `${document.name}: ${document.error?.code} ${document.error?.message}`).join("\n  ")}`);
   if (!doctorOk) console.log(doctorSummary);
@@ -615,18 +622,24 @@ async function run(options: Options, app: AppUnderTest): Promise<number> {
   return Object.values(checks).every(Boolean) ? 0 : 1;
 }
 
-/** Search latency in 5-second steps of the load phase, with the upload waves marked: where the slow searches are. */
-function printSearchTimeline(options: { outcomes: SearchOutcome[]; started: number; waveSeconds: number[] }): void {
+/** A latency and when its request was sent. */
+interface TimedLatency {
+  sentAt: number;
+  milliseconds: number;
+}
+
+/** Latency in 5-second steps of the load phase, with the upload waves marked: where the slow requests are. */
+function printTimeline(options: { title: string; samples: TimedLatency[]; started: number; waveSeconds: number[] }): void {
   const step = 5;
   const buckets = new Map<number, number[]>();
-  for (const outcome of options.outcomes) {
-    const bucket = Math.floor((outcome.sentAt - options.started) / 1000 / step);
+  for (const sample of options.samples) {
+    const bucket = Math.floor((sample.sentAt - options.started) / 1000 / step);
     const latencies = buckets.get(bucket) ?? [];
-    latencies.push(outcome.milliseconds);
+    latencies.push(sample.milliseconds);
     buckets.set(bucket, latencies);
   }
   if (buckets.size === 0) return;
-  console.log("Search latency by when it was sent (p50 / p95, searches; * = an upload wave starts):");
+  console.log(options.title);
   for (const [bucket, latencies] of [...buckets].sort(([left], [right]) => left - right)) {
     const wave = options.waveSeconds.some((second) => second >= bucket * step && second < (bucket + 1) * step) ? "*" : " ";
     console.log(`  ${wave} ${String(bucket * step).padStart(3)}–${String((bucket + 1) * step).padEnd(3)} s: ${milliseconds(percentile(latencies, 0.5))} / ${milliseconds(percentile(latencies, 0.95))}, ${latencies.length}`);
