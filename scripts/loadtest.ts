@@ -446,10 +446,7 @@ async function run(options: Options, app: AppUnderTest): Promise<number> {
   const endAt = started + options.durationSeconds * 1000;
   const active = () => Date.now() < endAt && counters.requests < options.maxRequests;
 
-  const searchLatencies: number[] = [];
-  const searchStatuses: number[] = [];
   const searchOutcomes: SearchOutcome[] = [];
-  const firstTokens: number[] = [];
   const firstTokenTimeline: TimedLatency[] = [];
   const chatTotals: number[] = [];
   let chatsWithoutText = 0;
@@ -471,8 +468,6 @@ async function run(options: Options, app: AppUnderTest): Promise<number> {
         const query = question(index);
         index += 1;
         const request = search({ baseUrl, query, counters }).then((result) => {
-          searchLatencies.push(result.milliseconds);
-          searchStatuses.push(result.status);
           searchOutcomes.push(result);
         });
         inFlight.add(request);
@@ -495,10 +490,7 @@ async function run(options: Options, app: AppUnderTest): Promise<number> {
       if (result.status === 200) {
         chatTotals.push(result.totalMilliseconds);
         if (result.firstTokenMilliseconds === undefined) chatsWithoutText += 1;
-        else {
-          firstTokens.push(result.firstTokenMilliseconds);
-          firstTokenTimeline.push({ sentAt, milliseconds: result.firstTokenMilliseconds });
-        }
+        else firstTokenTimeline.push({ sentAt, milliseconds: result.firstTokenMilliseconds });
       }
     }
   };
@@ -567,6 +559,8 @@ async function run(options: Options, app: AppUnderTest): Promise<number> {
     doctorSummary = doctor.clean ? "no drift" : `DRIFT:\n${doctor.output}`;
   }
 
+  const searchLatencies = searchOutcomes.map((outcome) => outcome.milliseconds);
+  const firstTokens = firstTokenTimeline.map((sample) => sample.milliseconds);
   const searchP95 = percentile(searchLatencies, 0.95);
   const firstTokenP95 = percentile(firstTokens, 0.95);
   const http5xx = counters.count((status) => status >= 500);

@@ -236,7 +236,6 @@ export function migrate(database: Database.Database): void {
   }
 }
 
-/** Opens (creating and migrating) the SQLite registry at `filePath`. */
 /** Most entries (words or terms) a size-bounded cache holds, whatever their sizes. */
 const MAXIMUM_CACHED_TERMS = 10_000;
 
@@ -267,6 +266,7 @@ function createSizeBoundedCache<Value>(options: { maximumSize: number; sizeOf: (
   };
 }
 
+/** Opens (creating and migrating) the SQLite registry at `filePath`. */
 export function openSqliteRegistry(filePath: string): DocumentRegistry {
   const database = new Database(filePath);
   database.pragma("journal_mode = WAL");
