@@ -48,6 +48,11 @@ export async function runDoctor(options: { services: AppServices; repair: boolea
   const knownIds = new Set(documents.map((document) => document.id));
   const drift: Drift[] = [];
   let vectorsChecked = 0;
+  const reindex = async (documentId: string) => {
+    await vectorStore.deleteDocument(documentId);
+    registry.resetForIndexing(documentId);
+    services.queue.enqueue(documentId);
+  };
 
   for (const documentId of await vectorStore.listDocumentIds()) {
     if (knownIds.has(documentId)) continue;
@@ -67,10 +72,10 @@ export async function runDoctor(options: { services: AppServices; repair: boolea
 
   // Vectors Chroma stores but its index no longer finds (seen after a crash damaged it): the
   // count and the ids agree, yet search misses them.
-  const unsearchableByDocument = new Map<string, number>();
+  const unsearchableByDocument = new Map<string, string[]>();
   for (const vectorId of await vectorStore.listUnsearchableVectorIds()) {
     const documentId = parseVectorId(vectorId)?.documentId;
-    if (documentId) unsearchableByDocument.set(documentId, (unsearchableByDocument.get(documentId) ?? 0) + 1);
+    if (documentId) unsearchableByDocument.set(documentId, [...(unsearchableByDocument.get(documentId) ?? []), vectorId]);
   }
 
   for (const document of documents) {
@@ -100,17 +105,16 @@ export async function runDoctor(options: { services: AppServices; repair: boolea
     const vectorChunkIds = new Set(vectorIds.map(chunkIdOfVector));
     const missing = [...chunkIds].filter((chunkId) => !vectorChunkIds.has(chunkId));
     const stale = [...vectorChunkIds].filter((chunkId) => !chunkIds.has(chunkId));
-    const unsearchable = unsearchableByDocument.get(document.id) ?? 0;
-    if (missing.length === 0 && stale.length === 0 && unsearchable === 0) continue;
-    if (repair) {
-      await vectorStore.deleteDocument(document.id);
-      registry.resetForIndexing(document.id);
-      services.queue.enqueue(document.id);
-    }
+    const unsearchable = unsearchableByDocument.get(document.id) ?? [];
+    if (missing.length === 0 && stale.length === 0 && unsearchable.length === 0) continue;
     if (missing.length === 0 && stale.length === 0) {
-      drift.push({ kind: "unsearchable_vectors", documentId: document.id, detail: `${document.name}: ${unsearchable} vector(s) stored but not found by search`, repaired: repair });
+      // Written anew from what Chroma stores (no re-embedding); re-indexed only if that fails.
+      const stillLost = repair ? await vectorStore.rewriteVectors(unsearchable) : unsearchable;
+      if (repair && stillLost.length > 0) await reindex(document.id);
+      drift.push({ kind: "unsearchable_vectors", documentId: document.id, detail: `${document.name}: ${unsearchable.length} vector(s) stored but not found by search`, repaired: repair });
       continue;
     }
+    if (repair) await reindex(document.id);
     drift.push({
       kind: missing.length > 0 ? "missing_vectors" : "stale_vectors",
       documentId: document.id,

@@ -2,6 +2,7 @@ import { ChromaClient, type Collection, type Metadata, type Where } from "chroma
 import { Agent, request } from "undici";
 import { createDeadline } from "@/lib/async/deadline";
 import { AppError, isAppError } from "@/lib/errors";
+import { logger } from "@/lib/logger";
 import { collectionNameFor } from "@/lib/vector-store/collection-name";
 import { parseVectorId } from "@/lib/vector-store/vector-id";
 import type { VectorMatch, VectorRecord, VectorStore } from "@/lib/vector-store/types";
@@ -18,6 +19,9 @@ import type { VectorMatch, VectorRecord, VectorStore } from "@/lib/vector-store/
  *   has none of its own, and a hung server must become a `store.unavailable` error, never a hung
  *   request.
  * - Nearest-neighbour queries, which every search makes, bypass the client (createQueryTransport).
+ * - Every write is checked: Chroma's HNSW index can lose a vector it stores (chroma-core/chroma#7758,
+ *   seen in our fault tests after a crash and in churn), and a lost one is written anew
+ *   (keepSearchable).
  */
 
 /** Collections created before 0005 keep 200 (Chroma applies a creation configuration only once). */
@@ -30,6 +34,8 @@ const PROBE_BATCH = 100;
 /** Neighbours asked for per probe: identical vectors (the same text twice) tie at distance 0. */
 const PROBE_NEIGHBOURS = 10;
 const SAME_VECTOR_DISTANCE = 1e-6;
+/** Rewrites of a lost vector before the write gives up on it (one was always enough when measured). */
+const REWRITE_ATTEMPTS = 3;
 
 export interface ChromaConnection {
   url: string;
@@ -61,6 +67,29 @@ export function probeFound(options: { id: string; neighbours: string[]; distance
   if (options.neighbours.includes(options.id)) return true;
   const farthest = options.distances[options.distances.length - 1];
   return options.neighbours.length === options.asked && typeof farthest === "number" && farthest <= SAME_VECTOR_DISTANCE;
+}
+
+/**
+ * Makes `records` findable by search: the ones a query with their own vector misses are deleted
+ * and written again, up to `attempts` times; returns the ids still missed after that.
+ * Chroma's index can lose a vector it stores (chroma-core/chroma#7758): `get` returns it, no
+ * query reaches it, and upserting it again keeps its place in the index and does not help
+ * (measured: 1 of 2 lost vectors found again, once one more lost). A delete and a new write give
+ * it a new place, which has found every one measured.
+ */
+export async function keepSearchable<Item extends { id: string }>(options: {
+  records: Item[];
+  findLost: (records: Item[]) => Promise<string[]>;
+  rewrite: (records: Item[]) => Promise<void>;
+  attempts: number;
+}): Promise<string[]> {
+  let lost = new Set(await options.findLost(options.records));
+  for (let attempt = 0; attempt < options.attempts && lost.size > 0; attempt += 1) {
+    const again = options.records.filter((record) => lost.has(record.id));
+    await options.rewrite(again);
+    lost = new Set(await options.findLost(again));
+  }
+  return [...lost];
 }
 
 /** The part of the client's internal HTTP layer used to give every request a deadline. */
@@ -167,6 +196,88 @@ export async function openChromaVectorStore(options: {
     }
   };
 
+  const write = async (records: VectorRecord[]): Promise<void> => {
+    await guard(() =>
+      collection.upsert({
+        ids: records.map((record) => record.id),
+        embeddings: records.map((record) => record.vector),
+        documents: records.map((record) => record.text),
+        metadatas: records.map(
+          (record): Metadata => ({
+            documentId: record.documentId,
+            chunkId: record.chunkId,
+            chunkIndex: record.chunkIndex,
+            windowIndex: record.windowIndex,
+            passageIndex: record.passageIndex ?? 0,
+            // Chroma metadata has no null: a page-less passage simply has no passagePage.
+            ...(typeof record.passagePage === "number" ? { passagePage: record.passagePage } : {}),
+            source: record.source,
+            pageStart: record.pageStart,
+            pageEnd: record.pageEnd,
+            section: record.section,
+            tokenCount: record.tokenCount,
+            createdAt: record.createdAt,
+            embeddingModel: options.embeddingModel,
+          }),
+        ),
+      }),
+    );
+  };
+  /** Ids of `records` that a nearest-neighbour query with their own vector does not find. */
+  const findLost = async (records: { id: string; vector: number[] }[]): Promise<string[]> => {
+    const lost: string[] = [];
+    for (let start = 0; start < records.length; start += PROBE_BATCH) {
+      const batch = records.slice(start, start + PROBE_BATCH);
+      const result = await guard(() =>
+        sendQuery({ query_embeddings: batch.map((record) => record.vector), n_results: PROBE_NEIGHBOURS, include: ["distances"] }),
+      );
+      batch.forEach((record, index) => {
+        if (!probeFound({ id: record.id, neighbours: result.ids?.[index] ?? [], distances: result.distances?.[index] ?? [], asked: PROBE_NEIGHBOURS })) lost.push(record.id);
+      });
+    }
+    return lost;
+  };
+  const rewrite = async (records: VectorRecord[]): Promise<void> => {
+    await guard(() => collection.delete({ ids: records.map((record) => record.id) }));
+    await write(records);
+  };
+  /** Writes `records` and makes sure search finds them; returns the ids it could not make findable. */
+  const writeSearchable = async (records: VectorRecord[]): Promise<string[]> => {
+    await write(records);
+    const lost = await keepSearchable({ records, findLost, rewrite, attempts: REWRITE_ATTEMPTS });
+    if (lost.length > 0) logger.warn("chroma.vectors_unsearchable", { collection: collectionName, count: lost.length, ids: lost.slice(0, 10) });
+    return lost;
+  };
+
+  /** The records of a `get` with embeddings, documents and metadatas (incomplete ones left out). */
+  const toRecords = (result: { ids: string[]; documents: (string | null)[]; embeddings: number[][]; metadatas: (Metadata | null)[] }): VectorRecord[] => {
+    const records: VectorRecord[] = [];
+    result.ids.forEach((id, index) => {
+      const text = result.documents[index];
+      const vector = result.embeddings[index];
+      const meta = result.metadatas[index] ?? {};
+      if (typeof text !== "string" || !vector || vector.length !== options.dimensions) return;
+      records.push({
+        id,
+        chunkId: metadataText(meta.chunkId),
+        documentId: metadataText(meta.documentId),
+        chunkIndex: numberOrNull(meta.chunkIndex) ?? -1,
+        windowIndex: numberOrNull(meta.windowIndex) ?? -1,
+        passageIndex: numberOrNull(meta.passageIndex) ?? 0,
+        passagePage: numberOrNull(meta.passagePage),
+        vector,
+        text,
+        source: metadataText(meta.source),
+        pageStart: numberOrNull(meta.pageStart),
+        pageEnd: numberOrNull(meta.pageEnd),
+        section: typeof meta.section === "string" ? meta.section : null,
+        tokenCount: numberOrNull(meta.tokenCount) ?? -1,
+        createdAt: metadataText(meta.createdAt),
+      });
+    });
+    return records;
+  };
+
   return {
     collectionName,
     embeddingModel: options.embeddingModel,
@@ -180,34 +291,9 @@ export async function openChromaVectorStore(options: {
           );
         }
       }
-      for (let start = 0; start < records.length; start += UPSERT_BATCH) {
-        const batch = records.slice(start, start + UPSERT_BATCH);
-        await guard(() =>
-          collection.upsert({
-            ids: batch.map((record) => record.id),
-            embeddings: batch.map((record) => record.vector),
-            documents: batch.map((record) => record.text),
-            metadatas: batch.map(
-              (record): Metadata => ({
-                documentId: record.documentId,
-                chunkId: record.chunkId,
-                chunkIndex: record.chunkIndex,
-                windowIndex: record.windowIndex,
-                passageIndex: record.passageIndex ?? 0,
-                // Chroma metadata has no null: a page-less passage simply has no passagePage.
-                ...(typeof record.passagePage === "number" ? { passagePage: record.passagePage } : {}),
-                source: record.source,
-                pageStart: record.pageStart,
-                pageEnd: record.pageEnd,
-                section: record.section,
-                tokenCount: record.tokenCount,
-                createdAt: record.createdAt,
-                embeddingModel: options.embeddingModel,
-              }),
-            ),
-          }),
-        );
-      }
+      // A vector the index still misses stays stored: keyword search finds its passage, and the
+      // doctor reports it.
+      for (let start = 0; start < records.length; start += UPSERT_BATCH) await writeSearchable(records.slice(start, start + UPSERT_BATCH));
     },
     async query({ vector, topK, documentIds }) {
       let where: Where | undefined;
@@ -236,32 +322,7 @@ export async function openChromaVectorStore(options: {
       return result.ids.length;
     },
     async readDocumentVectors(documentId) {
-      const result = await guard(() => collection.get({ where: { documentId }, include: ["embeddings", "documents", "metadatas"] }));
-      const records: VectorRecord[] = [];
-      result.ids.forEach((id, index) => {
-        const text = result.documents[index];
-        const vector = result.embeddings[index];
-        const meta = result.metadatas[index] ?? {};
-        if (typeof text !== "string" || !vector || vector.length !== options.dimensions) return;
-        records.push({
-          id,
-          chunkId: metadataText(meta.chunkId),
-          documentId: metadataText(meta.documentId),
-          chunkIndex: numberOrNull(meta.chunkIndex) ?? -1,
-          windowIndex: numberOrNull(meta.windowIndex) ?? -1,
-          passageIndex: numberOrNull(meta.passageIndex) ?? 0,
-          passagePage: numberOrNull(meta.passagePage),
-          vector,
-          text,
-          source: metadataText(meta.source),
-          pageStart: numberOrNull(meta.pageStart),
-          pageEnd: numberOrNull(meta.pageEnd),
-          section: typeof meta.section === "string" ? meta.section : null,
-          tokenCount: numberOrNull(meta.tokenCount) ?? -1,
-          createdAt: metadataText(meta.createdAt),
-        });
-      });
-      return records;
+      return toRecords(await guard(() => collection.get({ where: { documentId }, include: ["embeddings", "documents", "metadatas"] })));
     },
     async deleteVectors(ids) {
       for (let start = 0; start < ids.length; start += UPSERT_BATCH) {
@@ -287,18 +348,21 @@ export async function openChromaVectorStore(options: {
       const unsearchable: string[] = [];
       for (let offset = 0; ; offset += PROBE_PAGE) {
         const page = await guard(() => collection.get({ include: ["embeddings"], limit: PROBE_PAGE, offset }));
-        for (let start = 0; start < page.ids.length; start += PROBE_BATCH) {
-          const ids = page.ids.slice(start, start + PROBE_BATCH);
-          const result = await guard(() =>
-            collection.query({ queryEmbeddings: page.embeddings.slice(start, start + PROBE_BATCH), nResults: PROBE_NEIGHBOURS, include: ["distances"] }),
-          );
-          ids.forEach((id, index) => {
-            if (!probeFound({ id, neighbours: result.ids[index] ?? [], distances: result.distances[index] ?? [], asked: PROBE_NEIGHBOURS })) unsearchable.push(id);
-          });
-        }
+        unsearchable.push(...(await findLost(page.ids.map((id, index) => ({ id, vector: page.embeddings[index] ?? [] })))));
         if (page.ids.length < PROBE_PAGE) break;
       }
       return unsearchable;
+    },
+    async rewriteVectors(ids) {
+      const lost: string[] = [];
+      for (let start = 0; start < ids.length; start += UPSERT_BATCH) {
+        const batch = ids.slice(start, start + UPSERT_BATCH);
+        const records = toRecords(await guard(() => collection.get({ ids: batch, include: ["embeddings", "documents", "metadatas"] })));
+        const stored = new Set(records.map((record) => record.id));
+        lost.push(...batch.filter((id) => !stored.has(id)));
+        lost.push(...(await keepSearchable({ records, findLost, rewrite, attempts: REWRITE_ATTEMPTS })));
+      }
+      return lost;
     },
     async heartbeat() {
       await guard(() => client.heartbeat());

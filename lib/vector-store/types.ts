@@ -63,6 +63,8 @@ export interface VectorStore {
    * but lost to search (an index damaged by a crash). For consistency checks; reads every vector.
    */
   listUnsearchableVectorIds(): Promise<string[]>;
+  /** Writes stored vectors anew so that search finds them again; returns the ids it still cannot find. */
+  rewriteVectors(ids: string[]): Promise<string[]>;
   heartbeat(): Promise<void>;
 }
 

@@ -60,6 +60,7 @@ function memoryVectorStore(): VectorStore & { records: Map<string, VectorRecord>
     listDocumentVectorIds: (documentId) => Promise.resolve(ofDocument(documentId).map((record) => record.id)),
     listDocumentIds: () => Promise.resolve([...new Set([...records.values()].map((record) => record.documentId))]),
     listUnsearchableVectorIds: () => Promise.resolve([]),
+    rewriteVectors: () => Promise.resolve([]),
     heartbeat: () => Promise.resolve(),
   };
 }

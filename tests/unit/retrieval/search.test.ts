@@ -70,6 +70,7 @@ function memoryVectorStore(): VectorStore & { records: VectorRecord[] } {
     listDocumentVectorIds: () => Promise.resolve([]),
     listDocumentIds: () => Promise.resolve([]),
     listUnsearchableVectorIds: () => Promise.resolve([]),
+    rewriteVectors: () => Promise.resolve([]),
     heartbeat: () => Promise.resolve(),
   };
 }
