@@ -25,6 +25,10 @@ const environmentSchema = z
     CHROMA_AUTH_TOKEN: optionalString,
     CHROMA_PORT: z.coerce.number().int().min(0).max(65535).default(0),
     CHROMA_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+    CHROMA_CHECK_WRITES: z
+      .enum(["true", "false"])
+      .default("true")
+      .transform((value) => value === "true"),
     OPENAI_API_KEY: optionalString,
     OPENAI_BASE_URL: optionalString.pipe(z.url().optional()),
     EMBEDDING_PROVIDER: z.enum(["local", "openai"]).optional(),
@@ -85,6 +89,8 @@ export interface AppConfig {
     authToken: string | undefined;
     embeddedPort: number;
     requestTimeoutMs: number;
+    /** Probe every vector write and rewrite what the index lost (lib/vector-store/chroma-vector-store.ts). */
+    checkWrites: boolean;
   };
   openai: { apiKey: string | undefined; baseUrl: string | undefined };
   /** `threads`: the local model's inference threads; 0 means one per core. */
@@ -181,6 +187,7 @@ export function parseConfig(environment: Record<string, string | undefined>): Ap
       authToken: value.CHROMA_AUTH_TOKEN,
       embeddedPort: value.CHROMA_PORT,
       requestTimeoutMs: value.CHROMA_REQUEST_TIMEOUT_MS,
+      checkWrites: value.CHROMA_CHECK_WRITES,
     },
     openai: { apiKey: value.OPENAI_API_KEY, baseUrl: value.OPENAI_BASE_URL },
     embedding: { provider, model: embeddingModel, batchSize: value.EMBEDDING_BATCH_SIZE, threads: value.EMBEDDING_THREADS },

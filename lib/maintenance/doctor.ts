@@ -70,8 +70,8 @@ export async function runDoctor(options: { services: AppServices; repair: boolea
     drift.push({ kind: "orphan_file", sha256, detail: "stored file no document refers to", repaired: repair });
   }
 
-  // Vectors Chroma stores but its index no longer finds (seen after a crash damaged it): the
-  // count and the ids agree, yet search misses them.
+  // Vectors Chroma stores but its index no longer finds (chroma-core/chroma#7758, after deletes
+  // and updates): the count and the ids agree, yet search misses them.
   const unsearchableByDocument = new Map<string, string[]>();
   for (const vectorId of await vectorStore.listUnsearchableVectorIds()) {
     const documentId = parseVectorId(vectorId)?.documentId;

@@ -112,6 +112,7 @@ function createAppServices(config: AppConfig): AppServices {
         },
         embeddingModel: embedder.modelId,
         dimensions: embedder.dimensions,
+        checkWrites: config.chroma.checkWrites,
       });
     })().catch((error: unknown) => {
       vectorStorePromise = undefined;

@@ -165,6 +165,12 @@ export async function openChromaVectorStore(options: {
   connection: ChromaConnection;
   embeddingModel: string;
   dimensions: number;
+  /**
+   * Probe every write and rewrite what the index lost (default). Off for a store whose writes
+   * become searchable only later (a distributed Chroma that compacts in the background): there
+   * every fresh write would look lost.
+   */
+  checkWrites?: boolean;
 }): Promise<VectorStore> {
   const client = createChromaClient(options.connection);
   const collectionName = collectionNameFor({ model: options.embeddingModel, dimensions: options.dimensions });
@@ -241,12 +247,12 @@ export async function openChromaVectorStore(options: {
     await guard(() => collection.delete({ ids: records.map((record) => record.id) }));
     await write(records);
   };
-  /** Writes `records` and makes sure search finds them; returns the ids it could not make findable. */
-  const writeSearchable = async (records: VectorRecord[]): Promise<string[]> => {
+  /** Writes `records` and, unless told not to, makes sure search finds them. */
+  const writeSearchable = async (records: VectorRecord[]): Promise<void> => {
     await write(records);
+    if (options.checkWrites === false) return;
     const lost = await keepSearchable({ records, findLost, rewrite, attempts: REWRITE_ATTEMPTS });
     if (lost.length > 0) logger.warn("chroma.vectors_unsearchable", { collection: collectionName, count: lost.length, ids: lost.slice(0, 10) });
-    return lost;
   };
 
   /** The records of a `get` with embeddings, documents and metadatas (incomplete ones left out). */

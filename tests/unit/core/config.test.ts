@@ -19,7 +19,7 @@ describe("parseConfig: defaults", () => {
     expect(config).toMatchObject({
       port: 3000,
       dataDirectory: path.resolve("./data"),
-      chroma: { url: undefined, tenant: undefined, database: undefined, authToken: undefined, embeddedPort: 0, requestTimeoutMs: 30_000 },
+      chroma: { url: undefined, tenant: undefined, database: undefined, authToken: undefined, embeddedPort: 0, requestTimeoutMs: 30_000, checkWrites: true },
       openai: { apiKey: undefined, baseUrl: undefined },
       embedding: { provider: "local", model: "all-MiniLM-L6-v2", batchSize: 32, threads: 0 },
       chat: { mode: "extractive", model: undefined, contextTokenLimit: 8192 },
@@ -149,6 +149,12 @@ describe("parseConfig: embedding provider", () => {
 });
 
 describe("parseConfig: Chroma and chat", () => {
+  it("checks Chroma writes unless CHROMA_CHECK_WRITES=false, and rejects other values", () => {
+    expect(parseConfig({ CHROMA_CHECK_WRITES: "false" }).chroma.checkWrites).toBe(false);
+    expect(parseConfig({ CHROMA_CHECK_WRITES: "true" }).chroma.checkWrites).toBe(true);
+    expect(configurationErrorOf(() => parseConfig({ CHROMA_CHECK_WRITES: "no" }))).toContain("CHROMA_CHECK_WRITES");
+  });
+
   it("validates CHROMA_URL", () => {
     expect(configurationErrorOf(() => parseConfig({ CHROMA_URL: "not a url" }))).toContain("CHROMA_URL");
     expect(configurationErrorOf(() => parseConfig({ OPENAI_BASE_URL: "localhost without scheme" }))).toContain("OPENAI_BASE_URL");
