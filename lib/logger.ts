@@ -27,6 +27,11 @@ export function withLogContext<T>(fields: Record<string, unknown>, task: () => T
   return contextStorage().run({ ...contextStorage().getStore(), ...fields }, task);
 }
 
+/** Runs `task` outside any log context: background work it starts logs without the request's fields. */
+export function withoutLogContext<T>(task: () => T): T {
+  return contextStorage().exit(task);
+}
+
 function serialiseError(error: unknown): unknown {
   if (error instanceof Error) {
     return { name: error.name, message: error.message, stack: error.stack, cause: error.cause ? serialiseError(error.cause) : undefined };

@@ -2,6 +2,7 @@ import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import { getConfig, type AppConfig } from "@/lib/config";
+import { createQuietRunner } from "@/lib/async/run-when-quiet";
 import { AppError } from "@/lib/errors";
 import { createLocalEmbedder } from "@/lib/embeddings/local-embedder";
 import { createOpenAiEmbedder } from "@/lib/embeddings/openai-embedder";
@@ -10,7 +11,8 @@ import { indexDocument, isTransientIndexingError } from "@/lib/ingest/indexer";
 import { IndexingQueue } from "@/lib/ingest/indexing-queue";
 import { createParseCache, type ParseCache } from "@/lib/ingest/parse-cache";
 import { parserVersion } from "@/lib/ingest/parse-in-worker";
-import { logger, setLogLevel } from "@/lib/logger";
+import { logger, setLogLevel, withoutLogContext } from "@/lib/logger";
+import { sweepLostVectors } from "@/lib/maintenance/lost-vectors";
 import { RateLimiter } from "@/lib/http/rate-limit";
 import { createLocalFileStore, type FileStore } from "@/lib/storage/file-store";
 import type { DocumentRegistry } from "@/lib/storage/registry-types";
@@ -49,6 +51,8 @@ export interface AppServices {
 
 const RETRY_DELAY_MS = 2_000;
 const MAXIMUM_TRANSIENT_RETRIES = 30;
+const LOST_VECTOR_SWEEP_QUIET_MILLISECONDS = 60_000;
+const LOST_VECTOR_SWEEP_INTERVAL_MILLISECONDS = 600_000;
 
 function createEmbedder(config: AppConfig): Embedder {
   if (config.embedding.provider === "openai") {
@@ -98,6 +102,21 @@ function createAppServices(config: AppConfig): AppServices {
         onStarted: () => searchCache.clear(),
       });
 
+  // After deletes, once the library has been quiet for a minute (and at most every 10 minutes),
+  // every vector is probed and the ones Chroma's index lost are written anew.
+  const lostVectorSweep = config.chroma.checkWrites
+    ? createQuietRunner({
+        task: async () => {
+          const sweep = await sweepLostVectors(await getVectorStore());
+          if (sweep.rewritten > 0) searchCache.clear();
+          logger.info("vectors.swept", { lost: sweep.lost, rewritten: sweep.rewritten, stillLost: sweep.stillLost.length, milliseconds: sweep.milliseconds });
+        },
+        onError: (error) => logger.warn("vectors.sweep_failed", { error }),
+        quietMilliseconds: LOST_VECTOR_SWEEP_QUIET_MILLISECONDS,
+        minimumIntervalMilliseconds: LOST_VECTOR_SWEEP_INTERVAL_MILLISECONDS,
+      })
+    : undefined;
+
   let vectorStorePromise: Promise<VectorStore> | undefined;
   const getVectorStore = () => {
     vectorStorePromise ??= (async () => {
@@ -113,6 +132,8 @@ function createAppServices(config: AppConfig): AppServices {
         embeddingModel: embedder.modelId,
         dimensions: embedder.dimensions,
         checkWrites: config.chroma.checkWrites,
+        // The delete may be a request's; the sweep it schedules is not.
+        onDelete: () => withoutLogContext(() => lostVectorSweep?.noteChange()),
       });
     })().catch((error: unknown) => {
       vectorStorePromise = undefined;
@@ -157,6 +178,7 @@ function createAppServices(config: AppConfig): AppServices {
   });
 
   const shutdown = async () => {
+    lostVectorSweep?.stop();
     await chromaServer?.stop();
     registry.close();
     conversations.close();

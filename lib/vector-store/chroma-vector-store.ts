@@ -171,6 +171,8 @@ export async function openChromaVectorStore(options: {
    * every fresh write would look lost.
    */
   checkWrites?: boolean;
+  /** Called after vectors were deleted: a delete can cut other vectors off the index (see keepSearchable). */
+  onDelete?: () => void;
 }): Promise<VectorStore> {
   const client = createChromaClient(options.connection);
   const collectionName = collectionNameFor({ model: options.embeddingModel, dimensions: options.dimensions });
@@ -245,6 +247,7 @@ export async function openChromaVectorStore(options: {
   };
   const rewrite = async (records: VectorRecord[]): Promise<void> => {
     await guard(() => collection.delete({ ids: records.map((record) => record.id) }));
+    options.onDelete?.();
     await write(records);
   };
   /** Writes `records` and, unless told not to, makes sure search finds them. */
@@ -322,6 +325,7 @@ export async function openChromaVectorStore(options: {
     },
     async deleteDocument(documentId) {
       await guard(() => collection.delete({ where: { documentId } }));
+      options.onDelete?.();
     },
     async countDocumentVectors(documentId) {
       const result = await guard(() => collection.get({ where: { documentId }, include: [] }));
@@ -335,6 +339,7 @@ export async function openChromaVectorStore(options: {
         const batch = ids.slice(start, start + UPSERT_BATCH);
         await guard(() => collection.delete({ ids: batch }));
       }
+      if (ids.length > 0) options.onDelete?.();
     },
     async listDocumentVectorIds(documentId) {
       const result = await guard(() => collection.get({ where: { documentId }, include: [] }));

@@ -94,6 +94,18 @@ describe("embedded Chroma and the vector store", () => {
     expect(await store.listUnsearchableVectorIds()).toEqual([]);
   });
 
+  it("says when vectors were deleted (a delete can cut others off the index), and only then", async () => {
+    let deletes = 0;
+    const store = await openChromaVectorStore({ connection: { url, requestTimeoutMs: 10_000 }, embeddingModel: "delete-model", dimensions: 8, onDelete: () => (deletes += 1) });
+    await store.upsert([record({ documentId: "x", chunkIndex: 0, hot: 0 }), record({ documentId: "x", chunkIndex: 1, hot: 1 })]);
+    await store.deleteVectors([]);
+    expect(deletes).toBe(0);
+    await store.deleteVectors([record({ documentId: "x", chunkIndex: 1, hot: 1 }).id]);
+    expect(deletes).toBe(1);
+    await store.deleteDocument("x");
+    expect(deletes).toBe(2);
+  });
+
   it("refuses vectors of another dimension and a collection of another model", async () => {
     const store = await openChromaVectorStore({ connection: { url, requestTimeoutMs: 10_000 }, embeddingModel: "test-model", dimensions: 8 });
     await expect(store.upsert([record({ documentId: "c", chunkIndex: 0, hot: 0, dimensions: 4 })])).rejects.toMatchObject({ code: "embedding.model_mismatch" });

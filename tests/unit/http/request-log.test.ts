@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { AppError } from "@/lib/errors";
 import { REQUEST_ID_HEADER, requestIdOf, withRequestLog } from "@/lib/http/request-log";
-import { logger, setLogLevel } from "@/lib/logger";
+import { logger, setLogLevel, withoutLogContext } from "@/lib/logger";
 
 /** Log lines written to stdout and stderr during a test, parsed. */
 function captureLogs() {
@@ -99,6 +99,21 @@ describe("withRequestLog", () => {
     const response = await handler(request());
     const requestId = response.headers.get(REQUEST_ID_HEADER);
     expect(lines.find((line) => line.event === "chat.answered")).toMatchObject({ requestId, sources: 2 });
+  });
+
+  it("leaves the request id off background work the handler starts outside the log context", async () => {
+    let background: Promise<void> = Promise.resolve();
+    const handler = withRequestLog("/api/documents", () => {
+      withoutLogContext(() => {
+        background = new Promise((resolve) => setTimeout(resolve, 5)).then(() => logger.info("vectors.swept", { lost: 0 }));
+      });
+      return Promise.resolve(new Response("ok"));
+    });
+    await handler(request());
+    await background;
+    const swept = lines.find((line) => line.event === "vectors.swept");
+    expect(swept).toMatchObject({ lost: 0 });
+    expect(swept).not.toHaveProperty("requestId");
   });
 
   it("adds the header to a response with immutable headers", async () => {
