@@ -59,6 +59,29 @@ describe("createQuietRunner", () => {
     expect(runs).toHaveLength(2);
   });
 
+  it("keeps a long run to its share of the time", async () => {
+    const runs: number[] = [];
+    const quiet = createQuietRunner({
+      task: async () => {
+        runs.push(Date.now());
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+      },
+      onError: () => undefined,
+      quietMilliseconds: 1_000,
+      minimumIntervalMilliseconds: 10_000,
+      maximumRunShare: 0.05,
+    });
+    const start = Date.now();
+    quiet.noteChange();
+    await vi.advanceTimersByTimeAsync(3_000);
+    quiet.noteChange();
+    // The 2-second run may take 5 % of the time: the next starts 40 s after the first began.
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(runs).toEqual([start + 1_000]);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(runs).toEqual([start + 1_000, start + 41_000]);
+  });
+
   it("reports a failed run and runs again only after another change; stop cancels a pending run", async () => {
     const { quiet, runs, errors } = runner(() => Promise.reject(new Error("store down")));
     quiet.noteChange();

@@ -1,7 +1,9 @@
 /**
  * Runs a background task once changes have stopped for a while (`quietMilliseconds`), at most
- * once per `minimumIntervalMilliseconds`, never twice at the same time; a change during a run
- * asks for another run. Timers are unref'd: a pending run never keeps the process alive.
+ * once per `minimumIntervalMilliseconds` and, with `maximumRunShare`, so that it runs at most
+ * that share of the time (a run of 3 minutes with a share of 0.05 waits an hour for the next);
+ * never twice at the same time; a change during a run asks for another run. Timers are unref'd:
+ * a pending run never keeps the process alive.
  */
 export interface QuietRunner {
   /** Something changed: run the task once it has been quiet long enough. */
@@ -16,12 +18,14 @@ export function createQuietRunner(options: {
   onError: (error: unknown) => void;
   quietMilliseconds: number;
   minimumIntervalMilliseconds: number;
+  maximumRunShare?: number;
   now?: () => number;
 }): QuietRunner {
   const now = options.now ?? Date.now;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let lastChange = 0;
   let lastRunStart = -Infinity;
+  let interval = options.minimumIntervalMilliseconds;
   let pending = false;
   let running = false;
   let stopped = false;
@@ -30,7 +34,7 @@ export function createQuietRunner(options: {
     if (timer) clearTimeout(timer);
     timer = undefined;
     if (stopped || !pending || running) return;
-    const due = Math.max(lastChange + options.quietMilliseconds, lastRunStart + options.minimumIntervalMilliseconds);
+    const due = Math.max(lastChange + options.quietMilliseconds, lastRunStart + interval);
     timer = setTimeout(run, Math.max(0, due - now()));
     timer.unref?.();
   };
@@ -47,6 +51,8 @@ export function createQuietRunner(options: {
       .catch(options.onError)
       .finally(() => {
         running = false;
+        const took = now() - lastRunStart;
+        interval = Math.max(options.minimumIntervalMilliseconds, options.maximumRunShare ? took / options.maximumRunShare : 0);
         schedule();
       });
   };

@@ -53,6 +53,7 @@ const RETRY_DELAY_MS = 2_000;
 const MAXIMUM_TRANSIENT_RETRIES = 30;
 const LOST_VECTOR_SWEEP_QUIET_MILLISECONDS = 60_000;
 const LOST_VECTOR_SWEEP_INTERVAL_MILLISECONDS = 600_000;
+const LOST_VECTOR_SWEEP_SHARE = 0.05;
 
 function createEmbedder(config: AppConfig): Embedder {
   if (config.embedding.provider === "openai") {
@@ -102,8 +103,9 @@ function createAppServices(config: AppConfig): AppServices {
         onStarted: () => searchCache.clear(),
       });
 
-  // After deletes, once the library has been quiet for a minute (and at most every 10 minutes),
-  // every vector is probed and the ones Chroma's index lost are written anew.
+  // After deletes, once the library has been quiet for a minute (at most every 10 minutes, and
+  // at most 5 % of the time), every vector is probed and the ones Chroma's index lost are
+  // written anew.
   const lostVectorSweep = config.chroma.checkWrites
     ? createQuietRunner({
         task: async () => {
@@ -114,6 +116,8 @@ function createAppServices(config: AppConfig): AppServices {
         onError: (error) => logger.warn("vectors.sweep_failed", { error }),
         quietMilliseconds: LOST_VECTOR_SWEEP_QUIET_MILLISECONDS,
         minimumIntervalMilliseconds: LOST_VECTOR_SWEEP_INTERVAL_MILLISECONDS,
+        // A sweep of 100,000 vectors keeps Chroma busy for minutes: at most 5 % of the time.
+        maximumRunShare: LOST_VECTOR_SWEEP_SHARE,
       })
     : undefined;
 
