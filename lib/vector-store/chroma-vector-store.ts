@@ -27,6 +27,11 @@ import type { VectorMatch, VectorRecord, VectorStore } from "@/lib/vector-store/
 /** Collections created before 0005 keep 200 (Chroma applies a creation configuration only once). */
 const HNSW_EF_SEARCH = 400;
 const HNSW_EF_CONSTRUCTION = 200;
+/**
+ * Links per node: Chroma's 16 left 25 of 101,067 real-shaped vectors unreachable by any query,
+ * 32 none (docs/decisions/0008). Collections created before keep 16.
+ */
+const HNSW_MAX_NEIGHBORS = 32;
 const UPSERT_BATCH = 256;
 /** Vectors read per page, and probed per query, by the searchability check. */
 const PROBE_PAGE = 1_000;
@@ -182,7 +187,7 @@ export async function openChromaVectorStore(options: {
       name: collectionName,
       embeddingFunction: null,
       metadata: { embedding_model: options.embeddingModel, dimensions: options.dimensions, created_by: "cited" },
-      configuration: { hnsw: { space: "cosine", ef_search: HNSW_EF_SEARCH, ef_construction: HNSW_EF_CONSTRUCTION } },
+      configuration: { hnsw: { space: "cosine", ef_search: HNSW_EF_SEARCH, ef_construction: HNSW_EF_CONSTRUCTION, max_neighbors: HNSW_MAX_NEIGHBORS } },
     });
   } catch (error) {
     throw toStoreError(error);

@@ -94,6 +94,12 @@ describe("embedded Chroma and the vector store", () => {
     expect(await store.listUnsearchableVectorIds()).toEqual([]);
   });
 
+  it("creates collections with the HNSW settings of decisions 0005 and 0008", async () => {
+    const store = await openChromaVectorStore({ connection: { url, requestTimeoutMs: 10_000 }, embeddingModel: "settings-model", dimensions: 8 });
+    const collection = await createChromaClient({ url, requestTimeoutMs: 10_000 }).getCollection({ name: store.collectionName });
+    expect(collection.configuration.hnsw).toMatchObject({ space: "cosine", ef_search: 400, ef_construction: 200, max_neighbors: 32 });
+  });
+
   it("says when vectors were deleted (a delete can cut others off the index), and only then", async () => {
     let deletes = 0;
     const store = await openChromaVectorStore({ connection: { url, requestTimeoutMs: 10_000 }, embeddingModel: "delete-model", dimensions: 8, onDelete: () => (deletes += 1) });
