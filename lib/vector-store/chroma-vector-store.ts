@@ -39,7 +39,10 @@ const PROBE_BATCH = 100;
 /** Neighbours asked for per probe: identical vectors (the same text twice) tie at distance 0. */
 const PROBE_NEIGHBOURS = 10;
 const SAME_VECTOR_DISTANCE = 1e-6;
-/** Rewrites of a lost vector before the write gives up on it (one was always enough when measured). */
+/**
+ * Rewrites of a lost vector before the write gives up on it: one was enough in the churn
+ * reproduction; in the densest part of a 100,000-vector library no number was (decision 0008).
+ */
 const REWRITE_ATTEMPTS = 3;
 
 export interface ChromaConnection {
@@ -80,7 +83,8 @@ export function probeFound(options: { id: string; neighbours: string[]; distance
  * Chroma's index can lose a vector it stores (chroma-core/chroma#7758): `get` returns it, no
  * query reaches it, and upserting it again keeps its place in the index and does not help
  * (measured: 1 of 2 lost vectors found again, once one more lost). A delete and a new write give
- * it a new place, which has found every one measured.
+ * it a new place: that found every one lost in churn, but only 33 of 44 in a dense 100,000-vector
+ * library with 16 links per node (docs/reliability.md).
  */
 export async function keepSearchable<Item extends { id: string }>(options: {
   records: Item[];
