@@ -4,8 +4,9 @@ import { memo, useMemo, useState } from "react";
 import type { CitedUIMessage } from "@/lib/chat/types";
 import { AnswerMarkdown } from "@/components/chat/answer-markdown";
 import { CitationContext, type CitationContextValue } from "@/components/chat/citation-context";
+import { RelatedPassages } from "@/components/chat/related-passages";
 import { SourceList } from "@/components/chat/source-list";
-import { sourcesOf, textOf } from "@/components/chat/message-parts";
+import { relatedOf, sourcesOf, textOf } from "@/components/chat/message-parts";
 import { CheckIcon, CopyIcon, RefreshIcon } from "@/components/ui/icons";
 import { locationLabel } from "@/components/ui/format";
 
@@ -49,6 +50,7 @@ function CopyButton({ text }: { text: string }) {
 export const ChatMessage = memo(function ChatMessage({ message, streaming, activeIndex, onOpenSource, onRetry }: ChatMessageProps) {
   const text = textOf(message);
   const sources = useMemo(() => sourcesOf(message), [message]);
+  const related = useMemo(() => relatedOf(message), [message]);
   const citation = useMemo<CitationContextValue>(
     () => ({
       messageId: message.id,
@@ -89,6 +91,7 @@ export const ChatMessage = memo(function ChatMessage({ message, streaming, activ
           )}
         </CitationContext.Provider>
         <SourceList sources={sources} answerText={text} activeIndex={activeIndex} onOpen={(index, trigger) => onOpenSource(message, index, trigger)} />
+        <RelatedPassages passages={related} />
         {!streaming && text && (
           <div className="mt-2 flex items-center gap-1">
             <CopyButton text={copyText} />

@@ -1,4 +1,4 @@
-import type { ChatSourceData, CitedUIMessage } from "@/lib/chat/types";
+import type { ChatRelatedPassage, ChatSourceData, CitedUIMessage } from "@/lib/chat/types";
 
 /** The sources an answer cited, in order, from its `data-source` parts. */
 export function sourcesOf(message: CitedUIMessage): ChatSourceData[] {
@@ -7,6 +7,14 @@ export function sourcesOf(message: CitedUIMessage): ChatSourceData[] {
     if (part.type === "data-source") sources.push(part.data);
   }
   return sources.sort((left, right) => left.index - right.index);
+}
+
+/** The closest passages sent with a "not in the documents" answer (its `data-related` part). */
+export function relatedOf(message: CitedUIMessage): ChatRelatedPassage[] {
+  for (const part of message.parts) {
+    if (part.type === "data-related") return part.data.passages;
+  }
+  return [];
 }
 
 /** The message's text (all text parts joined). */

@@ -6,7 +6,7 @@ import type { ChatSourceData } from "@/lib/chat/types";
 import { highlightRanges, segmentText, type TextRange } from "@/components/chat/passage-highlight";
 import type { ChunkView } from "@/components/documents/chunk-view";
 import { AlertIcon, CloseIcon, ExternalIcon, FileTypeIcon } from "@/components/ui/icons";
-import { kindFromName, locationLabel } from "@/components/ui/format";
+import { documentHref, kindFromName, locationLabel } from "@/components/ui/format";
 import { useMediaQuery } from "@/components/ui/use-media-query";
 
 export interface SourceSelection {
@@ -14,14 +14,6 @@ export interface SourceSelection {
   source: ChatSourceData;
   /** The answer sentences that cite this source (markers removed). */
   claims: string[];
-}
-
-
-function documentHref(source: ChatSourceData, page: number | null): string {
-  const parameters = new URLSearchParams();
-  if (page !== null) parameters.set("page", String(page));
-  parameters.set("chunk", source.chunkId);
-  return `/documents/${encodeURIComponent(source.documentId)}?${parameters.toString()}`;
 }
 
 /**
@@ -127,7 +119,7 @@ function PanelContent({ selection, onClose, titleId }: { selection: SourceSelect
       {!source.documentDeleted && (
         <div className="border-t border-zinc-200 px-4 py-3 dark:border-zinc-800">
           <Link
-            href={documentHref(source, page)}
+            href={documentHref({ documentId: source.documentId, chunkId: source.chunkId, page })}
             className="inline-flex items-center gap-1.5 rounded-lg bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-700"
             data-testid="open-document"
           >

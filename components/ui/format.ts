@@ -6,6 +6,14 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
+/** The document viewer at a passage: its page (when known) and its chunk highlighted. */
+export function documentHref(location: { documentId: string; chunkId: string; page: number | null }): string {
+  const parameters = new URLSearchParams();
+  if (location.page !== null) parameters.set("page", String(location.page));
+  parameters.set("chunk", location.chunkId);
+  return `/documents/${encodeURIComponent(location.documentId)}?${parameters.toString()}`;
+}
+
 /** "1 chunk", "3 chunks". */
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;

@@ -7,6 +7,7 @@ import { EXTRACTIVE_NOTE, renderExtractiveLine, streamAnswerSentences } from "@/
 import { createChatModel, type AttemptCounter } from "@/lib/chat/language-model";
 import { SYSTEM_PROMPT, renderQuestionWithSources, renderSources } from "@/lib/chat/prompt";
 import { CHAT_SEARCH_OPTIONS, buildSearchQuery } from "@/lib/chat/search-query";
+import { CLOSEST_PASSAGES_TEXT, MAXIMUM_RELATED_PASSAGES, RELATED_PASSAGE_FLOOR, toRelatedPassages } from "@/lib/chat/related-passages";
 import { toChatSources } from "@/lib/chat/sources";
 import type { AnswerMode, CitedUIMessage } from "@/lib/chat/types";
 import { createDeadline } from "@/lib/async/deadline";
@@ -79,6 +80,7 @@ export async function respondToChat(options: { request: ChatRequest; services: A
   const conversationId = request.conversationId ?? randomUUID();
   const userTurns = request.messages.filter((message) => message.role === "user").map(messageText);
   const searchQuery = buildSearchQuery(userTurns).slice(0, MAXIMUM_QUERY_CHARACTERS);
+  const vectorStore = await services.getVectorStore();
   const results = await cachedSearchChunks({
     cache: services.searchCache,
     query: searchQuery,
@@ -88,9 +90,26 @@ export async function respondToChat(options: { request: ChatRequest; services: A
     ...CHAT_SEARCH_OPTIONS,
     registry: services.registry,
     embedder: services.embedder,
-    vectorStore: await services.getVectorStore(),
+    vectorStore,
   });
   let sources = toChatSources(results);
+  // Nothing relevant enough to cite: the closest passages under the threshold go with the "no",
+  // so the reader can check it (lib/chat/related-passages.ts). The query vector is cached by now.
+  const related =
+    sources.length > 0
+      ? []
+      : toRelatedPassages(
+          await cachedSearchChunks({
+            cache: services.searchCache,
+            query: searchQuery,
+            topK: MAXIMUM_RELATED_PASSAGES,
+            threshold: RELATED_PASSAGE_FLOOR,
+            documentIds: request.documentIds,
+            registry: services.registry,
+            embedder: services.embedder,
+            vectorStore,
+          }),
+        );
   const mode: AnswerMode = config.chat.mode;
   const attempts: AttemptCounter = { attempts: 0 };
   const model = sources.length > 0 ? createChatModel(config, attempts) : undefined;
@@ -165,6 +184,7 @@ export async function respondToChat(options: { request: ChatRequest; services: A
         writer.write({ type: "data-source", id: String(source.index), data: source });
         writer.write({ type: "source-document", sourceId: String(source.index), mediaType: "text/plain", title: source.documentName });
       }
+      if (related.length > 0) writer.write({ type: "data-related", id: "related", data: { passages: related } });
       const textId = "answer";
       const emit = (delta: string) => {
         if (!delta) return;
@@ -173,7 +193,7 @@ export async function respondToChat(options: { request: ChatRequest; services: A
       };
       writer.write({ type: "text-start", id: textId });
       if (sources.length === 0) {
-        emit(NO_ANSWER_TEXT);
+        emit(related.length > 0 ? CLOSEST_PASSAGES_TEXT : NO_ANSWER_TEXT);
       } else if (!modelStream) {
         emit(`${EXTRACTIVE_NOTE}\n\n`);
         // Each quote is sent as soon as its source is scored: the first arrives long before the last.
@@ -224,6 +244,7 @@ export async function respondToChat(options: { request: ChatRequest; services: A
         mode,
         model: config.chat.model ?? null,
         sources: sources.length,
+        related: related.length,
         attempts: attempts.attempts,
         inputTokens: usage.inputTokens,
         outputTokens: usage.outputTokens,

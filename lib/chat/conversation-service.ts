@@ -4,7 +4,7 @@ import { AppError } from "@/lib/errors";
 import type { AppServices } from "@/lib/server/app-services";
 import type { ConversationSummary } from "@/lib/storage/conversation-store";
 
-/** A stored conversation with its messages; citations of deleted documents are marked as such. */
+/** A stored conversation with its messages; citations and closest passages of deleted documents are marked as such. */
 export function loadConversation(services: AppServices, id: string): { conversation: ConversationSummary; messages: CitedUIMessage[] } {
   const stored = services.conversations.get(id);
   if (!stored) throw new AppError("conversation.not_found", "No conversation has this id.");
@@ -15,9 +15,14 @@ export function loadConversation(services: AppServices, id: string): { conversat
   };
   const messages = stored.messages.map((message) => ({
     ...message,
-    parts: message.parts.map((part) =>
-      part.type === "data-source" && !exists(part.data.documentId) ? { ...part, data: { ...part.data, documentDeleted: true } } : part,
-    ),
+    parts: message.parts.map((part) => {
+      if (part.type === "data-source") return exists(part.data.documentId) ? part : { ...part, data: { ...part.data, documentDeleted: true } };
+      if (part.type === "data-related") {
+        const passages = part.data.passages.map((passage) => (exists(passage.documentId) ? passage : { ...passage, documentDeleted: true }));
+        return { ...part, data: { passages } };
+      }
+      return part;
+    }),
   }));
   return { conversation: stored.conversation, messages };
 }

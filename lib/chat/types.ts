@@ -1,11 +1,7 @@
 import type { UIMessage } from "ai";
 
-/**
- * The public contract of a cited source, sent as a `data-source` part before the answer text.
- * API clients and the UI rely on this exact shape.
- */
-export interface ChatSourceData {
-  index: number;
+/** Where a passage the chat shows is: its document, chunk and page (or section). */
+export interface ChatPassagePlace {
   documentId: string;
   documentName: string;
   chunkId: string;
@@ -13,9 +9,33 @@ export interface ChatSourceData {
   pageStart: number | null;
   pageEnd: number | null;
   section: string | null;
-  text: string;
-  /** Set when a stored conversation is loaded and the cited document has been deleted since. */
+  /** Set when a stored conversation is loaded and the document has been deleted since. */
   documentDeleted?: boolean;
+}
+
+/**
+ * The public contract of a cited source, sent as a `data-source` part before the answer text.
+ * API clients and the UI rely on this exact shape.
+ */
+export interface ChatSourceData extends ChatPassagePlace {
+  index: number;
+  text: string;
+}
+
+/**
+ * A passage close to the question that did not reach the relevance threshold, sent as a
+ * `data-related` part when nothing is relevant enough to cite. It is never cited and never quoted
+ * as an answer: it lets the reader check a "not in the documents" answer for themselves.
+ */
+export interface ChatRelatedPassage extends ChatPassagePlace {
+  /** The matched passage, as the document has it. */
+  excerpt: string;
+  /** Calibrated relevance (0–1), under SIMILARITY_THRESHOLD. */
+  score: number;
+}
+
+export interface ChatRelatedData {
+  passages: ChatRelatedPassage[];
 }
 
 export type AnswerMode = "openai" | "openai-compatible" | "extractive";
@@ -27,7 +47,7 @@ export interface ChatMessageMetadata {
   createdAt?: string;
 }
 
-export type ChatDataParts = { source: ChatSourceData };
+export type ChatDataParts = { source: ChatSourceData; related: ChatRelatedData };
 
 /** A chat message as exchanged with `useChat` and stored in conversations. */
 export type CitedUIMessage = UIMessage<ChatMessageMetadata, ChatDataParts>;

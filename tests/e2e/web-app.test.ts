@@ -147,6 +147,38 @@ describe.skipIf(skipReason !== null)("web app in a browser (production build, ex
     await screenshot(page, "pdf-viewer", { dark: true });
   });
 
+  it("lists the closest passages under a \"not in the documents\" answer, and opens one in the viewer", async () => {
+    await page.goto(`${app.baseUrl}/`);
+    await page.getByRole("heading", { name: "Ask your documents" }).waitFor();
+    // The handbook answers this in other words ("Late reports are approved only by the finance
+    // director"), under the relevance threshold of the small model.
+    await page.getByTestId("question-input").fill("Who signs off a late expense claim?");
+    await page.getByTestId("question-input").press("Enter");
+    await page.locator("[data-testid=assistant-message]:not([data-streaming]) [data-testid=answer-text]").waitFor({ timeout: 120_000 });
+    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/, { timeout: 10_000 });
+    const nearMissUrl = page.url();
+    expect(await page.getByTestId("answer-text").textContent()).toContain("Nothing in the library answers this clearly enough to cite");
+    expect(await page.getByTestId("citation-chip").count()).toBe(0);
+    expect(await page.getByTestId("source-card").count()).toBe(0);
+    const closest = page.getByTestId("related-passage").first();
+    await closest.waitFor();
+    expect(await page.getByRole("heading", { name: "Closest passages" }).isVisible()).toBe(true);
+    const closestText = (await closest.textContent()) ?? "";
+    expect(closestText).toContain(PDF_NAME);
+    expect(closestText).toContain("finance director");
+    await screenshot(page, "chat-closest-passages", { dark: true });
+
+    await closest.click();
+    await page.waitForURL(/\/documents\/[^?]+\?page=\d+&chunk=/);
+    const viewer = page.locator("[data-testid=pdf-page][data-rendered=true]");
+    await viewer.waitFor({ timeout: 60_000 });
+    expect(await viewer.getAttribute("data-page")).toBe(new URL(page.url()).searchParams.get("page"));
+
+    // The later steps count the conversations of the first answer and the scoped chat only.
+    const removed = await fetch(`${app.baseUrl}/api/conversations/${new URL(nearMissUrl).pathname.split("/").pop() ?? ""}`, { method: "DELETE" });
+    expect(removed.status).toBe(204);
+  });
+
   it("restricts a new chat to chosen documents, and switches back to the first conversation", async () => {
     await page.goto(conversationUrl);
     await page.getByTestId("citation-chip").first().waitFor();

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PDFDocument, StandardFonts } from "pdf-lib";
 import { SYSTEM_PROMPT } from "@/lib/chat/prompt";
+import { CLOSEST_PASSAGES_TEXT, MAXIMUM_RELATED_PASSAGES, RELATED_PASSAGE_FLOOR } from "@/lib/chat/related-passages";
+import type { ChatRelatedPassage } from "@/lib/chat/types";
 import { hasProductionBuild, startApp, waitForDocuments, type RunningApp } from "@/tests/support/app-server";
 import { messageContent, startOpenAITestServer, type ChatCompletionsBody, type OpenAITestServer } from "@/tests/support/openai-test-server";
 import { citationNumbers, readUIMessageStream, type ParsedUIMessageStream } from "@/tests/support/ui-message-stream";
@@ -154,6 +156,12 @@ async function ask(app: RunningApp, body: Record<string, unknown>): Promise<{ he
 
 const normalise = (text: string) => text.replace(/\s+/g, " ").trim();
 
+/** The closest passages of a "not in the documents" answer (its `data-related` chunk), or none. */
+function relatedOf(stream: ParsedUIMessageStream): ChatRelatedPassage[] {
+  const chunk = stream.chunks.find((candidate) => candidate.type === "data-related");
+  return ((chunk?.data as { passages?: ChatRelatedPassage[] } | undefined)?.passages ?? []);
+}
+
 interface StoredConversation {
   conversation: { id: string; title: string; messageCount: number };
   messages: { id: string; role: string; parts: { type: string; text?: string; data?: { documentId: string; documentDeleted?: boolean } }[] }[];
@@ -266,6 +274,29 @@ describe.skipIf(reason !== undefined)("POST /api/chat (production build)", () =>
       expect(stream.sourceDocuments).toEqual([]);
       expect(stream.text.startsWith(NO_ANSWER_START)).toBe(true);
       expect(citationNumbers(stream.text)).toEqual([]);
+      // Nothing is even close (the floor keeps unrelated passages out).
+      expect(relatedOf(stream)).toEqual([]);
+    });
+
+    it("shows the closest passages, never as sources, when nothing is relevant enough to cite", async () => {
+      // The parking note answers this in other words ("Electric cars can be charged for free"),
+      // and the small model scores it under the threshold (about 0.55).
+      const { stream } = await ask(extractive, { messages: [userMessage("Can I charge my car at work?")] });
+      expect(stream.sources).toEqual([]);
+      expect(stream.sourceDocuments).toEqual([]);
+      expect(stream.text).toBe(CLOSEST_PASSAGES_TEXT);
+      expect(citationNumbers(stream.text)).toEqual([]);
+      const related = relatedOf(stream);
+      expect(related.length).toBeGreaterThan(0);
+      expect(related.length).toBeLessThanOrEqual(MAXIMUM_RELATED_PASSAGES);
+      expect(related[0]).toMatchObject({ documentId: extractiveIds["parking.md"], documentName: "parking.md" });
+      expect(related[0]?.excerpt).toContain("Electric cars can be charged for free");
+      for (const passage of related) {
+        expect(passage.score).toBeGreaterThanOrEqual(RELATED_PASSAGE_FLOOR);
+        expect(passage.score).toBeLessThan(0.7);
+      }
+      // Sent before the text, as the sources are.
+      expect(stream.chunks.findIndex((chunk) => chunk.type === "data-related")).toBeLessThan(stream.firstTextDeltaPosition);
     });
 
     it("restricts the sources to documentIds", async () => {
@@ -285,7 +316,10 @@ describe.skipIf(reason !== undefined)("POST /api/chat (production build)", () =>
       // relevant enough there, the answer says so.
       const onlyTravel = await ask(extractive, { messages: [userMessage(question)], documentIds: [travelId] });
       expect(onlyTravel.stream.sources.every((part) => part.data.documentId === travelId)).toBe(true);
-      if (onlyTravel.stream.sources.length === 0) expect(onlyTravel.stream.text.startsWith(NO_ANSWER_START)).toBe(true);
+      if (onlyTravel.stream.sources.length === 0) {
+        expect(onlyTravel.stream.text.startsWith(NO_ANSWER_START) || onlyTravel.stream.text === CLOSEST_PASSAGES_TEXT).toBe(true);
+        expect(relatedOf(onlyTravel.stream).every((passage) => passage.documentId === travelId)).toBe(true);
+      }
     });
   });
 
@@ -312,6 +346,13 @@ describe.skipIf(reason !== undefined)("POST /api/chat (production build)", () =>
       expect(sourceParts).toHaveLength(stream.sources.length);
       expect(sourceParts.every((part) => part.data?.documentDeleted === undefined)).toBe(true);
 
+      // A "not in the documents" answer keeps its closest passages, and marks them when their document goes.
+      const nearMiss = await ask(extractive, { messages: [userMessage("Can I charge my car at work?")] });
+      const nearMissId = nearMiss.headers.get("x-conversation-id") ?? "";
+      expect(relatedOf(nearMiss.stream)[0]?.documentId).toBe(parkingId);
+      const storedRelated = (await getConversation(extractive, nearMissId)).body.messages[1]?.parts.find((part) => part.type === "data-related");
+      expect(storedRelated?.data).toEqual({ passages: relatedOf(nearMiss.stream) });
+
       const deleted = await fetch(`${extractive.baseUrl}/api/documents/${parkingId}`, { method: "DELETE" });
       expect(deleted.status).toBe(204);
       const reloaded = await getConversation(extractive, conversationId);
@@ -321,6 +362,11 @@ describe.skipIf(reason !== undefined)("POST /api/chat (production build)", () =>
         if (part.data?.documentId === parkingId) expect(part.data.documentDeleted).toBe(true);
         else expect(part.data?.documentDeleted).toBeUndefined();
       }
+
+      const reloadedRelated = (await getConversation(extractive, nearMissId)).body.messages[1]?.parts.find((part) => part.type === "data-related");
+      const relatedAfterDelete = (reloadedRelated?.data as { passages?: ChatRelatedPassage[] } | undefined)?.passages ?? [];
+      expect(relatedAfterDelete.length).toBe(relatedOf(nearMiss.stream).length);
+      for (const passage of relatedAfterDelete) expect(passage.documentDeleted).toBe(passage.documentId === parkingId ? true : undefined);
 
       const removed = await fetch(`${extractive.baseUrl}/api/conversations/${conversationId}`, { method: "DELETE" });
       expect(removed.status).toBe(204);
@@ -448,6 +494,13 @@ describe.skipIf(reason !== undefined)("POST /api/chat (production build)", () =>
       const { stream } = await ask(withModel, { messages: [userMessage("What is the orbital period of the neutron star in the Crab Nebula?")] });
       expect(stream.sources).toEqual([]);
       expect(stream.text.startsWith(NO_ANSWER_START)).toBe(true);
+      expect(model.chatRequests()).toHaveLength(0);
+
+      // Nor when only passages under the threshold come close: they are listed, never sent to the model.
+      const nearMiss = await ask(withModel, { messages: [userMessage("Can I charge my car at work?")] });
+      expect(nearMiss.stream.sources).toEqual([]);
+      expect(nearMiss.stream.text).toBe(CLOSEST_PASSAGES_TEXT);
+      expect(relatedOf(nearMiss.stream)[0]?.documentId).toBe(modelIds["parking.md"]);
       expect(model.chatRequests()).toHaveLength(0);
     });
 

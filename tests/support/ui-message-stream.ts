@@ -1,3 +1,5 @@
+import type { ChatSourceData } from "@/lib/chat/types";
+
 /**
  * A tiny parser for the AI SDK UI-message stream protocol (SSE): `data: {chunk json}` events,
  * ended by `data: [DONE]`. Collects what the chat tests assert on: the answer text, the
@@ -10,17 +12,8 @@ export interface UIStreamChunk {
   [key: string]: unknown;
 }
 
-export interface StreamedSource {
-  index: number;
-  documentId: string;
-  documentName: string;
-  chunkId: string;
-  page: number | null;
-  pageStart: number | null;
-  pageEnd: number | null;
-  section: string | null;
-  text: string;
-}
+/** A `data-source` part's payload, as the chat sends it. */
+export type StreamedSource = ChatSourceData;
 
 export interface DataSourceChunk {
   type: "data-source";
