@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { APICallError, RetryError, createUIMessageStream, createUIMessageStreamResponse, streamText, type ModelMessage, type TextStreamPart, type ToolSet } from "ai";
 import { CitationFilter } from "@/lib/chat/citation-filter";
 import { fitContextBudget, type HistoryTurn } from "@/lib/chat/context-budget";
-import { EXTRACTIVE_NOTE, renderExtractiveLine, streamAnswerSentences } from "@/lib/chat/extractive-answerer";
+import { EXTRACTIVE_NOTE, NOTHING_QUOTED_TEXT, renderExtractiveLine, streamAnswerSentences } from "@/lib/chat/extractive-answerer";
 import { createChatModel, type AttemptCounter } from "@/lib/chat/language-model";
 import { SYSTEM_PROMPT, renderQuestionWithSources, renderSources } from "@/lib/chat/prompt";
 import { CHAT_SEARCH_OPTIONS, buildSearchQuery } from "@/lib/chat/search-query";
@@ -202,7 +202,7 @@ export async function respondToChat(options: { request: ChatRequest; services: A
           quoted += 1;
           emit(`- ${renderExtractiveLine(sentence)}\n`);
         }
-        if (quoted === 0) emit(NO_ANSWER_TEXT);
+        if (quoted === 0) emit(NOTHING_QUOTED_TEXT);
       } else {
         const filter = new CitationFilter(sources.length);
         const handle = (part: TextStreamPart<ToolSet>) => {

@@ -12,6 +12,13 @@ import { splitSentences } from "@/lib/text/sentences";
 export const EXTRACTIVE_NOTE =
   "_Extractive answer: no language model is configured, so these are the most relevant sentences quoted from your documents._";
 
+/**
+ * The extractive answer when its sources passed the threshold but none of their sentences is
+ * close enough to quote ("What does the travel policy say?" finds the policy, whose sentences
+ * each answer something narrower): the sources are shown, so "not in the documents" would be wrong.
+ */
+export const NOTHING_QUOTED_TEXT = "No single sentence of the sources below answers this closely enough to quote; open them to read the passages.";
+
 export interface ExtractedSentence {
   text: string;
   sourceIndex: number;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PDFDocument, StandardFonts } from "pdf-lib";
+import { EXTRACTIVE_NOTE, NOTHING_QUOTED_TEXT } from "@/lib/chat/extractive-answerer";
 import { SYSTEM_PROMPT } from "@/lib/chat/prompt";
 import { CLOSEST_PASSAGES_TEXT, MAXIMUM_RELATED_PASSAGES, RELATED_PASSAGE_FLOOR } from "@/lib/chat/related-passages";
 import type { ChatRelatedPassage } from "@/lib/chat/types";
@@ -297,6 +298,15 @@ describe.skipIf(reason !== undefined)("POST /api/chat (production build)", () =>
       }
       // Sent before the text, as the sources are.
       expect(stream.chunks.findIndex((chunk) => chunk.type === "data-related")).toBeLessThan(stream.firstTextDeltaPosition);
+    });
+
+    it("shows the sources without quoting when none of their sentences is close enough", async () => {
+      // The policy is found (its title), but each of its sentences answers something narrower.
+      const { stream } = await ask(extractive, { messages: [userMessage("What does the travel policy say?")] });
+      expect(stream.sources.map((part) => part.data.documentName)).toContain("travel-policy.md");
+      expect(stream.text).toBe(`${EXTRACTIVE_NOTE}\n\n${NOTHING_QUOTED_TEXT}`);
+      expect(citationNumbers(stream.text)).toEqual([]);
+      expect(relatedOf(stream)).toEqual([]);
     });
 
     it("restricts the sources to documentIds", async () => {
