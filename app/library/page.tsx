@@ -11,7 +11,7 @@ export default function LibraryPage() {
   // The first list is rendered on the server, so the page never flashes an empty state.
   const services = getAppServices();
   return (
-    <main id="main" className="mx-auto max-w-6xl px-4 py-8 sm:px-6">
+    <main id="main" className="mx-auto max-w-6xl px-4 py-8 sm:px-6 2xl:max-w-7xl">
       <DocumentLibrary
         initialDocuments={listDocumentViews(services)}
         maxUploadBytes={services.config.upload.maxBytes}

@@ -40,7 +40,7 @@ export function DocumentTable({ documents, busyIds, onReindex, onDelete }: Docum
             <th scope="col" className={`${TH} hidden xl:table-cell`}>
               Added
             </th>
-            <th scope="col" className={`${TH} hidden lg:table-cell`}>
+            <th scope="col" className={`${TH} hidden 2xl:table-cell`}>
               Embedding model
             </th>
             <th scope="col" className={TH}>
@@ -83,14 +83,14 @@ export function DocumentTable({ documents, busyIds, onReindex, onDelete }: Docum
                     </div>
                   </div>
                 </td>
-                <td className={`${TD} hidden text-right tabular-nums text-zinc-600 md:table-cell dark:text-zinc-400`}>{formatBytes(document.sizeBytes)}</td>
+                <td className={`${TD} hidden whitespace-nowrap text-right tabular-nums text-zinc-600 md:table-cell dark:text-zinc-400`}>{formatBytes(document.sizeBytes)}</td>
                 <td className={`${TD} hidden text-right tabular-nums text-zinc-600 md:table-cell dark:text-zinc-400`}>{document.pageCount ?? "—"}</td>
                 <td className={`${TD} hidden text-right tabular-nums text-zinc-600 md:table-cell dark:text-zinc-400`}>{document.chunkCount || "—"}</td>
                 <td className={`${TD} hidden min-w-32 sm:table-cell`}>
                   <DocumentStatus document={document} />
                 </td>
                 <td className={`${TD} hidden whitespace-nowrap text-zinc-600 xl:table-cell dark:text-zinc-400`}><LocalDate iso={document.createdAt} /></td>
-                <td className={`${TD} hidden text-xs text-zinc-600 lg:table-cell dark:text-zinc-400`}>
+                <td className={`${TD} hidden whitespace-nowrap text-xs text-zinc-600 2xl:table-cell dark:text-zinc-400`}>
                   <code>{document.embeddingModel ?? "—"}</code>
                 </td>
                 <td className={`${TD} whitespace-nowrap text-right`}>
