@@ -16,6 +16,14 @@ export const FEEDBACK_PASSAGES = 3;
 export const FEEDBACK_WORDS = 3;
 /** Weight of the expansion query's keyword scores relative to the question's own (1). */
 export const FEEDBACK_WEIGHT = 0.5;
+/**
+ * Most passages an expansion word may occur in. Its keyword scores are read from FTS5 on first
+ * use after every index change at ~1.3 µs per passage holding it: a word in 11,000 passages of a
+ * 100,000-chunk library cost 15–33 ms of a search (docs/performance.md). Such a word is a weak
+ * description of a topic anyway. No feedback word of northwind (1,213 passages) or sec-10q
+ * (7,668) reaches the cap, so their rankings are unchanged.
+ */
+export const FEEDBACK_MAXIMUM_PASSAGES = 2_000;
 
 // The best passages recur from question to question: their word sets are kept (bounded) by text.
 const WORD_SET_CACHE_SIZE = 2_000;
@@ -33,7 +41,8 @@ function wordSet(text: string): Set<string> {
 /**
  * The expansion words: words of the feedback passages that are not the question's, ranked by
  * how many of the passages hold them times their IDF (ln((N + 1) / (passages containing + 0.5))).
- * Numbers and words of one or two letters are skipped; so are words the index does not hold.
+ * Numbers and words of one or two letters are skipped; so are words the index does not hold and
+ * words in more than `maximumPassages` passages.
  */
 export function feedbackWords(options: {
   passages: string[];
@@ -41,7 +50,9 @@ export function feedbackWords(options: {
   passagesContaining: (word: string) => number;
   totalPassages: number;
   limit?: number;
+  maximumPassages?: number;
 }): string[] {
+  const maximumPassages = options.maximumPassages ?? FEEDBACK_MAXIMUM_PASSAGES;
   const queryWords = new Set(contentWords(options.query));
   const counts = new Map<string, number>();
   for (const text of options.passages) {
@@ -53,7 +64,7 @@ export function feedbackWords(options: {
   const scored: { word: string; score: number }[] = [];
   for (const [word, count] of counts) {
     const frequency = options.passagesContaining(word);
-    if (frequency === 0) continue;
+    if (frequency === 0 || frequency > maximumPassages) continue;
     scored.push({ word, score: count * Math.log((options.totalPassages + 1) / (frequency + 0.5)) });
   }
   return scored

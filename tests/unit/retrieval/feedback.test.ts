@@ -36,4 +36,13 @@ describe("feedbackWords", () => {
     expect(words).toEqual(["approval"]);
     expect(feedbackWords({ passages: [], query: "anything", passagesContaining, totalPassages: 1000 })).toEqual([]);
   });
+
+  it("skips words in more passages than maximumPassages, and takes the next best instead", () => {
+    const passages = ["The physician sends the request with the plan.", "The request and the plan details.", "A plan request for approval."];
+    const options = { passages, query: "prior authorization", passagesContaining, totalPassages: 100_000, limit: 3 };
+    // "plan" (900 passages) is in all three passages: it ranks second while allowed.
+    expect(feedbackWords(options)).toEqual(["request", "plan", "approval"]);
+    expect(feedbackWords({ ...options, maximumPassages: 899 })).toEqual(["request", "approval", "physician"]);
+    expect(feedbackWords({ ...options, maximumPassages: 900 })).toEqual(["request", "plan", "approval"]);
+  });
 });
