@@ -9,13 +9,17 @@ import type { SearchResult } from "@/lib/retrieval/search";
  * the company's revenue reaches 0.72 (northwind, docs/retrieval.md, *Closest passages*). No
  * threshold separates those, so a "no" is shown with the closest passages under it, marked as
  * not relevant enough to cite, for the reader to check. Off-topic questions stay bare: "the
- * capital of Australia" or "sourdough bread" reach 0.13–0.21, and the floor keeps them out.
+ * capital of Australia" or "sourdough bread" reach 0.13–0.21, and the floor keeps them out
+ * (docs/decisions/0009-closest-passages-under-a-no.md).
  */
 
 /** The answer when closest passages go with it: the library may hold the answer in other words. */
 export const CLOSEST_PASSAGES_TEXT = "Nothing in the library answers this clearly enough to cite. The closest passages are below, in case they help.";
 
-/** Lowest calibrated relevance a closest passage may have (evidence ~0.39 for all-MiniLM-L6-v2). */
+/**
+ * Lowest calibrated relevance a closest passage may have: evidence ~0.39 for all-MiniLM-L6-v2,
+ * the model it was measured with (decision 0009); calibration is per model.
+ */
 export const RELATED_PASSAGE_FLOOR = 0.45;
 /** Closest passages shown under a "not in the documents" answer. */
 export const MAXIMUM_RELATED_PASSAGES = 3;
