@@ -6,9 +6,8 @@ import { AnswerMarkdown } from "@/components/chat/answer-markdown";
 import { CitationContext, type CitationContextValue } from "@/components/chat/citation-context";
 import { RelatedPassages } from "@/components/chat/related-passages";
 import { SourceList } from "@/components/chat/source-list";
-import { relatedOf, sourcesOf, textOf } from "@/components/chat/message-parts";
+import { copyTextOf, relatedOf, sourcesOf, textOf } from "@/components/chat/message-parts";
 import { CheckIcon, CopyIcon, RefreshIcon } from "@/components/ui/icons";
-import { locationLabel } from "@/components/ui/format";
 
 interface ChatMessageProps {
   message: CitedUIMessage;
@@ -69,10 +68,7 @@ export const ChatMessage = memo(function ChatMessage({ message, streaming, activ
     );
   }
 
-  // Copied answers keep their citations readable outside the app: markers plus a source list.
-  const copyText = sources.length
-    ? `${text.trim()}\n\nSources:\n${sources.map((source) => `[${source.index}] ${source.documentName}${locationLabel(source) ? `, ${locationLabel(source)}` : ""}`).join("\n")}`
-    : text.trim();
+  const copyText = copyTextOf(message);
 
   return (
     <article className="flex gap-3" data-testid="assistant-message" data-streaming={streaming || undefined} aria-busy={streaming}>

@@ -1,4 +1,5 @@
-import type { ChatRelatedPassage, ChatSourceData, CitedUIMessage } from "@/lib/chat/types";
+import type { ChatPassagePlace, ChatRelatedPassage, ChatSourceData, CitedUIMessage } from "@/lib/chat/types";
+import { locationLabel } from "@/components/ui/format";
 
 /** The sources an answer cited, in order, from its `data-source` parts. */
 export function sourcesOf(message: CitedUIMessage): ChatSourceData[] {
@@ -20,6 +21,25 @@ export function relatedOf(message: CitedUIMessage): ChatRelatedPassage[] {
 /** The message's text (all text parts joined). */
 export function textOf(message: CitedUIMessage): string {
   return message.parts.map((part) => (part.type === "text" ? part.text : "")).join("");
+}
+
+/** "handbook.pdf, page 3": a passage's document and place, as copied text names it. */
+function placeLabel(place: ChatPassagePlace): string {
+  const location = locationLabel(place);
+  return location ? `${place.documentName}, ${location}` : place.documentName;
+}
+
+/**
+ * The answer as copied to the clipboard: readable outside the app, so the citation markers come
+ * with a source list, and a "no" with the closest passages it listed.
+ */
+export function copyTextOf(message: CitedUIMessage): string {
+  const text = textOf(message).trim();
+  const sources = sourcesOf(message);
+  if (sources.length > 0) return `${text}\n\nSources:\n${sources.map((source) => `[${source.index}] ${placeLabel(source)}`).join("\n")}`;
+  const related = relatedOf(message);
+  if (related.length > 0) return `${text}\n\nClosest passages (not cited):\n${related.map((passage) => `- ${placeLabel(passage)}: “${passage.excerpt}”`).join("\n")}`;
+  return text;
 }
 
 /** An error from useChat: the server sends `{ error: { message } }` JSON, which the transport passes through as text. */
