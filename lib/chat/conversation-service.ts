@@ -1,5 +1,5 @@
 import "server-only";
-import type { CitedUIMessage } from "@/lib/chat/types";
+import type { ChatPassagePlace, CitedUIMessage } from "@/lib/chat/types";
 import { AppError } from "@/lib/errors";
 import type { AppServices } from "@/lib/server/app-services";
 import type { ConversationSummary } from "@/lib/storage/conversation-store";
@@ -13,14 +13,12 @@ export function loadConversation(services: AppServices, id: string): { conversat
     if (!existing.has(documentId)) existing.set(documentId, services.registry.getDocument(documentId) !== undefined);
     return existing.get(documentId) === true;
   };
+  const marked = <Place extends ChatPassagePlace>(place: Place): Place => (exists(place.documentId) ? place : { ...place, documentDeleted: true });
   const messages = stored.messages.map((message) => ({
     ...message,
     parts: message.parts.map((part) => {
-      if (part.type === "data-source") return exists(part.data.documentId) ? part : { ...part, data: { ...part.data, documentDeleted: true } };
-      if (part.type === "data-related") {
-        const passages = part.data.passages.map((passage) => (exists(passage.documentId) ? passage : { ...passage, documentDeleted: true }));
-        return { ...part, data: { passages } };
-      }
+      if (part.type === "data-source") return { ...part, data: marked(part.data) };
+      if (part.type === "data-related") return { ...part, data: { passages: part.data.passages.map(marked) } };
       return part;
     }),
   }));
