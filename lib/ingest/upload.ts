@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash, randomUUID } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
+import { createReadStream } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { Readable, Transform } from "node:stream";
@@ -12,6 +12,7 @@ import { AppError, isAppError, toErrorBody } from "@/lib/errors";
 import { inspectPdf } from "@/lib/ingest/parsers/pdf-parser";
 import { sanitizeFileName, validateUploadedFile } from "@/lib/ingest/validation";
 import { logger } from "@/lib/logger";
+import { writeStreamToFile } from "@/lib/storage/write-stream-to-file";
 import type { AppServices } from "@/lib/server/app-services";
 
 /**
@@ -100,7 +101,7 @@ async function receiveFiles(options: { request: Request; services: AppServices }
       refuse(item.error);
     });
     writes.push(
-      pipeline(stream, createWriteStream(temporaryPath)).then(() => {
+      writeStreamToFile({ source: stream, filePath: temporaryPath }).then(() => {
         item.sha256 = hash.digest("hex");
       }),
     );
@@ -234,7 +235,7 @@ export async function ingestLocalFile(options: { filePath: string; services: App
     hash.update(bytes);
   });
   try {
-    await pipeline(source, createWriteStream(temporaryPath));
+    await writeStreamToFile({ source, filePath: temporaryPath });
   } catch (error) {
     await fs.rm(temporaryPath, { force: true });
     return rejected(name, error);
