@@ -72,6 +72,7 @@ export async function evaluateQuestions(options: {
     const sources = toChatSources(chatResults);
     let cited: QuestionOutcome["cited"] = [];
     let answered = false;
+    let answerText = "";
     if (sources.length > 0) {
       const sentences = await selectAnswerSentences({
         question: question.question,
@@ -79,6 +80,7 @@ export async function evaluateQuestions(options: {
         embed: (texts) => dependencies.embedder.embedSentences(texts),
       });
       answered = sentences.length > 0;
+      answerText = sentences.map((sentence) => sentence.text).join(" ");
       const byIndex = new Map(sources.map((source) => [source.index, source]));
       cited = sentences.flatMap((sentence) => {
         const source = byIndex.get(sentence.sourceIndex);
@@ -91,6 +93,7 @@ export async function evaluateQuestions(options: {
       rankedWithoutThreshold: rankedWithoutThreshold.map(toLocation),
       cited,
       answered,
+      answerText,
       searchMilliseconds,
     });
     options.onProgress?.(index + 1, questions.length);

@@ -10,6 +10,12 @@ import { matchesAnyGlob, type EvaluationQuestion } from "@/lib/evaluation/questi
  *   answer cites; an answer citing more than `MAXIMUM_CITED_PAGES` pages scores 0, so citing
  *   everything cannot game it.
  * - Unanswerable: the share of unanswerable questions answered with "no relevant sources".
+ * - Answer word recall: the share of the reference answer's content words that the answer's quoted
+ *   sentences contain (ROUGE-1 recall without stop words). The answer is at most five sentences,
+ *   so quoting more cannot game it. Reference answers are paraphrases: the figure compares
+ *   answerers on the same questions, it is not an accuracy.
+ * - Answer fact recall: over the questions whose reference answer holds numbers (amounts, rates,
+ *   counts, dates), the share of those numbers the answer quotes.
  */
 
 export const MAXIMUM_CITED_PAGES = 5;
@@ -40,6 +46,8 @@ export interface QuestionOutcome {
   cited: CitedLocation[];
   /** False when the chat would answer "no relevant sources". */
   answered: boolean;
+  /** The answer's quoted sentences, joined (empty when not answered or the chat was skipped). */
+  answerText: string;
   searchMilliseconds: number;
 }
 
@@ -64,6 +72,12 @@ export interface EvaluationSummary {
   unanswerableRejected: number;
   /** Share of answerable questions that got an answer. */
   answerableAnswered: number;
+  /** Mean answer word recall over answerable questions with a reference answer (NaN without any). */
+  answerWordRecall: number;
+  /** Mean answer fact recall over answerable questions whose reference answer holds numbers. */
+  answerFactRecall: number;
+  /** How many questions answerFactRecall is over. */
+  answersWithFacts: number;
   latencyP50: number;
   latencyP95: number;
 }
@@ -98,6 +112,57 @@ export function citationMatch(question: EvaluationQuestion, cited: CitedLocation
   return found.length / question.goldPages.length;
 }
 
+const ANSWER_STOP_WORDS = new Set(
+  "a an the and or but of to in on at for with by from is are was were be been being do does did has have had what which who whom whose how when where why can could should would will shall may might must i you he she it we they my your our their this that these those there here as if than then so not no yes any all some also such into its about more most other over only own same very just each both under while after before during through per".split(
+    " ",
+  ),
+);
+
+/** A plural and its singular are one word here ("deductibles", "families"). */
+function singular(word: string): string {
+  if (word.length <= 4 || word.endsWith("ss")) return word;
+  if (word.endsWith("ies")) return `${word.slice(0, -3)}y`;
+  return word.endsWith("s") ? word.slice(0, -1) : word;
+}
+
+function answerWords(text: string): Set<string> {
+  const words = text
+    .toLowerCase()
+    .replace(/(\d),(?=\d{3})/g, "$1")
+    .split(/[^\p{L}\p{N}.]+/u)
+    .map((word) => word.replace(/^\.+|\.+$/g, ""))
+    .filter((word) => (word.length > 2 || /^\d/.test(word)) && !ANSWER_STOP_WORDS.has(word))
+    .map(singular);
+  return new Set(words);
+}
+
+/** The numbers a text states, normalised ("$2,000" → "2000", "20%" → "20"). */
+export function statedNumbers(text: string): Set<string> {
+  const numbers = new Set<string>();
+  for (const match of text.matchAll(/\d[\d,]*(?:\.\d+)?/g)) numbers.add(match[0].replace(/,(?=\d{3})/g, "").replace(/,$/, "").replace(/\.0+$/, ""));
+  return numbers;
+}
+
+/** Share of the reference answer's content words found in `answer` (0 when none are). */
+export function answerWordRecall(reference: string, answer: string): number {
+  const wanted = answerWords(reference);
+  if (wanted.size === 0) return Number.NaN;
+  const found = answerWords(answer);
+  let shared = 0;
+  for (const word of wanted) if (found.has(word)) shared += 1;
+  return shared / wanted.size;
+}
+
+/** Share of the reference answer's numbers stated in `answer`; NaN when the reference has none. */
+export function answerFactRecall(reference: string, answer: string): number {
+  const wanted = statedNumbers(reference);
+  if (wanted.size === 0) return Number.NaN;
+  const found = statedNumbers(answer);
+  let shared = 0;
+  for (const number of wanted) if (found.has(number)) shared += 1;
+  return shared / wanted.size;
+}
+
 /** Nearest-rank percentile (p in 0–100) of `values`; 0 for an empty list. */
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return 0;
@@ -119,6 +184,7 @@ export function summarize(outcomes: QuestionOutcome[], topK: number): Evaluation
   const hitAtK = mean(answerable.map((outcome) => hitWithin(outcome, outcome.ranked, topK)));
   const hitAtKWithoutThreshold = mean(answerable.map((outcome) => hitWithin(outcome, outcome.rankedWithoutThreshold, topK)));
   const results = answerable.flatMap((outcome) => outcome.ranked.slice(0, topK));
+  const factRecalls = answerable.flatMap((outcome) => (outcome.question.answer ? [answerFactRecall(outcome.question.answer, outcome.answerText)] : [])).filter((value) => !Number.isNaN(value));
   return {
     level: levels.size === 1 ? ([...levels][0] as "page" | "document") : "mixed",
     topK,
@@ -142,6 +208,9 @@ export function summarize(outcomes: QuestionOutcome[], topK: number): Evaluation
     answersOverCitationLimit: answerable.filter((outcome) => distinctCitedPages(outcome.cited).length > MAXIMUM_CITED_PAGES).length,
     unanswerableRejected: mean(unanswerable.map((outcome) => (outcome.answered ? 0 : 1))),
     answerableAnswered: mean(answerable.map((outcome) => (outcome.answered ? 1 : 0))),
+    answerWordRecall: mean(answerable.flatMap((outcome) => (outcome.question.answer ? [answerWordRecall(outcome.question.answer, outcome.answerText)] : [])).filter((value) => !Number.isNaN(value))),
+    answerFactRecall: mean(factRecalls),
+    answersWithFacts: factRecalls.length,
     latencyP50: percentile(
       outcomes.map((outcome) => outcome.searchMilliseconds),
       50,

@@ -26,6 +26,8 @@ export interface EvaluationQuestion {
   /** Document-level gold as file-name globs (level "document"). */
   goldDocuments: string[];
   answerable: boolean;
+  /** The reference answer, when the set gives one (northwind's `answer`, sec-10q's `Answer`). */
+  answer?: string;
 }
 
 interface JsonQuestion {
@@ -33,6 +35,7 @@ interface JsonQuestion {
   question?: unknown;
   answerable?: unknown;
   gold?: unknown;
+  answer?: unknown;
 }
 
 /** Turns a file-name glob (`*` any run, `?` one character) into an anchored, case-insensitive regex. */
@@ -73,6 +76,7 @@ export function parseJsonLinesQuestions(text: string, idPrefix = "q"): Evaluatio
       goldPages,
       goldDocuments,
       answerable,
+      ...(typeof raw.answer === "string" && raw.answer.trim() ? { answer: raw.answer.trim() } : {}),
     });
   });
   return questions;
@@ -87,6 +91,7 @@ export function parseCsvQuestions(text: string, idPrefix = "row"): EvaluationQue
       .split(/[,;\n]/)
       .map((glob) => glob.trim())
       .filter(Boolean);
+    const answer = (record.Answer ?? record.answer ?? "").trim();
     return {
       id: `${idPrefix}${index + 1}`,
       question,
@@ -94,6 +99,7 @@ export function parseCsvQuestions(text: string, idPrefix = "row"): EvaluationQue
       goldPages: [],
       goldDocuments: globs,
       answerable: globs.length > 0,
+      ...(answer ? { answer } : {}),
     };
   });
 }

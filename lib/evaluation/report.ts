@@ -34,6 +34,8 @@ export function formatReport(summary: EvaluationSummary, context: ReportContext)
     ["pages per result", `${fixed(summary.pagesPerResult)} attributed (chunks span ${fixed(summary.chunkPagesPerResult)})`],
     ["citation match (≤ 5 cited pages)", context.chat === false ? "n/a (--skip-chat)" : `${fixed(summary.citationMatch)} (${summary.answersOverCitationLimit} answers over the limit)`],
     ["answerable answered", context.chat === false ? "n/a (--skip-chat)" : share(summary.answerableAnswered)],
+    ["answer word recall (reference answers)", context.chat === false ? "n/a (--skip-chat)" : fixed(summary.answerWordRecall)],
+    ["answer fact recall (reference numbers)", context.chat === false ? "n/a (--skip-chat)" : `${fixed(summary.answerFactRecall)} (${summary.answersWithFacts} questions)`],
     [
       "unanswerable → no relevant sources",
       context.chat === false ? "n/a (--skip-chat)" : summary.unanswerable > 0 ? `${share(summary.unanswerableRejected)} of ${summary.unanswerable}` : "n/a (none given)",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseCsv, parseCsvRecords } from "@/lib/evaluation/csv";
-import { citationMatch, firstHitRank, isHit, percentile, summarize, type QuestionOutcome } from "@/lib/evaluation/metrics";
+import { answerFactRecall, answerWordRecall, citationMatch, firstHitRank, isHit, percentile, statedNumbers, summarize, type QuestionOutcome } from "@/lib/evaluation/metrics";
 import { globToRegExp, parseCsvQuestions, parseJsonLinesQuestions, type EvaluationQuestion } from "@/lib/evaluation/questions";
 
 describe("parseCsv", () => {
@@ -95,6 +95,7 @@ describe("metrics", () => {
       rankedWithoutThreshold: ranked,
       cited: ranked.slice(0, 1),
       answered: ranked.length > 0,
+      answerText: "",
       searchMilliseconds: 10,
       ...extra,
     });
@@ -122,5 +123,39 @@ describe("metrics", () => {
     // Top 5 of each answerable question: 10 results, one spanning pages 8–10.
     expect(summary.chunkPagesPerResult).toBeCloseTo(12 / 10, 10);
     expect(summary.latencyP95).toBe(30);
+    // No question here gives a reference answer.
+    expect(summary.answerWordRecall).toBeNaN();
+    expect(summary.answersWithFacts).toBe(0);
+  });
+
+  it("measures how much of a reference answer's words and numbers an answer quotes", () => {
+    const reference = "The Northwind Standard plan has a deductible of $2,000 per individual and $4,000 per family.";
+    // Content words: northwind, standard, plan, deductible, 2000, individual, 4000, family.
+    expect(answerWordRecall(reference, "Northwind Standard has a calendar year deductible of $2,000 for each individual.")).toBeCloseTo(5 / 8, 10);
+    expect(answerWordRecall(reference, "Deductibles for families: 4000.")).toBeCloseTo(3 / 8, 10);
+    expect(answerWordRecall(reference, "")).toBe(0);
+    expect(answerWordRecall("What is it?", "anything")).toBeNaN();
+
+    expect([...statedNumbers("$2,000, 20% and 3.50 in 2023; 1,5 and 7.0")]).toEqual(["2000", "20", "3.50", "2023", "1,5", "7"]);
+    expect(answerFactRecall(reference, "It is $2000 a year for one person.")).toBe(0.5);
+    expect(answerFactRecall(reference, "Both $4,000 and $2,000.")).toBe(1);
+    expect(answerFactRecall("No numbers here.", "$2,000")).toBeNaN();
+  });
+
+  it("averages answer recall over the answerable questions that give a reference answer", () => {
+    const withAnswer: EvaluationQuestion = { ...pageQuestion, id: "r", answer: "The copay is $30 per visit." };
+    const base = { ranked: [], rankedWithoutThreshold: [], cited: [], searchMilliseconds: 1 };
+    const summary = summarize(
+      [
+        { ...base, question: withAnswer, answered: true, answerText: "Each visit has a copay of $30." },
+        { ...base, question: withAnswer, answered: false, answerText: "" },
+        { ...base, question: pageQuestion, answered: true, answerText: "Unrelated." },
+      ],
+      5,
+    );
+    // Content words: copay, 30, visit; the first answer has all three, the second none.
+    expect(summary.answerWordRecall).toBeCloseTo(0.5, 10);
+    expect(summary.answerFactRecall).toBeCloseTo(0.5, 10);
+    expect(summary.answersWithFacts).toBe(2);
   });
 });
