@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EXTRACTIVE_NOTE, MINIMUM_SENTENCE_SCORE, isQuotable, renderExtractiveAnswer, selectAnswerSentences, streamAnswerSentences } from "@/lib/chat/extractive-answerer";
+import { EXTRACTIVE_NOTE, MINIMUM_SENTENCE_SCORE, STATED_NUMBER_BONUS, asksForQuantity, isQuotable, renderExtractiveAnswer, selectAnswerSentences, streamAnswerSentences } from "@/lib/chat/extractive-answerer";
 import type { ChatSourceData } from "@/lib/chat/types";
 
 /** Normalised bag-of-words vectors over a vocabulary grown as texts arrive: cosine = word overlap. */
@@ -61,6 +61,29 @@ describe("selectAnswerSentences", () => {
     expect(texts.some((text) => text.endsWith("?"))).toBe(false);
     expect(texts).not.toContain("Paid vacation days");
     expect(texts).not.toContain("Vacation days");
+  });
+
+  it("prefers a sentence stating a number when the question asks for an amount, and only then", async () => {
+    const restatement = "You may have to pay a copay for some services of the Plus plan.";
+    const amounts = "The copay for primary care visits is $20, and specialist visits cost $50.";
+    const pick = async (question: string) => {
+      const { embed } = bagOfWordsEmbedder();
+      const sentences = await selectAnswerSentences({ question, sources: [source(1, `${restatement} ${amounts}`)], embed, maximumSentences: 1 });
+      return sentences.map((sentence) => sentence.text);
+    };
+    // The restatement shares more words with both questions; the amount question wants the amounts.
+    expect(await pick("What is the copay amount for the Plus plan?")).toEqual([amounts]);
+    expect(await pick("Who pays a copay for the Plus plan services?")).toEqual([restatement]);
+    expect(STATED_NUMBER_BONUS).toBeGreaterThan(0);
+  });
+
+  it("tells questions asking for a quantity, a time or a date from others", () => {
+    for (const question of ["How much is the deductible?", "what is copay for Northwind Health Plus?", "How many vacation days do I get?", "What was Apple's revenue in Q3?", "When is the enrollment deadline?", "What percentage is covered?"]) {
+      expect(asksForQuantity(question), question).toBe(true);
+    }
+    for (const question of ["Who approves expense reports?", "What does a product manager do?", "Is acupuncture covered?"]) {
+      expect(asksForQuantity(question), question).toBe(false);
+    }
   });
 
   it("returns the sentences in reading order: by source, then by position", async () => {
