@@ -9,6 +9,7 @@ import { SYSTEM_PROMPT, renderQuestionWithSources, renderSources } from "@/lib/c
 import { CHAT_SEARCH_OPTIONS, buildSearchQuery } from "@/lib/chat/search-query";
 import { CLOSEST_PASSAGES_TEXT, MAXIMUM_RELATED_PASSAGES, RELATED_PASSAGE_FLOOR, toRelatedPassages } from "@/lib/chat/related-passages";
 import { toChatSources } from "@/lib/chat/sources";
+import { libraryWordRarity } from "@/lib/chat/word-rarity";
 import type { AnswerMode, CitedUIMessage } from "@/lib/chat/types";
 import { createDeadline } from "@/lib/async/deadline";
 import { AppError, isAppError } from "@/lib/errors";
@@ -198,7 +199,7 @@ export async function respondToChat(options: { request: ChatRequest; services: A
         emit(`${EXTRACTIVE_NOTE}\n\n`);
         // Each quote is sent as soon as its source is scored: the first arrives long before the last.
         let quoted = 0;
-        for await (const sentence of streamAnswerSentences({ question, sources, embed: (texts) => services.embedder.embedSentences(texts, options.signal) })) {
+        for await (const sentence of streamAnswerSentences({ question, sources, embed: (texts) => services.embedder.embedSentences(texts, options.signal), wordRarity: libraryWordRarity(services.registry) })) {
           quoted += 1;
           emit(`- ${renderExtractiveLine(sentence)}\n`);
         }

@@ -1,4 +1,5 @@
 import { toChatSources } from "@/lib/chat/sources";
+import { libraryWordRarity } from "@/lib/chat/word-rarity";
 import { selectAnswerSentences } from "@/lib/chat/extractive-answerer";
 import { CHAT_SEARCH_OPTIONS, buildSearchQuery } from "@/lib/chat/search-query";
 import type { Embedder } from "@/lib/embeddings/types";
@@ -78,6 +79,7 @@ export async function evaluateQuestions(options: {
         question: question.question,
         sources,
         embed: (texts) => dependencies.embedder.embedSentences(texts),
+        wordRarity: libraryWordRarity(dependencies.registry),
       });
       answered = sentences.length > 0;
       answerText = sentences.map((sentence) => sentence.text).join(" ");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EXTRACTIVE_NOTE, MINIMUM_SENTENCE_SCORE, STATED_NUMBER_BONUS, asksForQuantity, isQuotable, renderExtractiveAnswer, selectAnswerSentences, streamAnswerSentences } from "@/lib/chat/extractive-answerer";
+import { EXTRACTIVE_NOTE, MINIMUM_SENTENCE_SCORE, SPECIFICITY_WEIGHT, STATED_NUMBER_BONUS, asksForQuantity, isQuotable, renderExtractiveAnswer, selectAnswerSentences, streamAnswerSentences } from "@/lib/chat/extractive-answerer";
 import type { ChatSourceData } from "@/lib/chat/types";
 
 /** Normalised bag-of-words vectors over a vocabulary grown as texts arrive: cosine = word overlap. */
@@ -75,6 +75,31 @@ describe("selectAnswerSentences", () => {
     expect(await pick("What is the copay amount for the Plus plan?")).toEqual([amounts]);
     expect(await pick("Who pays a copay for the Plus plan services?")).toEqual([restatement]);
     expect(STATED_NUMBER_BONUS).toBeGreaterThan(0);
+  });
+
+  it("prefers the specific sentence to filler made of the library's common words, when it knows them", async () => {
+    const filler = "If you have questions about what hearing care services are covered by the plan, please contact us.";
+    const specific = "Hearing care services covered by the plan include hearing tests and cochlear implants.";
+    const common = new Set(["questions", "please", "contact", "about", "have"]);
+    const pick = async (wordRarity?: (word: string) => number) => {
+      const { embed } = bagOfWordsEmbedder();
+      const sentences = await selectAnswerSentences({ question: "What hearing care services are covered by the plan?", sources: [source(1, `${filler} ${specific}`)], embed, maximumSentences: 1, ...(wordRarity ? { wordRarity } : {}) });
+      return sentences.map((sentence) => sentence.text);
+    };
+    expect(await pick()).toEqual([filler]);
+    expect(await pick((word) => (common.has(word) ? 0 : 1))).toEqual([specific]);
+    expect(SPECIFICITY_WEIGHT).toBeGreaterThan(0);
+  });
+
+  it("never quotes a sentence for its rare words or numbers alone", async () => {
+    const { embed } = bagOfWordsEmbedder();
+    const sentences = await selectAnswerSentences({
+      question: "How much does the gym membership reimbursement pay?",
+      sources: [source(1, "Zebrafish, quasars and 42 nebulae were catalogued in 1998.")],
+      embed,
+      wordRarity: () => 1,
+    });
+    expect(sentences).toEqual([]);
   });
 
   it("tells questions asking for a quantity, a time or a date from others", () => {
