@@ -567,11 +567,26 @@ function formatMs(value: number | null | undefined): string {
   return value === null || value === undefined ? "n/a" : `${value} ms`;
 }
 
+/**
+ * The CPU model and whether it has AVX-512 VNNI: the quantised model's throughput depends on it
+ * (11,500 word-pieces/s at batch 1 on an EPYC with VNNI against 1,700–4,500 on the machines of
+ * earlier runs, docs/performance.md), so figures from different machines are not comparable.
+ */
+async function cpuDescription(): Promise<string> {
+  const model = os.cpus()[0]?.model.trim() ?? "unknown CPU";
+  try {
+    const flags = /^flags\s*:(.*)$/m.exec(await fs.readFile("/proc/cpuinfo", "utf8"))?.[1] ?? "";
+    return `${model}, ${/\bavx512_vnni\b/.test(flags) ? "AVX-512 VNNI" : /\bavx2\b/.test(flags) ? "AVX2, no AVX-512 VNNI" : "no AVX2"}`;
+  } catch {
+    return model;
+  }
+}
+
 async function main(): Promise<number> {
   const options = parseArguments(process.argv.slice(2));
   const label = options.quick ? "quick (3 generated files)" : options.corpus;
-  const machine = { cores: os.availableParallelism(), loadAverageAtStart: os.loadavg().map((value) => round(value, 2)), node: process.version };
-  console.log(`bench: ${label}; ${machine.cores} cores, load average ${machine.loadAverageAtStart.join(" / ")}`);
+  const machine = { cores: os.availableParallelism(), cpu: await cpuDescription(), loadAverageAtStart: os.loadavg().map((value) => round(value, 2)), node: process.version };
+  console.log(`bench: ${label}; ${machine.cores} cores (${machine.cpu}), load average ${machine.loadAverageAtStart.join(" / ")}`);
   const { files, questions } = await inputs(options);
   const benchQuestions = options.quick ? questions : questions.slice(0, 50);
   const chatQuestions = options.quick ? questions.slice(0, 3) : questions.slice(0, 20);
