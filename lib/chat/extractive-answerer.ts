@@ -4,9 +4,9 @@ import { splitSentences } from "@/lib/text/sentences";
 /**
  * The answerer used when no language model is configured. It quotes the sentences of the
  * retrieved passages that best answer the question: ranked by embedding similarity to the
- * question (plus a little keyword overlap, a sentence stating a number when the question asks for
- * an amount, and the rarity of the words it adds to the question's), made diverse with maximal marginal relevance so
- * near-repeats are skipped, in reading order (sources in retrieval order, each source's
+ * question (plus a little keyword overlap, a bonus for stating a number when the question asks
+ * for an amount, and the rarity of the words it adds to the question's), made diverse with
+ * maximal marginal relevance so near-repeats are skipped, in reading order (sources in retrieval order, each source's
  * sentences by position), each followed by its citation, and streamed source by source.
  */
 
@@ -69,8 +69,8 @@ const QUANTITY_QUESTION =
 /**
  * What a sentence stating a number adds to its score when the question asks for one. Measured
  * over 0–0.3 (docs/retrieval.md, *Answer content*): 0.2 took the answers' share of the reference
- * numbers from 0.00 to 0.25 on northwind and from 0.33 to 0.37 on sec-10q, citations unchanged;
- * 0.3 cost northwind a cited page.
+ * numbers from 0.00 to 0.25 on northwind and from 0.33 to 0.36–0.37 on sec-10q, citations
+ * unchanged; 0.3 cost northwind a cited page.
  */
 export const STATED_NUMBER_BONUS = 0.2;
 /**
