@@ -6,8 +6,9 @@ import { splitSentences } from "@/lib/text/sentences";
  * retrieved passages that best answer the question: ranked by embedding similarity to the
  * question (plus a little keyword overlap, a bonus for stating a number when the question asks
  * for an amount, and the rarity of the words it adds to the question's), made diverse with
- * maximal marginal relevance so near-repeats are skipped, in reading order (sources in retrieval order, each source's
- * sentences by position), each followed by its citation, and streamed source by source.
+ * maximal marginal relevance so near-repeats are skipped, in reading order (sources in retrieval
+ * order, each source's sentences by position), each followed by its citation, and streamed source
+ * by source.
  */
 
 export const EXTRACTIVE_NOTE =
