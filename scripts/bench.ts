@@ -24,7 +24,7 @@ import { PDFDocument, StandardFonts } from "pdf-lib";
 import { EXTRACTIVE_NOTE } from "@/lib/chat/extractive-answerer";
 import { loadQuestions } from "@/lib/evaluation/questions";
 import { startOpenAITestServer } from "@/tests/support/openai-test-server";
-import { forEachStreamPart, hasProductionBuild, startProductionApp, type ProductionApp } from "./app-under-test";
+import { cpuDescription, forEachStreamPart, hasProductionBuild, startProductionApp, type ProductionApp } from "./app-under-test";
 
 const projectRoot = process.cwd();
 const CORPORA: Record<string, string> = {
@@ -565,21 +565,6 @@ async function reindexAll(baseUrl: string, ids: string[], timeoutMs: number): Pr
 
 function formatMs(value: number | null | undefined): string {
   return value === null || value === undefined ? "n/a" : `${value} ms`;
-}
-
-/**
- * The CPU model and whether it has AVX-512 VNNI: the quantised model's throughput depends on it
- * (11,500 word-pieces/s at batch 1 on an EPYC with VNNI against 1,700–4,500 on the machines of
- * earlier runs, docs/performance.md), so figures from different machines are not comparable.
- */
-async function cpuDescription(): Promise<string> {
-  const model = os.cpus()[0]?.model.trim() ?? "unknown CPU";
-  try {
-    const flags = /^flags\s*:(.*)$/m.exec(await fs.readFile("/proc/cpuinfo", "utf8"))?.[1] ?? "";
-    return `${model}, ${/\bavx512_vnni\b/.test(flags) ? "AVX-512 VNNI" : /\bavx2\b/.test(flags) ? "AVX2, no AVX-512 VNNI" : "no AVX2"}`;
-  } catch {
-    return model;
-  }
 }
 
 async function main(): Promise<number> {

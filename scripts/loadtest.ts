@@ -24,7 +24,7 @@ import os from "node:os";
 import path from "node:path";
 import { ChromaClient } from "chromadb";
 import { PDFDocument, StandardFonts } from "pdf-lib";
-import { forEachStreamPart, hasProductionBuild, startProductionApp } from "./app-under-test";
+import { cpuDescription, forEachStreamPart, hasProductionBuild, startProductionApp } from "./app-under-test";
 
 const projectRoot = process.cwd();
 
@@ -423,7 +423,7 @@ async function run(options: Options, app: AppUnderTest): Promise<number> {
   console.log(`loadtest: ${options.durationSeconds} s against ${target}`);
   const counters = new Counters();
   // The numbers mean little without the machine they were measured on.
-  const machine = `${os.availableParallelism()} cores, load average ${os.loadavg().map((value) => value.toFixed(1)).join(" / ")} at the start`;
+  const machine = `${os.availableParallelism()} cores (${await cpuDescription()}), load average ${os.loadavg().map((value) => value.toFixed(1)).join(" / ")} at the start`;
   const runId = Date.now().toString(36);
 
   // Seed documents so searches and chats have something to find.
