@@ -143,24 +143,22 @@ export function statedNumbers(text: string): Set<string> {
   return numbers;
 }
 
-/** Share of the reference answer's content words found in `answer` (0 when none are). */
-export function answerWordRecall(reference: string, answer: string): number {
-  const wanted = answerWords(reference);
+/** Share of `wanted` found in `found`; NaN when nothing is wanted. */
+function recallOf(wanted: Set<string>, found: Set<string>): number {
   if (wanted.size === 0) return Number.NaN;
-  const found = answerWords(answer);
   let shared = 0;
-  for (const word of wanted) if (found.has(word)) shared += 1;
+  for (const item of wanted) if (found.has(item)) shared += 1;
   return shared / wanted.size;
+}
+
+/** Share of the reference answer's content words found in `answer`; NaN when it has none. */
+export function answerWordRecall(reference: string, answer: string): number {
+  return recallOf(answerWords(reference), answerWords(answer));
 }
 
 /** Share of the reference answer's numbers stated in `answer`; NaN when the reference has none. */
 export function answerFactRecall(reference: string, answer: string): number {
-  const wanted = statedNumbers(reference);
-  if (wanted.size === 0) return Number.NaN;
-  const found = statedNumbers(answer);
-  let shared = 0;
-  for (const number of wanted) if (found.has(number)) shared += 1;
-  return shared / wanted.size;
+  return recallOf(statedNumbers(reference), statedNumbers(answer));
 }
 
 /** Nearest-rank percentile (p in 0–100) of `values`; 0 for an empty list. */
