@@ -63,10 +63,12 @@ const STOP_WORDS = new Set(
  * stating one, but the model scores restatements higher: for "what is copay for Northwind Health
  * Plus?", "When using Northwind Health Plus, you may be responsible for a copayment (or copay)
  * for certain services." beats "The copayment for primary care visits is typically around $20,
- * while specialist visits have a copayment of around $50."
+ * while specialist visits have a copayment of around $50." A "when" asks for a time only as the
+ * question's first word: inside one it joins clauses ("… coordinated correctly when using an
+ * in-network provider").
  */
 const QUANTITY_QUESTION =
-  /\b(how (much|many|long|often|old|soon|far|large|big)|amounts?|costs?|co-?pays?|co-?payments?|co-?insurance|deductibles?|maximums?|minimums?|limits?|fees?|prices?|rates?|percent(age)?s?|premiums?|salar(y|ies)|wages?|numbers? of|totals?|revenues?|sales|income|margins?|earnings|expenses|dates?|deadlines?|when|what (year|time|day|month))\b/i;
+  /\b(how (much|many|long|often|old|soon|far|large|big)|amounts?|costs?|co-?pays?|co-?payments?|co-?insurance|deductibles?|maximums?|minimums?|limits?|fees?|prices?|rates?|percent(age)?s?|premiums?|salar(y|ies)|wages?|numbers? of|totals?|revenues?|sales|income|margins?|earnings|expenses|dates?|deadlines?|what (year|time|day|month)|by when|until when)\b|^\s*when\b/i;
 /**
  * What a sentence stating a number adds to its score when the question asks for one. Measured
  * over 0–0.3 (docs/retrieval.md, *Answer content*): 0.2 took the answers' share of the reference

@@ -106,7 +106,7 @@ describe("selectAnswerSentences", () => {
     for (const question of ["How much is the deductible?", "what is copay for Northwind Health Plus?", "How many vacation days do I get?", "What was Apple's revenue in Q3?", "When is the enrollment deadline?", "What percentage is covered?"]) {
       expect(asksForQuantity(question), question).toBe(true);
     }
-    for (const question of ["Who approves expense reports?", "What does a product manager do?", "Is acupuncture covered?"]) {
+    for (const question of ["Who approves expense reports?", "What does a product manager do?", "Is acupuncture covered?", "How are benefits coordinated when using an in-network provider?"]) {
       expect(asksForQuantity(question), question).toBe(false);
     }
   });
