@@ -182,7 +182,10 @@ export function summarize(outcomes: QuestionOutcome[], topK: number): Evaluation
   const hitAtK = mean(answerable.map((outcome) => hitWithin(outcome, outcome.ranked, topK)));
   const hitAtKWithoutThreshold = mean(answerable.map((outcome) => hitWithin(outcome, outcome.rankedWithoutThreshold, topK)));
   const results = answerable.flatMap((outcome) => outcome.ranked.slice(0, topK));
-  const factRecalls = answerable.flatMap((outcome) => (outcome.question.answer ? [answerFactRecall(outcome.question.answer, outcome.answerText)] : [])).filter((value) => !Number.isNaN(value));
+  // A recall per answerable question with a reference answer, leaving out those it does not apply to (NaN).
+  const referenceRecalls = (measure: (reference: string, answer: string) => number) =>
+    answerable.flatMap((outcome) => (outcome.question.answer ? [measure(outcome.question.answer, outcome.answerText)] : [])).filter((value) => !Number.isNaN(value));
+  const factRecalls = referenceRecalls(answerFactRecall);
   return {
     level: levels.size === 1 ? ([...levels][0] as "page" | "document") : "mixed",
     topK,
@@ -206,7 +209,7 @@ export function summarize(outcomes: QuestionOutcome[], topK: number): Evaluation
     answersOverCitationLimit: answerable.filter((outcome) => distinctCitedPages(outcome.cited).length > MAXIMUM_CITED_PAGES).length,
     unanswerableRejected: mean(unanswerable.map((outcome) => (outcome.answered ? 0 : 1))),
     answerableAnswered: mean(answerable.map((outcome) => (outcome.answered ? 1 : 0))),
-    answerWordRecall: mean(answerable.flatMap((outcome) => (outcome.question.answer ? [answerWordRecall(outcome.question.answer, outcome.answerText)] : [])).filter((value) => !Number.isNaN(value))),
+    answerWordRecall: mean(referenceRecalls(answerWordRecall)),
     answerFactRecall: mean(factRecalls),
     answersWithFacts: factRecalls.length,
     latencyP50: percentile(
