@@ -5,6 +5,7 @@ import type { DocumentInitParameters, PDFDocumentProxy, PDFPageProxy, TextItem, 
 import { AppError } from "@/lib/errors";
 import type { ParsedDocument, TextBlock } from "@/lib/ingest/types";
 import { logger } from "@/lib/logger";
+import { resolveLineEndHyphens } from "./line-end-hyphens";
 import { buildPageParagraphs } from "./pdf-text-layout";
 import { loadPdfJs, pdfJsPackageDirectory, type PdfJs } from "./pdfjs-loader";
 import { collapseWhitespace, hasWordCharacters } from "./text-normalization";
@@ -139,6 +140,8 @@ export async function parsePdf(bytes: Uint8Array, options: PdfParseOptions = {})
     }
     if (pageCount === 0 || failedPages === pageCount) throw new AppError("pdf.invalid", INVALID_MESSAGE);
     if (!blocks.some((block) => hasWordCharacters(block.text))) throw new AppError("pdf.no_text", NO_TEXT_MESSAGE);
+    const settled = resolveLineEndHyphens(blocks.map((block) => block.text));
+    for (const [index, block] of blocks.entries()) block.text = settled[index] ?? block.text;
     const { title } = await readMetadata(document);
     return title === undefined ? { kind: "pdf", blocks, pageCount } : { kind: "pdf", blocks, pageCount, title };
   } finally {

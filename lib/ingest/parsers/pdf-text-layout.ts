@@ -1,3 +1,4 @@
+import { LINE_END_HYPHEN } from "./line-end-hyphens";
 /**
  * Rebuilds lines and paragraphs from the positioned text items pdf.js returns for one page.
  *
@@ -66,7 +67,8 @@ function numberAt(values: readonly unknown[], index: number, fallback: number): 
 }
 
 function cleanItemText(text: string): string {
-  return text.replace(ARABIC_PRESENTATION_FORMS, (forms) => forms.normalize("NFKC"));
+  // A font's private-use glyph must not pass for the parser's own line-end mark.
+  return text.replaceAll(LINE_END_HYPHEN, "").replace(ARABIC_PRESENTATION_FORMS, (forms) => forms.normalize("NFKC"));
 }
 
 function directionOf(item: PdfTextItem, text: string): Direction {
@@ -219,8 +221,9 @@ function typicalLinePitch(gaps: number[]): number | undefined {
 function joinLines(first: string, second: string): string {
   if (first.endsWith("\u00AD")) return first.slice(0, -1) + second;
   if (/\p{L}-$/u.test(first)) {
-    // "exam-" + "ple" is a hyphenated word; "Trace-" + "Monkey" keeps its hyphen but still joins.
-    return /^\p{Ll}/u.test(second) ? first.slice(0, -1) + second : first + second;
+    // "exam-" + "ple" may be one word or a compound ("in-" + "network"): the parser settles it
+    // with the whole document (line-end-hyphens.ts). "Trace-" + "Monkey" keeps its hyphen.
+    return /^\p{Ll}/u.test(second) ? first.slice(0, -1) + LINE_END_HYPHEN + second : first + second;
   }
   if (IDEOGRAPHIC.test(first.slice(-1)) && IDEOGRAPHIC.test(second.charAt(0))) return first + second;
   return `${first} ${second}`;

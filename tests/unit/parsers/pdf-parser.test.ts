@@ -60,6 +60,15 @@ describe("parsePdf", () => {
     expect(parsed.blocks.map((block) => block.text)).toEqual(["This is an example of a hyphenated word.", "The engine is called Trace-Monkey in the paper."]);
   });
 
+  it("keeps a compound's hyphen at a line end when the document writes the compound elsewhere, even on another page", async () => {
+    const bytes = await buildPdf([
+      paragraphsPage([["Choose an in-", "network doctor to pay less."]]),
+      paragraphsPage([["In-network care costs less than other care."]]),
+    ]);
+    const parsed = await parsePdf(bytes);
+    expect(parsed.blocks.map((block) => block.text)).toEqual(["Choose an in-network doctor to pay less.", "In-network care costs less than other care."]);
+  });
+
   it("keeps content-stream order for two columns instead of interleaving their lines", async () => {
     const left = [
       { text: "Left column first line.", x: 72, y: 700 },
