@@ -54,3 +54,15 @@ export function phraseTerms(query: string): string[] | undefined {
   if (words.length < 2) return undefined;
   return words.slice(1).map((word, index) => `${words[index]} ${word}`);
 }
+
+/**
+ * The joined forms of the question's hyphenated words ("pre-authorization" → "preauthorization")
+ * that `isIndexed` knows. FTS5 cuts "pre-authorization" into "pre" and "authorization", so a
+ * passage writing the word closed up ("preauthorization"), as these documents often do, shares
+ * only the common "authorization" with the question.
+ */
+export function joinedCompoundTerms(query: string, isIndexed: (word: string) => boolean): string[] {
+  const compounds = query.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "").match(/[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)+/gu) ?? [];
+  const joined = new Set(compounds.map((compound) => compound.replaceAll("-", "")));
+  return [...joined].filter((word) => isIndexed(word));
+}

@@ -4,7 +4,7 @@ import type { Embedder } from "@/lib/embeddings/types";
 import { groupNearDuplicates } from "@/lib/retrieval/dedup";
 import { FEEDBACK_PASSAGES, FEEDBACK_WEIGHT, feedbackWords } from "@/lib/retrieval/feedback";
 import { DEFAULT_FUSION_WEIGHTS, fuseScores, type FusionWeights } from "@/lib/retrieval/fusion";
-import { contentWords, keywordTerms, phraseTerms } from "@/lib/retrieval/keyword-query";
+import { contentWords, joinedCompoundTerms, keywordTerms, phraseTerms } from "@/lib/retrieval/keyword-query";
 import { relevanceEvidence, relevanceScore } from "@/lib/retrieval/relevance";
 import { correctQuery, unknownWords } from "@/lib/retrieval/spelling";
 import { TITLE_WEIGHT, titleMatches } from "@/lib/retrieval/title-prior";
@@ -338,7 +338,10 @@ async function searchOneText(options: SearchChunksOptions & { priorCorrected: bo
   };
   // Words in more than half the passages are left out of the BM25 query (see keywordTerms).
   const passageCount = registry.passageCount();
-  const terms = mode === "vector" ? undefined : keywordTerms(searchText, { isCommon: (word) => registry.passagesContaining(word) > passageCount / 2 });
+  const questionTerms = mode === "vector" ? undefined : keywordTerms(searchText, { isCommon: (word) => registry.passagesContaining(word) > passageCount / 2 });
+  // "pre-authorization" in the question also looks for the documents' "preauthorization".
+  const compounds = questionTerms ? joinedCompoundTerms(searchText, (word) => registry.passagesContaining(word) > 0) : [];
+  const terms = questionTerms ? [...new Set([...questionTerms, ...compounds])] : undefined;
   const keywordScores = terms ? keywordMatches(terms) : new Map<string, number>();
   // Passages holding adjacent question words as a phrase get a bonus on top of BM25.
   const phrases = terms ? phraseTerms(searchText) : undefined;

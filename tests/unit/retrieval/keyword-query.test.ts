@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { contentWords, keywordTerms, phraseTerms } from "@/lib/retrieval/keyword-query";
+import { contentWords, joinedCompoundTerms, keywordTerms, phraseTerms } from "@/lib/retrieval/keyword-query";
 
 describe("keyword queries", () => {
   it("keeps content words, lower-cased and de-duplicated, cut like FTS5's unicode61", () => {
@@ -24,5 +24,14 @@ describe("keyword queries", () => {
     expect(phraseTerms("What are the limits on clinical trials?")).toEqual(["limits clinical", "clinical trials"]);
     expect(phraseTerms('copay NEAR(x) "y"')).toEqual(["copay near"]);
     expect(phraseTerms("What is TMJ?")).toBeUndefined();
+  });
+
+  it("adds the closed-up form of a hyphenated word when the library writes it so", () => {
+    const indexed = new Set(["preauthorization", "outofnetwork"]);
+    const isIndexed = (word: string) => indexed.has(word);
+    expect(joinedCompoundTerms("What needs pre-authorization or Pre-Authorization for out-of-network care?", isIndexed)).toEqual(["preauthorization", "outofnetwork"]);
+    // Unknown closed forms add nothing: "co-pay" stays two words when no passage says "copay".
+    expect(joinedCompoundTerms("What is the co-pay?", isIndexed)).toEqual([]);
+    expect(joinedCompoundTerms("No compounds here", () => true)).toEqual([]);
   });
 });
