@@ -31,6 +31,7 @@ export function formatReport(summary: EvaluationSummary, context: ReportContext)
     [`hit@${k} (${level})`, fixed(summary.hitAtK)],
     [`MRR@10 (${level})`, fixed(summary.mrrAt10)],
     [`hit@${k} without threshold`, `${fixed(summary.hitAtKWithoutThreshold)} (threshold loss ${share(summary.thresholdLoss)})`],
+    ...(summary.level === "document" ? [] : ([[`hit@1 / hit@${k} one page off (diagnosis)`, `${fixed(summary.hitAt1OnePageOff)} / ${fixed(summary.hitAtKOnePageOff)}`]] as [string, string][])),
     ["pages per result", `${fixed(summary.pagesPerResult)} attributed (chunks span ${fixed(summary.chunkPagesPerResult)})`],
     ["citation match (≤ 5 cited pages)", context.chat === false ? "n/a (--skip-chat)" : `${fixed(summary.citationMatch)} (${summary.answersOverCitationLimit} answers over the limit)`],
     ["answerable answered", context.chat === false ? "n/a (--skip-chat)" : share(summary.answerableAnswered)],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseCsv, parseCsvRecords } from "@/lib/evaluation/csv";
-import { answerFactRecall, answerWordRecall, citationMatch, firstHitRank, isHit, percentile, statedNumbers, summarize, type QuestionOutcome } from "@/lib/evaluation/metrics";
+import { answerFactRecall, answerWordRecall, citationMatch, firstHitRank, isHit, isHitOnePageOff, percentile, statedNumbers, summarize, type QuestionOutcome } from "@/lib/evaluation/metrics";
 import { globToRegExp, parseCsvQuestions, parseJsonLinesQuestions, type EvaluationQuestion } from "@/lib/evaluation/questions";
 
 describe("parseCsv", () => {
@@ -75,6 +75,15 @@ describe("metrics", () => {
     expect(firstHitRank(pageQuestion, [location(1), location(2), location(9)], 2)).toBe(0);
   });
 
+  it("counts a page next to a gold page as one page off, never another document's", () => {
+    expect(isHitOnePageOff(pageQuestion, location(3))).toBe(true);
+    expect(isHitOnePageOff(pageQuestion, location(2))).toBe(true);
+    expect(isHitOnePageOff(pageQuestion, location(10))).toBe(true);
+    expect(isHitOnePageOff(pageQuestion, location(5))).toBe(false);
+    expect(isHitOnePageOff(pageQuestion, location(4, "b.pdf"))).toBe(false);
+    expect(isHitOnePageOff(pageQuestion, location(null))).toBe(false);
+  });
+
   it("scores citation match as the share of gold pages cited, zero above five cited pages", () => {
     expect(citationMatch(pageQuestion, [location(3), location(3), location(4)])).toBe(0.5);
     expect(citationMatch(pageQuestion, [location(3), location(9)])).toBe(1);
@@ -116,6 +125,9 @@ describe("metrics", () => {
     expect(summary.mrrAt10).toBeCloseTo((1 + 1 / 3 + 0 + 1 / 6) / 4, 10);
     expect(summary.hitAtKWithoutThreshold).toBeCloseTo(0.75, 10);
     expect(summary.thresholdLoss).toBeCloseTo(1 / 3, 10);
+    // One page off: page 2 of the second question and pages 2 and 4 of the fourth sit next to gold page 3.
+    expect(summary.hitAt1OnePageOff).toBeCloseTo(0.25, 10);
+    expect(summary.hitAtKOnePageOff).toBeCloseTo(0.75, 10);
     expect(summary.citationMatch).toBeCloseTo((0.5 + 0 + 0 + 0) / 4, 10);
     expect(summary.unanswerableRejected).toBe(0.5);
     expect(summary.answerableAnswered).toBe(0.75);
