@@ -4,6 +4,7 @@ import type { Embedder } from "@/lib/embeddings/types";
 import { groupNearDuplicates } from "@/lib/retrieval/dedup";
 import { FEEDBACK_PASSAGES, FEEDBACK_WEIGHT, feedbackWords } from "@/lib/retrieval/feedback";
 import { DEFAULT_FUSION_WEIGHTS, fuseScores, type FusionWeights } from "@/lib/retrieval/fusion";
+import { namedDocuments } from "@/lib/retrieval/named-documents";
 import { contentWords, joinedCompoundTerms, keywordTerms, phraseTerms } from "@/lib/retrieval/keyword-query";
 import { relevanceEvidence, relevanceScore } from "@/lib/retrieval/relevance";
 import { correctQuery, unknownWords } from "@/lib/retrieval/spelling";
@@ -307,8 +308,17 @@ async function searchOneText(options: SearchChunksOptions & { priorCorrected: bo
       .map((document) => [document.id, document]),
   );
   if (searchable.size === 0) return [];
+  const { titles, nameWords } = documentNaming(registry, [...searchable.values()]);
+  const priorText = options.priorText === undefined ? searchText : options.priorCorrected ? options.priorText : correctSpelling(registry, options.priorText);
+  // A question that names documents by proper names ("Amazon's Q2 2023 10-Q", "Northwind
+  // Standard") is answered from those documents only.
+  const named = searchable.size > 1 ? namedDocuments({ query: priorText, nameWords }) : new Set<string>();
+  if (named.size > 0) for (const id of searchable.keys()) if (!named.has(id)) searchable.delete(id);
   const limit = Math.max(MINIMUM_CANDIDATES, options.topK * CANDIDATES_PER_RESULT);
+  // Chroma filters cost ~20 ms a query: the vector candidates of named documents are picked from
+  // the whole library's (below); the keyword index filters for free.
   const documentIds = options.documentIds ? [...searchable.keys()] : undefined;
+  const keywordDocumentIds = options.documentIds || named.size > 0 ? [...searchable.keys()] : undefined;
 
   // Vector similarities per passage (its best window). Every mode embeds the query: the
   // similarity is what the relevance score and the threshold are calibrated on.
@@ -328,7 +338,7 @@ async function searchOneText(options: SearchChunksOptions & { priorCorrected: bo
   /** BM25 scores of one keyword query (the question, its phrases, feedback words) per passage of a searchable document. */
   const keywordMatches = (terms: string[]): Map<string, number> => {
     const scores = new Map<string, number>();
-    for (const match of registry.searchKeywords({ terms, limit, documentIds })) {
+    for (const match of registry.searchKeywords({ terms, limit, documentIds: keywordDocumentIds })) {
       if (!searchable.has(match.documentId)) continue;
       const key = passageKey(match.chunkId, match.passageIndex);
       places.set(key, { chunkId: match.chunkId, documentId: match.documentId, passageIndex: match.passageIndex, page: match.page });
@@ -360,13 +370,11 @@ async function searchOneText(options: SearchChunksOptions & { priorCorrected: bo
 
   const weights = mode === "vector" ? { vector: 1, keyword: 0 } : mode === "keyword" ? { vector: 0, keyword: 1 } : (options.weights ?? DEFAULT_FUSION_WEIGHTS);
   // Document priors: each multiplies the fused scores of a document's passages by 1 + weight × prior.
-  const { titles, nameWords } = documentNaming(registry, [...searchable.values()]);
   const lift = new Map<string, number>();
   const applyPrior = (priors: Map<string, number>, weight: number) => {
     for (const [id, prior] of priors) if (prior > 0 && weight > 0) lift.set(id, (lift.get(id) ?? 1) * (1 + weight * prior));
   };
   if (searchable.size > 1) {
-    const priorText = options.priorText === undefined ? searchText : options.priorCorrected ? options.priorText : correctSpelling(registry, options.priorText);
     const distribution = registry.keywordDistribution(contentWords(priorText));
     applyPrior(documentPriors({ documentIds: [...searchable.keys()], ...distribution }), options.documentWeight ?? DOCUMENT_PRIOR_WEIGHT);
     applyPrior(titleMatches({ query: priorText, titles }), options.titleWeight ?? TITLE_WEIGHT);

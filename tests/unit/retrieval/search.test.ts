@@ -275,6 +275,33 @@ describe("searchChunks", () => {
     expect(results.map((result) => result.documentId)).toEqual(["b"]);
     expect(results[0]?.locations.map((item) => item.documentId)).toEqual(["b"]);
   });
+  it("answers a question that names documents by proper names from those documents only", async () => {
+    await addDocument({
+      id: "acme",
+      name: "acme-2023.pdf",
+      title: "Acme Quarterly Report",
+      pages: { 1: ["Acme Corporation quarterly report."], 2: ["Research spending rose to 12 million dollars."] },
+    });
+    await addDocument({
+      id: "globex",
+      name: "globex-2023.pdf",
+      title: "Globex Quarterly Report",
+      pages: { 1: ["Globex Corporation quarterly report."], 2: ["Research and development spending rose sharply this quarter to 40 million."] },
+    });
+    // A name word is in fewer than half of the library's names (document-names.ts): a third document.
+    await addDocument({ id: "initech", name: "initech-2023.pdf", title: "Initech Quarterly Report", pages: { 1: ["Initech Corporation quarterly report."], 2: ["Sales grew."] } });
+    const unnamed = await search("research and development spending this quarter");
+    expect(unnamed[0]?.documentId).toBe("globex");
+    expect(unnamed.map((result) => result.documentId)).toEqual(expect.arrayContaining(["acme", "globex"]));
+    // Globex's page says it better, but the question asks about Acme.
+    const named = await search("How did Acme research and development spending change this quarter?");
+    expect(named.length).toBeGreaterThan(0);
+    expect(named.every((result) => result.documentId === "acme")).toBe(true);
+    // Lower case is not a name: both documents stay searchable.
+    const lowerCase = await search("how did acme research and development spending change this quarter?");
+    expect(lowerCase.map((result) => result.documentId)).toEqual(expect.arrayContaining(["acme", "globex"]));
+  });
+
   it("with coverEveryPart (chat), searches each part of a two-part question, so the second part's page is not crowded out by the first part's section", async () => {
     await addDocument({
       id: "plan",

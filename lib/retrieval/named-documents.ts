@@ -1,0 +1,75 @@
+import { contentWords } from "@/lib/retrieval/keyword-query";
+import { nameMatches } from "@/lib/retrieval/document-names";
+
+/**
+ * The documents a question names by a proper name: "Amazon's R&D expenditure" names Amazon's
+ * filings, "in Northwind Standard" the Standard booklet. Company filings repeat each other's
+ * boilerplate, so without this an Amazon question's sources filled up with NVIDIA's and Intel's
+ * pages whenever those scored close (sec-10q: 13 % of the quoted sentences came from filings the
+ * question did not ask about; docs/retrieval.md, *Named documents*).
+ *
+ * Only capitalised words count ("Amazon", "PerksPlus", "Q3"), in runs ("Northwind Health
+ * Plus"), and a run names a document only when at least half of its words are the document's
+ * name words (lib/retrieval/document-names.ts). So "the Chronic Condition Management Program"
+ * does not name the perks programme whose cover says "Program", and a plain-language question
+ * ("does my plan cover glasses") names nothing. A capitalised first word of a sentence is a
+ * name only inside a longer run or when written like one ("PerksPlus", "AAPL", "Q3"): "Benefits
+ * of …" is just a sentence.
+ */
+
+/** A document named at least this share as strongly as the best-named one is named too (sec-10q and northwind alike from 0.6 to 0.9). */
+export const NAMED_SHARE = 0.75;
+
+interface Token {
+  word: string;
+  start: number;
+  end: number;
+}
+
+function looksLikeName(word: string): boolean {
+  // Inner capitals or a capital with digits: "PerksPlus", "AAPL", "Q3", "FY2023".
+  return /\p{Lu}/u.test(word.slice(1)) || (/\p{Lu}/u.test(word) && /\p{N}/u.test(word));
+}
+
+/** Runs of capitalised words of `text`, lower-cased, each run as its content words. */
+export function properNameRuns(text: string): string[][] {
+  const tokens: Token[] = [...text.matchAll(/[\p{L}\p{N}]+/gu)].map((match) => ({ word: match[0], start: match.index, end: match.index + match[0].length }));
+  const runs: string[][] = [];
+  let run: Token[] = [];
+  let runStartsSentence = false;
+  const flush = () => {
+    const counts = run.length > 1 || !runStartsSentence || run.some((token) => looksLikeName(token.word));
+    const words = counts ? contentWords(run.map((token) => token.word).join(" ")) : [];
+    if (words.length > 0) runs.push(words);
+    run = [];
+  };
+  for (const [index, token] of tokens.entries()) {
+    const previous = tokens[index - 1];
+    const gap = previous ? text.slice(previous.end, token.start) : "";
+    const startsSentence = !previous || /[.!?]\s*$/.test(text.slice(0, token.start).trimEnd()) || /[.!?]/.test(gap);
+    const capitalised = /^\p{Lu}/u.test(token.word) || looksLikeName(token.word);
+    // A run goes on over spaces, hyphens and underscores ("Northwind_Health_Plus"), not over punctuation.
+    const continues = run.length > 0 && /^[\s_-]+$/.test(gap);
+    if (!capitalised) {
+      if (run.length > 0) flush();
+      continue;
+    }
+    if (!continues && run.length > 0) flush();
+    if (run.length === 0) runStartsSentence = startsSentence;
+    run.push(token);
+  }
+  if (run.length > 0) flush();
+  return runs;
+}
+
+/** The ids of the documents the question names by proper names (empty: it names none). */
+export function namedDocuments(options: { query: string; nameWords: Map<string, ReadonlySet<string>> }): Set<string> {
+  const naming: string[] = [];
+  for (const run of properNameRuns(options.query)) {
+    const namesOne = [...options.nameWords.values()].some((words) => run.filter((word) => words.has(word)).length * 2 >= run.length);
+    if (namesOne) naming.push(...run);
+  }
+  if (naming.length === 0) return new Set();
+  const strength = nameMatches({ query: naming.join(" "), nameWords: options.nameWords });
+  return new Set([...strength].filter(([, share]) => share >= NAMED_SHARE).map(([id]) => id));
+}
