@@ -9,6 +9,9 @@ import { matchesAnyGlob, type EvaluationQuestion } from "@/lib/evaluation/questi
  * - Citation match: the share of gold `file#page` (or gold documents) found among the pages the
  *   answer cites; an answer citing more than `MAXIMUM_CITED_PAGES` pages scores 0, so citing
  *   everything cannot game it.
+ * - Cited pages in gold documents: the share of an answer's cited pages that lie in a document
+ *   the question is about (a gold file or glob): an answer about Amazon quoting NVIDIA's filing
+ *   scores less, whatever its citation match.
  * - Unanswerable: the share of unanswerable questions answered with "no relevant sources".
  * - Answer word recall: the share of the reference answer's content words that the answer's quoted
  *   sentences contain (ROUGE-1 recall without stop words). The answer is at most five sentences,
@@ -74,6 +77,8 @@ export interface EvaluationSummary {
   /** Pages the cited chunks span, on average (context: how wide the citation units are). */
   chunkPagesPerResult: number;
   citationMatch: number;
+  /** Mean share of an answer's cited pages in the question's gold documents, over answered answerable questions. */
+  citedInGoldDocuments: number;
   answersOverCitationLimit: number;
   /** Share of unanswerable questions answered "no relevant sources" (NaN without any). */
   unanswerableRejected: number;
@@ -111,6 +116,15 @@ export function firstHitRank(question: EvaluationQuestion, ranked: RankedLocatio
 /** Distinct `file#page` keys among cited locations (a page-less citation counts as its document). */
 export function distinctCitedPages(cited: CitedLocation[]): string[] {
   return [...new Set(cited.map((location) => `${location.documentName}#${location.page ?? ""}`))];
+}
+
+/** Share of an answer's distinct cited pages that lie in one of the question's gold documents (NaN when it cites nothing). */
+export function citedInGoldDocuments(question: EvaluationQuestion, cited: CitedLocation[]): number {
+  const pages = [...new Map(cited.map((location) => [`${location.documentName}#${location.page ?? ""}`, location])).values()];
+  if (pages.length === 0) return Number.NaN;
+  const goldFiles = new Set(question.goldPages.map((gold) => gold.file));
+  const inGold = (name: string) => (question.level === "document" ? matchesAnyGlob(name, question.goldDocuments) : goldFiles.has(name));
+  return pages.filter((location) => inGold(location.documentName)).length / pages.length;
 }
 
 /** Share of the question's gold found among the cited locations (0 when over the page limit). */
@@ -222,6 +236,7 @@ export function summarize(outcomes: QuestionOutcome[], topK: number): Evaluation
     ),
     chunkPagesPerResult: mean(results.map((result) => (result.pageStart !== null && result.pageEnd !== null ? result.pageEnd - result.pageStart + 1 : 1))),
     citationMatch: mean(answerable.map((outcome) => citationMatch(outcome.question, outcome.cited))),
+    citedInGoldDocuments: mean(answerable.map((outcome) => citedInGoldDocuments(outcome.question, outcome.cited)).filter((value) => !Number.isNaN(value))),
     answersOverCitationLimit: answerable.filter((outcome) => distinctCitedPages(outcome.cited).length > MAXIMUM_CITED_PAGES).length,
     unanswerableRejected: mean(unanswerable.map((outcome) => (outcome.answered ? 0 : 1))),
     answerableAnswered: mean(answerable.map((outcome) => (outcome.answered ? 1 : 0))),

@@ -34,6 +34,7 @@ export function formatReport(summary: EvaluationSummary, context: ReportContext)
     ...(summary.level === "document" ? [] : ([[`hit@1 / hit@${k} one page off (diagnosis)`, `${fixed(summary.hitAt1OnePageOff)} / ${fixed(summary.hitAtKOnePageOff)}`]] as [string, string][])),
     ["pages per result", `${fixed(summary.pagesPerResult)} attributed (chunks span ${fixed(summary.chunkPagesPerResult)})`],
     ["citation match (≤ 5 cited pages)", context.chat === false ? "n/a (--skip-chat)" : `${fixed(summary.citationMatch)} (${summary.answersOverCitationLimit} answers over the limit)`],
+    ["cited pages in gold documents", context.chat === false ? "n/a (--skip-chat)" : fixed(summary.citedInGoldDocuments)],
     ["answerable answered", context.chat === false ? "n/a (--skip-chat)" : share(summary.answerableAnswered)],
     ["answer word recall (reference answers)", context.chat === false ? "n/a (--skip-chat)" : fixed(summary.answerWordRecall)],
     ["answer fact recall (reference numbers)", context.chat === false ? "n/a (--skip-chat)" : `${fixed(summary.answerFactRecall)} (${summary.answersWithFacts} questions)`],

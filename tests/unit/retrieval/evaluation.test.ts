@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseCsv, parseCsvRecords } from "@/lib/evaluation/csv";
-import { answerFactRecall, answerWordRecall, citationMatch, firstHitRank, isHit, isHitOnePageOff, percentile, statedNumbers, summarize, type QuestionOutcome } from "@/lib/evaluation/metrics";
+import { answerFactRecall, answerWordRecall, citationMatch, citedInGoldDocuments, firstHitRank, isHit, isHitOnePageOff, percentile, statedNumbers, summarize, type QuestionOutcome } from "@/lib/evaluation/metrics";
 import { globToRegExp, parseCsvQuestions, parseJsonLinesQuestions, type EvaluationQuestion } from "@/lib/evaluation/questions";
 
 describe("parseCsv", () => {
@@ -84,6 +84,13 @@ describe("metrics", () => {
     expect(isHitOnePageOff(pageQuestion, location(null))).toBe(false);
   });
 
+  it("measures the share of cited pages that lie in a gold document, at page and document level", () => {
+    expect(citedInGoldDocuments(pageQuestion, [location(3), location(3), location(7), location(2, "b.pdf")])).toBeCloseTo(2 / 3, 10);
+    expect(citedInGoldDocuments(pageQuestion, [])).toBeNaN();
+    const documentQuestion: EvaluationQuestion = { ...pageQuestion, level: "document", goldPages: [], goldDocuments: ["*AAPL*"] };
+    expect(citedInGoldDocuments(documentQuestion, [location(1, "2023 Q3 AAPL.pdf"), location(4, "2023 Q3 NVDA.pdf")])).toBe(0.5);
+  });
+
   it("scores citation match as the share of gold pages cited, zero above five cited pages", () => {
     expect(citationMatch(pageQuestion, [location(3), location(3), location(4)])).toBe(0.5);
     expect(citationMatch(pageQuestion, [location(3), location(9)])).toBe(1);
@@ -129,6 +136,8 @@ describe("metrics", () => {
     expect(summary.hitAt1OnePageOff).toBeCloseTo(0.25, 10);
     expect(summary.hitAtKOnePageOff).toBeCloseTo(0.75, 10);
     expect(summary.citationMatch).toBeCloseTo((0.5 + 0 + 0 + 0) / 4, 10);
+    // Every cited page is in a.pdf, the gold file; the question that cites nothing is left out.
+    expect(summary.citedInGoldDocuments).toBe(1);
     expect(summary.unanswerableRejected).toBe(0.5);
     expect(summary.answerableAnswered).toBe(0.75);
     expect(summary.pagesPerResult).toBe(1);
