@@ -46,7 +46,7 @@ export function properNameRuns(text: string): string[][] {
   for (const [index, token] of tokens.entries()) {
     const previous = tokens[index - 1];
     const gap = previous ? text.slice(previous.end, token.start) : "";
-    const startsSentence = !previous || /[.!?]\s*$/.test(text.slice(0, token.start).trimEnd()) || /[.!?]/.test(gap);
+    const startsSentence = !previous || /[.!?]/.test(gap);
     const capitalised = /^\p{Lu}/u.test(token.word) || looksLikeName(token.word);
     // A run goes on over spaces, hyphens and underscores ("Northwind_Health_Plus"), not over punctuation.
     const continues = run.length > 0 && /^[\s_-]+$/.test(gap);

@@ -1,4 +1,3 @@
-import { LINE_END_HYPHEN } from "./line-end-hyphens";
 /**
  * Rebuilds lines and paragraphs from the positioned text items pdf.js returns for one page.
  *
@@ -6,6 +5,7 @@ import { LINE_END_HYPHEN } from "./line-end-hyphens";
  * column by column, while sorting by position would interleave the lines of neighbouring columns.
  */
 
+import { LINE_END_HYPHEN } from "./line-end-hyphens";
 import { collapseWhitespace } from "./text-normalization";
 
 /** The part of a pdf.js `TextItem` the layout needs. */
