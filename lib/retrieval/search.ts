@@ -379,7 +379,9 @@ async function searchOneText(options: SearchChunksOptions & { priorCorrected: bo
     applyPrior(documentPriors({ documentIds: [...searchable.keys()], ...distribution }), options.documentWeight ?? DOCUMENT_PRIOR_WEIGHT);
     applyPrior(titleMatches({ query: priorText, titles }), options.titleWeight ?? TITLE_WEIGHT);
     applyPrior(nameMatches({ query: priorText, nameWords }), options.nameWeight ?? NAME_WEIGHT);
-    applyPrior(periodPriors({ query: priorText, titles }), options.periodWeight ?? PERIOD_WEIGHT);
+    // "The latest report" is the latest of the documents searched: of Amazon's when it names Amazon.
+    const searchableTitles = new Map([...titles].filter(([id]) => searchable.has(id)));
+    applyPrior(periodPriors({ query: priorText, titles: searchableTitles }), options.periodWeight ?? PERIOD_WEIGHT);
   }
   const rank = (fused: Map<string, number>) => {
     for (const [key, score] of fused) fused.set(key, score * (lift.get(places.get(key)?.documentId ?? "") ?? 1));

@@ -302,6 +302,18 @@ describe("searchChunks", () => {
     expect(lowerCase.map((result) => result.documentId)).toEqual(expect.arrayContaining(["acme", "globex"]));
   });
 
+  it("takes \"the latest report\" of a named company as that company's latest, not the library's", async () => {
+    const filing = (id: string, title: string, text: string) => addDocument({ id, name: `${title}.pdf`, title, pages: { 1: [`${title.split(" ")[0] ?? ""} quarterly report.`], 2: [text] } });
+    await filing("acme-q1", "Acme 2023 Q1", "Acme revenue was 5 million dollars in the quarter.");
+    await filing("acme-q2", "Acme 2023 Q2", "Acme revenue was 5 million dollars in the quarter.");
+    await filing("globex-q3", "Globex 2023 Q3", "Globex revenue was 9 million dollars.");
+    await filing("initech-q3", "Initech 2023 Q3", "Initech sales grew.");
+    await filing("umbrella-q3", "Umbrella 2023 Q3", "Umbrella sales grew.");
+    const results = await search("What was the revenue in Acme's latest report?");
+    expect(results[0]?.documentId).toBe("acme-q2");
+    expect(results.every((result) => result.documentId.startsWith("acme"))).toBe(true);
+  });
+
   it("with coverEveryPart (chat), searches each part of a two-part question, so the second part's page is not crowded out by the first part's section", async () => {
     await addDocument({
       id: "plan",
