@@ -6,7 +6,8 @@ import { AnswerMarkdown } from "@/components/chat/answer-markdown";
 import { CitationContext, type CitationContextValue } from "@/components/chat/citation-context";
 import { RelatedPassages } from "@/components/chat/related-passages";
 import { SourceList } from "@/components/chat/source-list";
-import { copyTextOf, relatedOf, sourcesOf, textOf } from "@/components/chat/message-parts";
+import { copyTextOf, relatedOf, scopeOf, sourcesOf, textOf } from "@/components/chat/message-parts";
+import { SearchScope } from "@/components/chat/search-scope";
 import { CheckIcon, CopyIcon, RefreshIcon } from "@/components/ui/icons";
 
 interface ChatMessageProps {
@@ -50,6 +51,7 @@ export const ChatMessage = memo(function ChatMessage({ message, streaming, activ
   const text = textOf(message);
   const sources = useMemo(() => sourcesOf(message), [message]);
   const related = useMemo(() => relatedOf(message), [message]);
+  const scope = useMemo(() => scopeOf(message), [message]);
   const citation = useMemo<CitationContextValue>(
     () => ({
       messageId: message.id,
@@ -86,6 +88,7 @@ export const ChatMessage = memo(function ChatMessage({ message, streaming, activ
             streaming && <p className="text-sm text-zinc-500">Reading the sources…</p>
           )}
         </CitationContext.Provider>
+        <SearchScope documents={scope} />
         <SourceList sources={sources} answerText={text} activeIndex={activeIndex} onOpen={(index, trigger) => onOpenSource(message, index, trigger)} />
         <RelatedPassages passages={related} />
         {!streaming && text && (

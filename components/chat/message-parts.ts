@@ -1,4 +1,4 @@
-import type { ChatPassagePlace, ChatRelatedPassage, ChatSourceData, CitedUIMessage } from "@/lib/chat/types";
+import type { ChatPassagePlace, ChatRelatedPassage, ChatScopeData, ChatSourceData, CitedUIMessage } from "@/lib/chat/types";
 import { locationLabel } from "@/components/ui/format";
 
 /** The sources an answer cited, in order, from its `data-source` parts. */
@@ -18,6 +18,22 @@ export function relatedOf(message: CitedUIMessage): ChatRelatedPassage[] {
   return [];
 }
 
+/** The documents the question named and the search was limited to (its `data-scope` part), or none. */
+export function scopeOf(message: CitedUIMessage): ChatScopeData["documents"] {
+  for (const part of message.parts) {
+    if (part.type === "data-scope") return part.data.documents;
+  }
+  return [];
+}
+
+/** "Searched only a.pdf and b.pdf, which the question names." (at most three names, then a count). */
+export function scopeLabel(documents: ChatScopeData["documents"]): string {
+  const names = documents.map((document) => document.documentName);
+  const shown = names.length > 3 ? [...names.slice(0, 3), `${names.length - 3} more`] : names;
+  const list = shown.length > 1 ? `${shown.slice(0, -1).join(", ")} and ${shown[shown.length - 1] ?? ""}` : (shown[0] ?? "");
+  return `Searched only ${list}, which the question names.`;
+}
+
 /** The message's text (all text parts joined). */
 export function textOf(message: CitedUIMessage): string {
   return message.parts.map((part) => (part.type === "text" ? part.text : "")).join("");
@@ -34,7 +50,8 @@ function placeLabel(place: ChatPassagePlace): string {
  * with a source list, and a "no" with the closest passages it listed.
  */
 export function copyTextOf(message: CitedUIMessage): string {
-  const text = textOf(message).trim();
+  const scope = scopeOf(message);
+  const text = scope.length > 0 ? `${textOf(message).trim()}\n\n${scopeLabel(scope)}` : textOf(message).trim();
   const sources = sourcesOf(message);
   if (sources.length > 0) return `${text}\n\nSources:\n${sources.map((source) => `[${source.index}] ${placeLabel(source)}`).join("\n")}`;
   const related = relatedOf(message);

@@ -14,7 +14,7 @@ import type { AnswerMode, CitedUIMessage } from "@/lib/chat/types";
 import { createDeadline } from "@/lib/async/deadline";
 import { AppError, isAppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
-import { MAXIMUM_QUERY_CHARACTERS } from "@/lib/retrieval/search";
+import { MAXIMUM_QUERY_CHARACTERS, namedSearchScope } from "@/lib/retrieval/search";
 import { cachedSearchChunks } from "@/lib/retrieval/search-cache";
 import type { AppServices } from "@/lib/server/app-services";
 import { titleFromQuestion } from "@/lib/storage/conversation-store";
@@ -94,6 +94,11 @@ export async function respondToChat(options: { request: ChatRequest; services: A
     vectorStore,
   });
   let sources = toChatSources(results);
+  // The reader is told when the question's names limited the search (decision 0010).
+  const scope = namedSearchScope({ query: searchQuery, registry: services.registry, embedder: services.embedder, documentIds: request.documentIds }).map((document) => ({
+    documentId: document.id,
+    documentName: document.name,
+  }));
   // Nothing relevant enough to cite: the closest passages under the threshold go with the "no",
   // so the reader can check it (lib/chat/related-passages.ts). The query vector is cached by now.
   const related =
@@ -181,6 +186,7 @@ export async function respondToChat(options: { request: ChatRequest; services: A
     originalMessages: request.messages,
     execute: async ({ writer }) => {
       writer.write({ type: "start", messageMetadata: { conversationId, mode, model: config.chat.model ?? null, createdAt: new Date().toISOString() } });
+      if (scope.length > 0) writer.write({ type: "data-scope", id: "scope", data: { documents: scope } });
       for (const source of sources) {
         writer.write({ type: "data-source", id: String(source.index), data: source });
         writer.write({ type: "source-document", sourceId: String(source.index), mediaType: "text/plain", title: source.documentName });

@@ -38,6 +38,15 @@ export interface ChatRelatedData {
   passages: ChatRelatedPassage[];
 }
 
+/**
+ * The documents a question names by proper names ("Amazon's Q2 2023 10-Q", "the Travel Policy"),
+ * sent as a `data-scope` part: the answer comes from them only (docs/decisions/0010), and the
+ * reader is told so.
+ */
+export interface ChatScopeData {
+  documents: { documentId: string; documentName: string }[];
+}
+
 export type AnswerMode = "openai" | "openai-compatible" | "extractive";
 
 export interface ChatMessageMetadata {
@@ -47,7 +56,7 @@ export interface ChatMessageMetadata {
   createdAt?: string;
 }
 
-export type ChatDataParts = { source: ChatSourceData; related: ChatRelatedData };
+export type ChatDataParts = { source: ChatSourceData; related: ChatRelatedData; scope: ChatScopeData };
 
 /** A chat message as exchanged with `useChat` and stored in conversations. */
 export type CitedUIMessage = UIMessage<ChatMessageMetadata, ChatDataParts>;

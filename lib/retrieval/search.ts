@@ -292,6 +292,26 @@ function correctSpelling(registry: DocumentRegistry, text: string): string {
   return misspelled.length > 0 ? correctQuery({ query: text, unknown: misspelled, vocabulary: registry.indexedWords() }).query : text;
 }
 
+/** The documents a search may read: ready, indexed with the configured model, among `documentIds` when given. */
+function searchableDocuments(options: { registry: DocumentRegistry; embedder: Embedder; documentIds?: string[] }): Map<string, DocumentRecord> {
+  return new Map<string, DocumentRecord>(
+    options.registry
+      .listDocuments()
+      .filter((document) => document.status === "ready" && document.embeddingModel === options.embedder.modelId)
+      .filter((document) => !options.documentIds || options.documentIds.includes(document.id))
+      .map((document) => [document.id, document]),
+  );
+}
+
+/** The documents `searchChunks` limits a question to because it names them by proper names, in library order (empty: none named). */
+export function namedSearchScope(options: { query: string; registry: DocumentRegistry; embedder: Embedder; documentIds?: string[] }): DocumentRecord[] {
+  const searchable = searchableDocuments(options);
+  if (searchable.size < 2) return [];
+  const { nameWords } = documentNaming(options.registry, [...searchable.values()]);
+  const named = namedDocuments({ query: correctSpelling(options.registry, options.query.trim()), nameWords });
+  return [...searchable.values()].filter((document) => named.has(document.id));
+}
+
 /** One search of one text (the whole question or one part of it); `priorCorrected`: priorText is spelled right already. */
 async function searchOneText(options: SearchChunksOptions & { priorCorrected: boolean }): Promise<SearchResult[]> {
   const query = options.query;
@@ -299,19 +319,12 @@ async function searchOneText(options: SearchChunksOptions & { priorCorrected: bo
   const { registry, embedder, vectorStore } = options;
   // Misspelled words match nothing: both retrievers see the question with them corrected.
   const searchText = correctSpelling(registry, query);
-  // Only documents that are ready and indexed with the configured model are searchable.
-  const searchable = new Map<string, DocumentRecord>(
-    registry
-      .listDocuments()
-      .filter((document) => document.status === "ready" && document.embeddingModel === embedder.modelId)
-      .filter((document) => !options.documentIds || options.documentIds.includes(document.id))
-      .map((document) => [document.id, document]),
-  );
+  const searchable = searchableDocuments(options);
   if (searchable.size === 0) return [];
   const { titles, nameWords } = documentNaming(registry, [...searchable.values()]);
   const priorText = options.priorText === undefined ? searchText : options.priorCorrected ? options.priorText : correctSpelling(registry, options.priorText);
   // A question that names documents by proper names ("Amazon's Q2 2023 10-Q", "Northwind
-  // Standard") is answered from those documents only.
+  // Standard") is answered from those documents only (decision 0010).
   const named = searchable.size > 1 ? namedDocuments({ query: priorText, nameWords }) : new Set<string>();
   if (named.size > 0) for (const id of searchable.keys()) if (!named.has(id)) searchable.delete(id);
   const limit = Math.max(MINIMUM_CANDIDATES, options.topK * CANDIDATES_PER_RESULT);

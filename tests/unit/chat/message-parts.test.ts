@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { copyTextOf } from "@/components/chat/message-parts";
+import { copyTextOf, scopeLabel, scopeOf } from "@/components/chat/message-parts";
 import type { ChatRelatedPassage, ChatSourceData, CitedUIMessage } from "@/lib/chat/types";
 
 const place = { documentId: "d1", documentName: "handbook.pdf", chunkId: "d1:0", page: 3, pageStart: 3, pageEnd: 3, section: null };
@@ -33,5 +33,24 @@ describe("copyTextOf", () => {
 
   it("copies a bare answer as it is", () => {
     expect(copyTextOf(answer([{ type: "text", text: "  The documents in the library do not answer this question. " }]))).toBe("The documents in the library do not answer this question.");
+  });
+
+  it("says which named documents the search was limited to", () => {
+    const scope = { documents: [{ documentId: "q2", documentName: "2023 Q2 AMZN.pdf" }] };
+    const message = answer([
+      { type: "data-scope", id: "scope", data: scope },
+      { type: "text", text: "The documents in the library do not answer this question." },
+    ]);
+    expect(scopeOf(message)).toEqual(scope.documents);
+    expect(copyTextOf(message)).toBe("The documents in the library do not answer this question.\n\nSearched only 2023 Q2 AMZN.pdf, which the question names.");
+  });
+});
+
+describe("scopeLabel", () => {
+  const named = (...names: string[]) => names.map((name) => ({ documentId: name, documentName: name }));
+  it("lists up to three names, then a count", () => {
+    expect(scopeLabel(named("a.pdf"))).toBe("Searched only a.pdf, which the question names.");
+    expect(scopeLabel(named("a.pdf", "b.pdf"))).toBe("Searched only a.pdf and b.pdf, which the question names.");
+    expect(scopeLabel(named("a.pdf", "b.pdf", "c.pdf", "d.pdf", "e.pdf"))).toBe("Searched only a.pdf, b.pdf, c.pdf and 2 more, which the question names.");
   });
 });

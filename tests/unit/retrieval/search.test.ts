@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { toChatSources } from "@/lib/chat/sources";
 import type { Embedder } from "@/lib/embeddings/types";
 import { contentWords } from "@/lib/retrieval/keyword-query";
-import { pageRangeOf, rankWithNeighbourPages, searchChunks } from "@/lib/retrieval/search";
+import { namedSearchScope, pageRangeOf, rankWithNeighbourPages, searchChunks } from "@/lib/retrieval/search";
 import { cachedSearchChunks, createSearchCache } from "@/lib/retrieval/search-cache";
 import { openSqliteRegistry } from "@/lib/storage/sqlite-registry";
 import type { ChunkRecord, DocumentRegistry, NewPassage } from "@/lib/storage/registry-types";
@@ -297,9 +297,12 @@ describe("searchChunks", () => {
     const named = await search("How did Acme research and development spending change this quarter?");
     expect(named.length).toBeGreaterThan(0);
     expect(named.every((result) => result.documentId === "acme")).toBe(true);
+    expect(namedSearchScope({ query: "How did Acme research and development spending change?", registry, embedder }).map((document) => document.id)).toEqual(["acme"]);
+    expect(namedSearchScope({ query: "How did Acme research spending change?", registry, embedder, documentIds: ["globex", "initech"] })).toEqual([]);
     // Lower case is not a name: both documents stay searchable.
     const lowerCase = await search("how did acme research and development spending change this quarter?");
     expect(lowerCase.map((result) => result.documentId)).toEqual(expect.arrayContaining(["acme", "globex"]));
+    expect(namedSearchScope({ query: "how did acme research and development spending change?", registry, embedder })).toEqual([]);
   });
 
   it("takes \"the latest report\" of a named company as that company's latest, not the library's", async () => {
