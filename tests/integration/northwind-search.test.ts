@@ -98,6 +98,22 @@ describe.skipIf(reason !== undefined)("northwind corpus through the HTTP API", (
     expect(invalid.status).toBe(400);
   });
 
+  it("limits a query naming a document by its proper name to that document, and says so", async () => {
+    const post = async (query: string) => {
+      const response = await fetch(`${app.baseUrl}/api/search`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, topK: 10 }) });
+      expect(response.status).toBe(200);
+      return (await response.json()) as { results: SearchResult[]; namedDocuments: { documentId: string; documentName: string }[] };
+    };
+    const named = await post("What does Northwind Standard cover for hearing aids?");
+    expect(named.namedDocuments.map((document) => document.documentName)).toEqual(["Northwind_Standard_Benefits_Details.pdf"]);
+    expect(named.results.length).toBeGreaterThan(0);
+    expect(named.results.every((result) => result.documentName === "Northwind_Standard_Benefits_Details.pdf")).toBe(true);
+    // Both plan booklets cover hearing aids: without the name, both are found.
+    const unnamed = await post("what does northwind standard cover for hearing aids?");
+    expect(unnamed.namedDocuments).toEqual([]);
+    expect(new Set(unnamed.results.map((result) => result.documentName)).size).toBeGreaterThan(1);
+  });
+
   it("finds a gold page in the top 5 for most questions", async () => {
     let hits = 0;
     for (const question of questions) {
