@@ -62,14 +62,33 @@ export function properNameRuns(text: string): string[][] {
   return runs;
 }
 
-/** The ids of the documents the question names by proper names (empty: it names none). */
-export function namedDocuments(options: { query: string; nameWords: Map<string, ReadonlySet<string>> }): Set<string> {
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * True when the question writes the file name, in any case: "role_library.pdf", or its stem when
+ * the stem is plainly a file name ("employee_handbook", "travel-policy"), never a lone word.
+ */
+export function mentionsFileName(query: string, fileName: string): boolean {
+  const stem = fileName.replace(/\.[^.]+$/, "");
+  const forms = /[_-]/.test(stem) ? [fileName, stem] : [fileName];
+  return forms.some((form) => new RegExp(`(?<![\\p{L}\\p{N}_.-])${escapeRegExp(form)}(?![\\p{L}\\p{N}_-])`, "iu").test(query));
+}
+
+/**
+ * The ids of the documents the question names (empty: it names none): by proper names, or by
+ * writing a document's file name (`fileNames`, keyed by id), which names that document whatever
+ * its case.
+ */
+export function namedDocuments(options: { query: string; nameWords: Map<string, ReadonlySet<string>>; fileNames?: Map<string, string> }): Set<string> {
+  const byFileName = [...(options.fileNames ?? [])].filter(([, fileName]) => mentionsFileName(options.query, fileName)).map(([id]) => id);
   const naming: string[] = [];
   for (const run of properNameRuns(options.query)) {
     const namesOne = [...options.nameWords.values()].some((words) => run.filter((word) => words.has(word)).length * 2 >= run.length);
     if (namesOne) naming.push(...run);
   }
-  if (naming.length === 0) return new Set();
+  if (naming.length === 0) return new Set(byFileName);
   const strength = nameMatches({ query: naming.join(" "), nameWords: options.nameWords });
-  return new Set([...strength].filter(([, share]) => share >= NAMED_SHARE).map(([id]) => id));
+  return new Set([...byFileName, ...[...strength].filter(([, share]) => share >= NAMED_SHARE).map(([id]) => id)]);
 }

@@ -303,12 +303,16 @@ function searchableDocuments(options: { registry: DocumentRegistry; embedder: Em
   );
 }
 
+function fileNamesOf(documents: Map<string, DocumentRecord>): Map<string, string> {
+  return new Map([...documents].map(([id, document]) => [id, document.name]));
+}
+
 /** The documents `searchChunks` limits a question to because it names them by proper names, in library order (empty: none named). */
 export function namedSearchScope(options: { query: string; registry: DocumentRegistry; embedder: Embedder; documentIds?: string[] }): DocumentRecord[] {
   const searchable = searchableDocuments(options);
   if (searchable.size < 2) return [];
   const { nameWords } = documentNaming(options.registry, [...searchable.values()]);
-  const named = namedDocuments({ query: correctSpelling(options.registry, options.query.trim()), nameWords });
+  const named = namedDocuments({ query: correctSpelling(options.registry, options.query.trim()), nameWords, fileNames: fileNamesOf(searchable) });
   return [...searchable.values()].filter((document) => named.has(document.id));
 }
 
@@ -325,7 +329,7 @@ async function searchOneText(options: SearchChunksOptions & { priorCorrected: bo
   const priorText = options.priorText === undefined ? searchText : options.priorCorrected ? options.priorText : correctSpelling(registry, options.priorText);
   // A question that names documents by proper names ("Amazon's Q2 2023 10-Q", "Northwind
   // Standard") is answered from those documents only (decision 0010).
-  const named = searchable.size > 1 ? namedDocuments({ query: priorText, nameWords }) : new Set<string>();
+  const named = searchable.size > 1 ? namedDocuments({ query: priorText, nameWords, fileNames: fileNamesOf(searchable) }) : new Set<string>();
   if (named.size > 0) for (const id of searchable.keys()) if (!named.has(id)) searchable.delete(id);
   const limit = Math.max(MINIMUM_CANDIDATES, options.topK * CANDIDATES_PER_RESULT);
   // Chroma filters cost ~20 ms a query: the vector candidates of named documents are picked from

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { documentNameWords } from "@/lib/retrieval/document-names";
-import { namedDocuments, properNameRuns } from "@/lib/retrieval/named-documents";
+import { mentionsFileName, namedDocuments, properNameRuns } from "@/lib/retrieval/named-documents";
 
 describe("properNameRuns", () => {
   it("keeps runs of capitalised words inside a sentence, lower-cased, over spaces, hyphens and underscores", () => {
@@ -48,5 +48,30 @@ describe("namedDocuments", () => {
     // "Program" is a word of the perks programme's name, but the run names a plan section.
     expect(named("What does the Chronic Condition Management Program offer?")).toEqual([]);
     expect(named("What is the capital of Australia?")).toEqual([]);
+  });
+
+  it("names a document whose file name the question writes, in any case", () => {
+    const fileNames = new Map([
+      ["handbook", "employee_handbook.pdf"],
+      ["roles", "role_library.pdf"],
+      ["perks", "PerksPlus.pdf"],
+    ]);
+    const byFile = (query: string) => [...namedDocuments({ query, nameWords, fileNames })].sort();
+    expect(byFile("what does employee_handbook.pdf say about overtime?")).toEqual(["handbook"]);
+    expect(byFile("compare the employee_handbook with role_library.pdf")).toEqual(["handbook", "roles"]);
+    expect(byFile("is a gym covered by perksplus.pdf?")).toEqual(["perks"]);
+    // A lone word is no file name: "perksplus" without its extension is a word like any other.
+    expect(byFile("is a gym covered by perksplus?")).toEqual([]);
+  });
+});
+
+describe("mentionsFileName", () => {
+  it("matches the whole name or a file-like stem, never a part of a longer name", () => {
+    expect(mentionsFileName("see travel-policy.md.", "travel-policy.md")).toBe(true);
+    expect(mentionsFileName("what does the travel-policy say?", "travel-policy.md")).toBe(true);
+    expect(mentionsFileName("see old-travel-policy.md", "travel-policy.md")).toBe(false);
+    expect(mentionsFileName("see travel-policy-2024.md", "travel-policy.md")).toBe(false);
+    expect(mentionsFileName("what is in the report?", "report.pdf")).toBe(false);
+    expect(mentionsFileName("what is in REPORT.PDF?", "report.pdf")).toBe(true);
   });
 });
