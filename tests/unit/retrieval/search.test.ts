@@ -303,6 +303,10 @@ describe("searchChunks", () => {
     const lowerCase = await search("how did acme research and development spending change this quarter?");
     expect(lowerCase.map((result) => result.documentId)).toEqual(expect.arrayContaining(["acme", "globex"]));
     expect(namedSearchScope({ query: "how did acme research and development spending change?", registry, embedder })).toEqual([]);
+    // A file name names its document in lower case too.
+    const byFileName = await search("how did research and development spending change in globex-2023.pdf?");
+    expect(byFileName.length).toBeGreaterThan(0);
+    expect(byFileName.every((result) => result.documentId === "globex")).toBe(true);
   });
 
   it("takes \"the latest report\" of a named company as that company's latest, not the library's", async () => {
