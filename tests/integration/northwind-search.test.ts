@@ -100,7 +100,7 @@ describe.skipIf(reason !== undefined)("northwind corpus through the HTTP API", (
 
   it("limits a query naming a document by its proper name to that document, and says so", async () => {
     const post = async (query: string) => {
-      const response = await fetch(`${app.baseUrl}/api/search`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, topK: 10 }) });
+      const response = await fetch(`${app.baseUrl}/api/search`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, topK: 20 }) });
       expect(response.status).toBe(200);
       return (await response.json()) as { results: SearchResult[]; namedDocuments: { documentId: string; documentName: string }[] };
     };
@@ -108,7 +108,8 @@ describe.skipIf(reason !== undefined)("northwind corpus through the HTTP API", (
     expect(named.namedDocuments.map((document) => document.documentName)).toEqual(["Northwind_Standard_Benefits_Details.pdf"]);
     expect(named.results.length).toBeGreaterThan(0);
     expect(named.results.every((result) => result.documentName === "Northwind_Standard_Benefits_Details.pdf")).toBe(true);
-    // Both plan booklets cover hearing aids: without the name, both are found.
+    // Both plan booklets cover hearing aids: without the name, both are found (the Plus
+    // booklet's pages rank 9th and 10th, behind the Standard pages the word "standard" lifts).
     const unnamed = await post("what does northwind standard cover for hearing aids?");
     expect(unnamed.namedDocuments).toEqual([]);
     expect(new Set(unnamed.results.map((result) => result.documentName)).size).toBeGreaterThan(1);
