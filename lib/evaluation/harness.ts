@@ -58,6 +58,8 @@ export async function evaluateQuestions(options: {
   if (questions[0]) await search(questions[0].question, settings.topK, settings.threshold);
 
   const depth = Math.max(settings.topK, MRR_DEPTH);
+  // The library does not change during an evaluation: one rarity table serves every question.
+  const wordRarity = libraryWordRarity(dependencies.registry);
   const outcomes: QuestionOutcome[] = [];
   for (const [index, question] of questions.entries()) {
     // hit@k from exactly what a caller asking for k results gets; MRR@10 from a 10-deep search.
@@ -79,7 +81,7 @@ export async function evaluateQuestions(options: {
         question: question.question,
         sources,
         embed: (texts) => dependencies.embedder.embedSentences(texts),
-        wordRarity: libraryWordRarity(dependencies.registry),
+        wordRarity,
       });
       answered = sentences.length > 0;
       answerText = sentences.map((sentence) => sentence.text).join(" ");

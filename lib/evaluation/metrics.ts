@@ -113,14 +113,19 @@ export function firstHitRank(question: EvaluationQuestion, ranked: RankedLocatio
   return index + 1;
 }
 
+/** The first cited location of each distinct `file#page` (a page-less citation counts as its document). */
+function distinctCitedLocations(cited: CitedLocation[]): CitedLocation[] {
+  return [...new Map(cited.map((location) => [`${location.documentName}#${location.page ?? ""}`, location])).values()];
+}
+
 /** Distinct `file#page` keys among cited locations (a page-less citation counts as its document). */
 export function distinctCitedPages(cited: CitedLocation[]): string[] {
-  return [...new Set(cited.map((location) => `${location.documentName}#${location.page ?? ""}`))];
+  return distinctCitedLocations(cited).map((location) => `${location.documentName}#${location.page ?? ""}`);
 }
 
 /** Share of an answer's distinct cited pages that lie in one of the question's gold documents (NaN when it cites nothing). */
 export function citedInGoldDocuments(question: EvaluationQuestion, cited: CitedLocation[]): number {
-  const pages = [...new Map(cited.map((location) => [`${location.documentName}#${location.page ?? ""}`, location])).values()];
+  const pages = distinctCitedLocations(cited);
   if (pages.length === 0) return Number.NaN;
   const goldFiles = new Set(question.goldPages.map((gold) => gold.file));
   const inGold = (name: string) => (question.level === "document" ? matchesAnyGlob(name, question.goldDocuments) : goldFiles.has(name));
@@ -206,7 +211,7 @@ export function summarize(outcomes: QuestionOutcome[], topK: number): Evaluation
   const answerable = outcomes.filter((outcome) => outcome.question.answerable);
   const unanswerable = outcomes.filter((outcome) => !outcome.question.answerable);
   const levels = new Set(answerable.map((outcome) => outcome.question.level));
-  const hitWithin = (outcome: QuestionOutcome, ranked: RankedLocation[], depth: number) => (firstHitRank(outcome.question, ranked, depth) > 0 ? 1 : 0);
+  const hitWithin = (outcome: QuestionOutcome, ranked: RankedLocation[], depth: number, hits = isHit) => (ranked.slice(0, depth).some((location) => hits(outcome.question, location)) ? 1 : 0);
   const hitAtK = mean(answerable.map((outcome) => hitWithin(outcome, outcome.ranked, topK)));
   const hitAtKWithoutThreshold = mean(answerable.map((outcome) => hitWithin(outcome, outcome.rankedWithoutThreshold, topK)));
   const results = answerable.flatMap((outcome) => outcome.ranked.slice(0, topK));
@@ -228,8 +233,8 @@ export function summarize(outcomes: QuestionOutcome[], topK: number): Evaluation
       }),
     ),
     hitAtKWithoutThreshold,
-    hitAt1OnePageOff: mean(answerable.map((outcome) => (outcome.ranked.slice(0, 1).some((location) => isHitOnePageOff(outcome.question, location)) ? 1 : 0))),
-    hitAtKOnePageOff: mean(answerable.map((outcome) => (outcome.ranked.slice(0, topK).some((location) => isHitOnePageOff(outcome.question, location)) ? 1 : 0))),
+    hitAt1OnePageOff: mean(answerable.map((outcome) => hitWithin(outcome, outcome.ranked, 1, isHitOnePageOff))),
+    hitAtKOnePageOff: mean(answerable.map((outcome) => hitWithin(outcome, outcome.ranked, topK, isHitOnePageOff))),
     thresholdLoss: hitAtKWithoutThreshold > 0 ? Math.max(0, (hitAtKWithoutThreshold - hitAtK) / hitAtKWithoutThreshold) : 0,
     pagesPerResult: mean(
       results.map((result) => (result.page !== null ? 1 : result.pageStart !== null && result.pageEnd !== null ? result.pageEnd - result.pageStart + 1 : 1)),

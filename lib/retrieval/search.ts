@@ -303,16 +303,21 @@ function searchableDocuments(options: { registry: DocumentRegistry; embedder: Em
   );
 }
 
-function fileNamesOf(documents: Map<string, DocumentRecord>): Map<string, string> {
-  return new Map([...documents].map(([id, document]) => [id, document.name]));
+/**
+ * The searchable documents `text` names (decision 0010): none in a library of one document, where
+ * there is nothing to choose between.
+ */
+function documentsNamedIn(options: { text: string; searchable: Map<string, DocumentRecord>; nameWords: Map<string, ReadonlySet<string>> }): Set<string> {
+  if (options.searchable.size < 2) return new Set();
+  const fileNames = new Map([...options.searchable].map(([id, document]) => [id, document.name]));
+  return namedDocuments({ query: options.text, nameWords: options.nameWords, fileNames });
 }
 
-/** The documents `searchChunks` limits a question to because it names them by proper names, in library order (empty: none named). */
+/** The documents `searchChunks` limits a question to because it names them, in library order (empty: none named). */
 export function namedSearchScope(options: { query: string; registry: DocumentRegistry; embedder: Embedder; documentIds?: string[] }): DocumentRecord[] {
   const searchable = searchableDocuments(options);
-  if (searchable.size < 2) return [];
   const { nameWords } = documentNaming(options.registry, [...searchable.values()]);
-  const named = namedDocuments({ query: correctSpelling(options.registry, options.query.trim()), nameWords, fileNames: fileNamesOf(searchable) });
+  const named = documentsNamedIn({ text: correctSpelling(options.registry, options.query.trim()), searchable, nameWords });
   return [...searchable.values()].filter((document) => named.has(document.id));
 }
 
@@ -329,7 +334,7 @@ async function searchOneText(options: SearchChunksOptions & { priorCorrected: bo
   const priorText = options.priorText === undefined ? searchText : options.priorCorrected ? options.priorText : correctSpelling(registry, options.priorText);
   // A question that names documents by proper names ("Amazon's Q2 2023 10-Q", "Northwind
   // Standard") is answered from those documents only (decision 0010).
-  const named = searchable.size > 1 ? namedDocuments({ query: priorText, nameWords, fileNames: fileNamesOf(searchable) }) : new Set<string>();
+  const named = documentsNamedIn({ text: priorText, searchable, nameWords });
   if (named.size > 0) for (const id of searchable.keys()) if (!named.has(id)) searchable.delete(id);
   const limit = Math.max(MINIMUM_CANDIDATES, options.topK * CANDIDATES_PER_RESULT);
   // Chroma filters cost ~20 ms a query: the vector candidates of named documents are picked from
