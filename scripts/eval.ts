@@ -1,7 +1,8 @@
 /**
  * `npm run eval -- --docs DIR --questions FILE [--questions FILE…] [--mode hybrid|vector|keyword]
  *   [--top-k 5] [--threshold 0.7] [--json out.json] [--min-hit5 0.80] [--set KEY=VALUE…]
- *   [--data-dir DIR] [--verbose] [--skip-chat] [--weights VECTOR,KEYWORD]`
+ *   [--data-dir DIR] [--verbose] [--skip-chat] [--weights VECTOR,KEYWORD] [--split dev|test]
+ *   [--compare BEFORE.json] [--baseline]`
  *
  * Indexes every document of DIR into a throw-away DATA_DIR (never the app's), with the app's own
  * services and default settings, then runs each question through the search of `/api/search` and
@@ -9,7 +10,12 @@
  * `--set` overrides a setting (e.g. `--set CHUNK_SIZE_TOKENS=500`) to measure alternatives;
  * `--data-dir` keeps the index in a folder created by this command and reuses it next time;
  * `--skip-chat` measures ranking only (no citation or unanswerable figures); `--weights` tries
- * other fusion weights.
+ * other fusion weights. `--split` keeps the questions of one half (lib/evaluation/split.ts: tune on
+ * dev, report test); every figure is printed with its 95 % bootstrap interval, and `--compare`
+ * prints the paired differences to an earlier `--json` output over the same questions.
+ * `--baseline` measures the naive recipe instead (lib/evaluation/naive-baseline.ts: 1000-character
+ * chunks, the configured embedding model, cosine, no threshold), for the comparisons the
+ * retrieval targets are stated against.
  * Exit code 1 when hit@k is below `--min-hit5` (the CI gate), 2 on bad arguments.
  */
 import fs from "node:fs/promises";
@@ -17,9 +23,12 @@ import os from "node:os";
 import path from "node:path";
 import { parseConfig } from "@/lib/config";
 import { evaluateQuestions } from "@/lib/evaluation/harness";
-import { isHit, summarize } from "@/lib/evaluation/metrics";
+import { isHit, perQuestionValues, summarize, type QuestionOutcome } from "@/lib/evaluation/metrics";
+import { evaluateNaiveBaseline, naiveChunks, type NaiveChunk } from "@/lib/evaluation/naive-baseline";
+import { QUESTION_SPLITS, inSplit, type QuestionSplit } from "@/lib/evaluation/split";
 import { loadQuestions, type EvaluationQuestion } from "@/lib/evaluation/questions";
-import { formatReport } from "@/lib/evaluation/report";
+import { formatComparison, formatReport, type ReportContext } from "@/lib/evaluation/report";
+import { parseDocument } from "@/lib/ingest/parsers";
 import { ingestLocalFile } from "@/lib/ingest/upload";
 import { kindFromExtension } from "@/lib/ingest/validation";
 import { setLogLevel } from "@/lib/logger";
@@ -44,6 +53,9 @@ interface Arguments {
   weights: FusionWeights | undefined;
   skipChat: boolean;
   tuning: Record<string, number>;
+  split: QuestionSplit | undefined;
+  compare: string | undefined;
+  baseline: boolean;
 }
 
 class UsageError extends Error {}
@@ -64,6 +76,9 @@ function parseArguments(argv: string[]): Arguments {
     weights: undefined,
     skipChat: false,
     tuning: {},
+    split: undefined,
+    compare: undefined,
+    baseline: false,
   };
   const number = (name: string, value: string | undefined, minimum: number, maximum: number): number => {
     const parsed = Number(value);
@@ -131,6 +146,18 @@ function parseArguments(argv: string[]): Arguments {
         result.tuning[name] = Number(value);
         break;
       }
+      case "--split": {
+        const split = next();
+        if (!QUESTION_SPLITS.includes(split as QuestionSplit)) throw new UsageError(`--split must be one of ${QUESTION_SPLITS.join(", ")}.`);
+        result.split = split as QuestionSplit;
+        break;
+      }
+      case "--compare":
+        result.compare = next();
+        break;
+      case "--baseline":
+        result.baseline = true;
+        break;
       case "--skip-chat":
         result.skipChat = true;
         break;
@@ -149,7 +176,8 @@ function parseArguments(argv: string[]): Arguments {
 async function collectDocuments(directory: string): Promise<string[]> {
   const entries = await fs.readdir(directory, { recursive: true, withFileTypes: true });
   return entries
-    .filter((entry) => entry.isFile() && kindFromExtension(entry.name) !== undefined)
+    // A corpus folder's README describes the corpus; it is not one of its documents.
+    .filter((entry) => entry.isFile() && kindFromExtension(entry.name) !== undefined && !/^readme\.(md|txt)$/i.test(entry.name))
     .map((entry) => path.join(entry.parentPath, entry.name))
     .sort();
 }
@@ -191,7 +219,8 @@ async function main(): Promise<number> {
     console.error(`No documents (.pdf, .docx, .md, .txt) in ${documentsDirectory}.`);
     return 2;
   }
-  const questions = (await Promise.all(options.questions.map((file) => loadQuestions(path.resolve(file))))).flat();
+  const questions = inSplit((await Promise.all(options.questions.map((file) => loadQuestions(path.resolve(file))))).flat(), options.split);
+  if (options.baseline) return runBaseline(options, files, questions);
   const { directory, temporary } = await prepareDataDirectory(options.dataDirectory);
 
   // Only explicit values: the evaluation never depends on the caller's environment.
@@ -233,8 +262,7 @@ async function main(): Promise<number> {
         if (done % 25 === 0 || done === total) console.error(`  questions: ${done}/${total}`);
       },
     });
-    const summary = summarize(outcomes, options.topK);
-    const lines = formatReport(summary, {
+    return await report(options, outcomes, {
       corpus: path.basename(documentsDirectory),
       documents: documents.length,
       chunks: documents.reduce((sum, document) => sum + document.chunkCount, 0),
@@ -244,29 +272,79 @@ async function main(): Promise<number> {
       threshold,
       chat: !options.skipChat,
     });
-    console.log(lines.join("\n"));
-    if (options.verbose) {
-      console.log("\nMisses (answerable, no hit in the top k) and answered unanswerable questions:");
-      for (const outcome of outcomes) {
-        const missed = outcome.question.answerable && !outcome.ranked.slice(0, options.topK).some((location) => isHit(outcome.question, location));
-        const wronglyAnswered = !outcome.question.answerable && outcome.answered;
-        if (missed || wronglyAnswered) console.log(describeMiss(outcome.question, outcome.ranked));
-      }
-    }
-    if (options.json) {
-      await fs.writeFile(
-        path.resolve(options.json),
-        JSON.stringify({ summary, context: { documents: documents.length, indexingSeconds, mode: options.mode, threshold, vectors }, outcomes }, null, 2),
-      );
-    }
-    if (options.minHit5 !== undefined && summary.hitAtK < options.minHit5) {
-      console.error(`FAIL: hit@${options.topK} ${summary.hitAtK.toFixed(3)} is below --min-hit5 ${options.minHit5}`);
-      return 1;
-    }
-    return 0;
   } finally {
     await services.shutdown();
     if (temporary) await fs.rm(directory, { recursive: true, force: true });
+  }
+}
+
+/** Prints the table, its intervals, the misses and the comparison; writes the JSON; applies the gate. */
+async function report(options: Arguments, outcomes: QuestionOutcome[], context: Omit<ReportContext, "perQuestion" | "split">): Promise<number> {
+  const summary = summarize(outcomes, options.topK);
+  const perQuestion = perQuestionValues(outcomes, options.topK);
+  console.log(formatReport(summary, { ...context, perQuestion, split: options.split }).join("\n"));
+  if (options.verbose) {
+    console.log("\nMisses (answerable, no hit in the top k) and answered unanswerable questions:");
+    for (const outcome of outcomes) {
+      const missed = outcome.question.answerable && !outcome.ranked.slice(0, options.topK).some((location) => isHit(outcome.question, location));
+      const wronglyAnswered = !outcome.question.answerable && outcome.answered;
+      if (missed || wronglyAnswered) console.log(describeMiss(outcome.question, outcome.ranked));
+    }
+  }
+  if (options.compare) {
+    const before = JSON.parse(await fs.readFile(path.resolve(options.compare), "utf8")) as { summary: { topK: number }; outcomes: QuestionOutcome[] };
+    const ids = new Set(outcomes.map((outcome) => outcome.question.id));
+    const shared = before.outcomes.filter((outcome) => ids.has(outcome.question.id));
+    console.log(`\nCompared with ${options.compare} over the ${shared.length} questions both runs answered (after − before):\n`);
+    console.log(formatComparison(perQuestionValues(shared, before.summary.topK), perQuestion, options.topK).join("\n"));
+  }
+  if (options.json) {
+    const { chunks: _chunks, corpus: _corpus, chat: _chat, ...rest } = context;
+    await fs.writeFile(path.resolve(options.json), JSON.stringify({ summary, context: { ...rest, split: options.split ?? "all", baseline: options.baseline }, outcomes }, null, 2));
+  }
+  if (options.minHit5 !== undefined && summary.hitAtK < options.minHit5) {
+    console.error(`FAIL: hit@${options.topK} ${summary.hitAtK.toFixed(3)} is below --min-hit5 ${options.minHit5}`);
+    return 1;
+  }
+  return 0;
+}
+
+/** `--baseline`: the naive recipe over the same files and questions (no index is kept). */
+async function runBaseline(options: Arguments, files: string[], questions: EvaluationQuestion[]): Promise<number> {
+  const config = parseConfig({ DATA_DIR: await fs.mkdtemp(path.join(os.tmpdir(), "cited-baseline-")), LOG_LEVEL: "warn", ...options.settings });
+  setLogLevel("warn");
+  const services = createAppServicesForConfig(config);
+  try {
+    const started = performance.now();
+    const chunks: NaiveChunk[] = [];
+    for (const filePath of files) {
+      const kind = kindFromExtension(filePath);
+      if (!kind) continue;
+      const parsed = await parseDocument({ kind, bytes: await fs.readFile(filePath) });
+      chunks.push(...naiveChunks(path.basename(filePath), parsed));
+    }
+    const outcomes = await evaluateNaiveBaseline({
+      questions,
+      chunks,
+      embedder: services.embedder,
+      topK: options.topK,
+      onProgress: (done, total) => {
+        if (done % 25 === 0 || done === total) console.error(`  questions: ${done}/${total}`);
+      },
+    });
+    return await report(options, outcomes, {
+      corpus: `${path.basename(path.resolve(options.docs))} (naive recipe: 1000-character chunks, cosine, no threshold)`,
+      documents: files.length,
+      chunks: chunks.length,
+      vectors: chunks.length,
+      indexingSeconds: (performance.now() - started) / 1000,
+      mode: "vector",
+      threshold: 0,
+      chat: false,
+    });
+  } finally {
+    await services.shutdown();
+    await fs.rm(config.dataDirectory, { recursive: true, force: true });
   }
 }
 

@@ -206,6 +206,58 @@ function mean(values: number[]): number {
   return values.length === 0 ? Number.NaN : values.reduce((sum, value) => sum + value, 0) / values.length;
 }
 
+/** The figures that get a bootstrap interval and a paired comparison: each a mean of one value per question. */
+export const PER_QUESTION_METRICS = [
+  "hitAt1",
+  "hitAtK",
+  "mrrAt10",
+  "hitAtKWithoutThreshold",
+  "thresholdLoss",
+  "citationMatch",
+  "answerableAnswered",
+  "unanswerableRejected",
+  "answerWordRecall",
+  "answerFactRecall",
+] as const;
+
+export type PerQuestionMetric = (typeof PER_QUESTION_METRICS)[number];
+
+/**
+ * Each figure's value per question id, over the questions it applies to: ranking and answer
+ * figures over answerable questions, `unanswerableRejected` over unanswerable ones,
+ * `thresholdLoss` (1 when the threshold removed every hit, 0 when one stayed) over the answerable
+ * questions with a hit in the top k without the threshold, the recalls over questions with a
+ * reference answer (with numbers, for fact recall). The table's figures are these values' means.
+ */
+export function perQuestionValues(outcomes: QuestionOutcome[], topK: number): Record<PerQuestionMetric, Map<string, number>> {
+  const values = Object.fromEntries(PER_QUESTION_METRICS.map((metric) => [metric, new Map<string, number>()])) as Record<PerQuestionMetric, Map<string, number>>;
+  const hitWithin = (outcome: QuestionOutcome, ranked: RankedLocation[], depth: number) => (ranked.slice(0, depth).some((location) => isHit(outcome.question, location)) ? 1 : 0);
+  for (const outcome of outcomes) {
+    const id = outcome.question.id;
+    if (!outcome.question.answerable) {
+      values.unanswerableRejected.set(id, outcome.answered ? 0 : 1);
+      continue;
+    }
+    const hit = hitWithin(outcome, outcome.ranked, topK);
+    const hitWithoutThreshold = hitWithin(outcome, outcome.rankedWithoutThreshold, topK);
+    values.hitAt1.set(id, hitWithin(outcome, outcome.ranked, 1));
+    values.hitAtK.set(id, hit);
+    const rank = firstHitRank(outcome.question, outcome.ranked, MRR_DEPTH);
+    values.mrrAt10.set(id, rank > 0 ? 1 / rank : 0);
+    values.hitAtKWithoutThreshold.set(id, hitWithoutThreshold);
+    if (hitWithoutThreshold === 1) values.thresholdLoss.set(id, hit === 1 ? 0 : 1);
+    values.citationMatch.set(id, citationMatch(outcome.question, outcome.cited));
+    values.answerableAnswered.set(id, outcome.answered ? 1 : 0);
+    if (outcome.question.answer) {
+      const words = answerWordRecall(outcome.question.answer, outcome.answerText);
+      if (!Number.isNaN(words)) values.answerWordRecall.set(id, words);
+      const facts = answerFactRecall(outcome.question.answer, outcome.answerText);
+      if (!Number.isNaN(facts)) values.answerFactRecall.set(id, facts);
+    }
+  }
+  return values;
+}
+
 /** Aggregates per-question outcomes into the evaluation table. */
 export function summarize(outcomes: QuestionOutcome[], topK: number): EvaluationSummary {
   const answerable = outcomes.filter((outcome) => outcome.question.answerable);

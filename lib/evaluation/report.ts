@@ -1,4 +1,5 @@
-import type { EvaluationSummary } from "@/lib/evaluation/metrics";
+import { bootstrapMean, formatDifference, formatInterval, pairedDifference } from "@/lib/evaluation/bootstrap";
+import { PER_QUESTION_METRICS, type EvaluationSummary, type PerQuestionMetric } from "@/lib/evaluation/metrics";
 
 /** Renders the evaluation table printed by `npm run eval`. */
 
@@ -12,6 +13,63 @@ export interface ReportContext {
   threshold: number;
   /** False when the chat path was skipped (--skip-chat): its metrics are then n/a. */
   chat?: boolean;
+  /** The split the questions were taken from (all when unset). */
+  split?: string;
+  /** Each figure's value per question (perQuestionValues): printed with its 95 % bootstrap interval. */
+  perQuestion?: Record<PerQuestionMetric, Map<string, number>>;
+}
+
+/** What each per-question figure is called in the table. */
+export function metricLabel(metric: PerQuestionMetric, topK: number): string {
+  const labels: Record<PerQuestionMetric, string> = {
+    hitAt1: "hit@1",
+    hitAtK: `hit@${topK}`,
+    mrrAt10: "MRR@10",
+    hitAtKWithoutThreshold: `hit@${topK} without threshold`,
+    thresholdLoss: "share of those hits the threshold removed",
+    citationMatch: "citation match",
+    answerableAnswered: "answerable answered",
+    unanswerableRejected: "unanswerable → no relevant sources",
+    answerWordRecall: "answer word recall",
+    answerFactRecall: "answer fact recall",
+  };
+  return labels[metric];
+}
+
+/** Every per-question figure with its 95 % bootstrap interval and the number of questions it is over. */
+export function formatIntervals(perQuestion: Record<PerQuestionMetric, Map<string, number>>, topK: number): string[] {
+  const rows = PER_QUESTION_METRICS.map((metric) => {
+    const interval = bootstrapMean([...perQuestion[metric].values()]);
+    return [metricLabel(metric, topK), formatInterval(interval), String(interval.count)] as const;
+  });
+  const width = Math.max(...rows.map(([name]) => name.length));
+  return [`| ${"figure".padEnd(width)} | mean [95 % CI] | n |`, `| ${"-".repeat(width)} | -------------- | - |`, ...rows.map(([name, value, count]) => `| ${name.padEnd(width)} | ${value} | ${count} |`)];
+}
+
+/**
+ * Paired differences `after − before` over the questions both runs answered, each with its 95 %
+ * bootstrap interval: an interval that excludes 0 is a change the questions show, not noise.
+ */
+export function formatComparison(
+  before: Record<string, Map<string, number>>,
+  after: Record<PerQuestionMetric, Map<string, number>>,
+  topK: number,
+): string[] {
+  const rows = PER_QUESTION_METRICS.flatMap((metric) => {
+    const previous = before[metric];
+    if (!previous) return [];
+    const difference = pairedDifference(previous, after[metric]);
+    const beforeMean = bootstrapMean([...previous.values()]).mean;
+    const afterMean = bootstrapMean([...after[metric].values()]).mean;
+    const verdict = Number.isNaN(difference.mean) ? "" : difference.low > 0 ? "better" : difference.high < 0 ? "worse" : "within noise";
+    return [[metricLabel(metric, topK), Number.isNaN(beforeMean) ? "n/a" : beforeMean.toFixed(2), Number.isNaN(afterMean) ? "n/a" : afterMean.toFixed(2), formatDifference(difference), String(difference.count), verdict] as const];
+  });
+  const width = Math.max(...rows.map(([name]) => name.length));
+  return [
+    `| ${"figure".padEnd(width)} | before | after | paired difference [95 % CI] | n | |`,
+    `| ${"-".repeat(width)} | ------ | ----- | --------------------------- | - | - |`,
+    ...rows.map(([name, previous, next, difference, count, verdict]) => `| ${name.padEnd(width)} | ${previous} | ${next} | ${difference} | ${count} | ${verdict} |`),
+  ];
 }
 
 function fixed(value: number, digits = 2): string {
@@ -44,7 +102,9 @@ export function formatReport(summary: EvaluationSummary, context: ReportContext)
     ],
     ["search latency p50 / p95", `${fixed(summary.latencyP50, 1)} / ${fixed(summary.latencyP95, 1)} ms`],
   ];
-  const header = `${context.corpus}: ${context.documents} documents, ${context.chunks} chunks, ${context.vectors} vectors (indexed in ${context.indexingSeconds.toFixed(0)} s); ${summary.answerable} answerable + ${summary.unanswerable} unanswerable questions; mode ${context.mode}, top-k ${k}, threshold ${context.threshold}`;
+  const split = context.split ? ` (${context.split} split)` : "";
+  const header = `${context.corpus}${split}: ${context.documents} documents, ${context.chunks} chunks, ${context.vectors} vectors (indexed in ${context.indexingSeconds.toFixed(0)} s); ${summary.answerable} answerable + ${summary.unanswerable} unanswerable questions; mode ${context.mode}, top-k ${k}, threshold ${context.threshold}`;
   const width = Math.max(...rows.map(([name]) => name.length));
-  return [header, "", `| ${"metric".padEnd(width)} | value |`, `| ${"-".repeat(width)} | ----- |`, ...rows.map(([name, value]) => `| ${name.padEnd(width)} | ${value} |`)];
+  const table = [header, "", `| ${"metric".padEnd(width)} | value |`, `| ${"-".repeat(width)} | ----- |`, ...rows.map(([name, value]) => `| ${name.padEnd(width)} | ${value} |`)];
+  return context.perQuestion ? [...table, "", "95 % bootstrap intervals (questions resampled):", "", ...formatIntervals(context.perQuestion, k)] : table;
 }
