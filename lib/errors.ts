@@ -47,6 +47,7 @@ export const ERROR_STATUS = {
   "embedding.model_mismatch": 409,
   "indexing.failed": 500,
   "indexing.timeout": 500,
+  "indexing.interrupted": 422,
   "parse.timeout": 422,
   "parse.too_large": 422,
   "internal.error": 500,

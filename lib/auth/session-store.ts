@@ -1,4 +1,5 @@
 import Database from "better-sqlite3";
+import { migrateModule } from "@/lib/storage/module-schema";
 import { newSessionId, sessionKey } from "@/lib/auth/credentials";
 
 /**
@@ -47,21 +48,7 @@ export function openSessionStore(filePath: string, options: { now?: () => number
   const database = new Database(filePath);
   database.pragma("journal_mode = WAL");
   database.pragma("busy_timeout = 5000");
-  database.exec("CREATE TABLE IF NOT EXISTS module_versions (module TEXT PRIMARY KEY, version INTEGER NOT NULL)");
-  // IMMEDIATE: the proxy and the routes may open the file at the same moment; one migrates.
-  database
-    .transaction(() => {
-      const current = (database.prepare("SELECT version FROM module_versions WHERE module = 'sessions'").get() as { version: number } | undefined)?.version ?? 0;
-      for (let index = current; index < SESSION_MIGRATIONS.length; index += 1) {
-        const statement = SESSION_MIGRATIONS[index];
-        if (statement === undefined) continue;
-        database.exec(statement);
-        database
-          .prepare("INSERT INTO module_versions (module, version) VALUES ('sessions', ?) ON CONFLICT(module) DO UPDATE SET version = excluded.version")
-          .run(index + 1);
-      }
-    })
-    .immediate();
+  migrateModule(database, "sessions", SESSION_MIGRATIONS);
 
   const statements = {
     insert: database.prepare("INSERT INTO sessions (key, token_fingerprint, created_at, expires_at) VALUES (?, ?, ?, ?)"),

@@ -61,17 +61,29 @@ export function fitContextBudget(input: BudgetInput): BudgetResult {
   }
 
   let sources = [...input.sources];
-  let history = [...input.history];
-  const historyTokens = (turns: HistoryTurn[]) => turns.reduce((sum, turn) => sum + countTokens(turn.text) + PER_MESSAGE_OVERHEAD, 0);
-  const total = () => fixed + questionTokens + sourcesTokens(sources) + historyTokens(history);
+  // Each turn is counted once, newest first, and only until the turns counted so far exceed the
+  // whole limit: an older turn could never be kept, so a long conversation costs no more to
+  // measure than one that fills the context.
+  const turnTokens: number[] = [];
+  let counted = 0;
+  for (let index = input.history.length - 1; index >= 0 && counted <= input.limit; index -= 1) {
+    const tokens = countTokens(input.history[index]?.text ?? "") + PER_MESSAGE_OVERHEAD;
+    turnTokens.push(tokens);
+    counted += tokens;
+  }
+  turnTokens.reverse();
+  let history = input.history.slice(input.history.length - turnTokens.length);
+  let droppedTurns = input.history.length - history.length;
+  let keptTurnTokens = counted;
+  const total = () => fixed + questionTokens + sourcesTokens(sources) + keptTurnTokens;
 
   let droppedSources = 0;
   while (total() > input.limit && sources.length > 1) {
     sources = sources.slice(0, -1);
     droppedSources += 1;
   }
-  let droppedTurns = 0;
   while (total() > input.limit && history.length > 0) {
+    keptTurnTokens -= turnTokens.shift() ?? 0;
     history = history.slice(1);
     droppedTurns += 1;
   }

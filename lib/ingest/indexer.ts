@@ -1,13 +1,11 @@
 import "server-only";
-import { chunkBlocksWithOverlap } from "@/lib/ingest/chunker";
 import { chooseDocumentTitle, embeddingPrefix } from "@/lib/ingest/document-title";
 import type { ParseCache } from "@/lib/ingest/parse-cache";
-import { parseWithBudget, type ParseBudget } from "@/lib/ingest/parse-in-worker";
+import { prepareWithBudget, type ParseBudget } from "@/lib/ingest/parse-in-worker";
 import { AppError, isAppError } from "@/lib/errors";
 import type { Embedder } from "@/lib/embeddings/types";
 import { logger } from "@/lib/logger";
 import type { FileStore } from "@/lib/storage/file-store";
-import { buildPassages, inferPassageHeadings } from "@/lib/retrieval/passages";
 import type { ChunkRecord, DocumentRegistry, NewPassage } from "@/lib/storage/registry-types";
 import { sameVectorRecord, type VectorRecord, type VectorStore } from "@/lib/vector-store/types";
 import { vectorIdFor, windowIndexFor } from "@/lib/vector-store/vector-id";
@@ -86,33 +84,35 @@ export async function indexDocument(options: { documentId: string; signal: Abort
     const reusable = new Map(stored.map((record) => [record.text, record.vector]));
     const written = new Set<string>();
 
-    const parsed = await timed("parse", async () => {
+    // Parsing and chunking both run in the parse worker, under its time and memory budget.
+    const { parsed, chunks: prepared } = await timed("parse", async () => {
       const parsedDocuments = dependencies.parsedDocuments;
       const version = await parsedDocuments?.parserVersion();
       const key = version ? { sha256: document.sha256, kind: document.kind, parserVersion: version } : undefined;
       const cached = key ? await parsedDocuments?.cache.get(key) : undefined;
+      const prepare = (source: { bytes: Uint8Array } | { parsed: NonNullable<typeof cached> }) =>
+        prepareWithBudget({ kind: document.kind, source, chunking: dependencies.chunking, budget: dependencies.parseBudget, signal });
       // A cached parse never stands in for a file that has gone missing.
       if (cached && (await fileStore.exists(document.sha256))) {
         parseCacheHit = true;
-        return cached;
+        return prepare({ parsed: cached });
       }
       const bytes = await fileStore.read(document.sha256).catch((error: unknown) => {
         throw new AppError("document.file_missing", "The stored file of this document is missing.", { cause: error });
       });
-      const fresh = await parseWithBudget({ kind: document.kind, bytes: new Uint8Array(bytes), budget: dependencies.parseBudget, signal });
+      const fresh = await prepare({ bytes: new Uint8Array(bytes) });
       // A cache that cannot be written costs the next re-index a parse, nothing more.
-      if (key) await parsedDocuments?.cache.set(key, fresh).catch((error: unknown) => logger.warn("parse_cache.write_failed", { documentId, error }));
+      if (key) await parsedDocuments?.cache.set(key, fresh.parsed).catch((error: unknown) => logger.warn("parse_cache.write_failed", { documentId, error }));
       return fresh;
     });
     signal.throwIfAborted();
     const chunkStarted = performance.now();
-    const drafts = chunkBlocksWithOverlap({ blocks: parsed.blocks, ...dependencies.chunking });
-    if (drafts.length === 0) throw new AppError("text.no_text", "The document has no text to index.");
+    if (prepared.length === 0) throw new AppError("text.no_text", "The document has no text to index.");
     const title = chooseDocumentTitle({ metadataTitle: parsed.title, fileName: document.name });
-    registry.updateProgress(documentId, { status: "embedding", chunksTotal: drafts.length, pageCount: parsed.pageCount, title });
+    registry.updateProgress(documentId, { status: "embedding", chunksTotal: prepared.length, pageCount: parsed.pageCount, title });
 
     const createdAt = new Date().toISOString();
-    const chunks: ChunkRecord[] = drafts.map((draft) => ({
+    const chunks: ChunkRecord[] = prepared.map(({ draft }) => ({
       id: `${documentId}:${draft.chunkIndex}`,
       documentId,
       chunkIndex: draft.chunkIndex,
@@ -125,21 +125,15 @@ export async function indexDocument(options: { documentId: string; signal: Abort
       embeddingModel: embedder.modelId,
       createdAt,
     }));
-    // Passages cover each chunk's own text (not the overlap it repeats), one page each. Their
-    // context is the title and the section path or, without one (PDF), the last heading-like line.
-    let lastHeading: string | null = null;
-    const passages: NewPassage[] = drafts.flatMap((draft, index) => {
+    // A passage's context is the title and the section path or, without one, its inferred heading.
+    const passages: NewPassage[] = prepared.flatMap((preparedChunk, index) => {
       const chunk = chunks[index] as ChunkRecord;
-      let spans = buildPassages({ text: draft.text, pageSpans: draft.pageSpans, from: draft.newTextStart });
-      if (spans.length === 0) spans = [{ start: 0, end: draft.text.length, page: draft.pageStart }];
-      const inferred = inferPassageHeadings({ text: draft.text, from: draft.newTextStart, passages: spans, previousHeading: lastHeading });
-      lastHeading = inferred.lastHeading;
-      return spans.map((span, passageIndex) => ({
+      return preparedChunk.passages.map((span, passageIndex) => ({
         chunkId: chunk.id,
         documentId,
         passageIndex,
         ...span,
-        context: embeddingPrefix({ title, section: chunk.section ?? inferred.headings[passageIndex] ?? null }),
+        context: embeddingPrefix({ title, section: chunk.section ?? preparedChunk.headings[passageIndex] ?? null }),
       }));
     });
     const passagesByChunk = new Map<string, NewPassage[]>();

@@ -6,6 +6,7 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { AppError, type ErrorCode, ERROR_STATUS } from "@/lib/errors";
 import { parseDocument } from "@/lib/ingest/parsers";
+import { prepareChunks, type ChunkingOptions, type PreparedChunk } from "@/lib/ingest/prepare-chunks";
 import type { DocumentKind, ParsedDocument } from "@/lib/ingest/types";
 import { logger } from "@/lib/logger";
 
@@ -119,6 +120,12 @@ function releaseWorker(pooled: PooledWorker): void {
   idleWorkers.push(pooled);
 }
 
+/** A parsed document cut into chunks and passages, ready to embed. */
+export interface PreparedDocument {
+  parsed: ParsedDocument;
+  chunks: PreparedChunk[];
+}
+
 /** Parses in a worker thread (in-process only when the worker bundle was not built, e.g. in unit tests). */
 export async function parseWithBudget(options: {
   kind: DocumentKind;
@@ -132,13 +139,63 @@ export async function parseWithBudget(options: {
     logger.warn("parse.worker_missing", { workerFile, hint: "run npm run build; parsing in-process without limits" });
     return parseDocument({ kind: options.kind, bytes: options.bytes, onProgress: options.onProgress, signal: options.signal });
   }
+  const result = await runInWorker({ ...options, workerFile, job: { kind: options.kind, bytes: options.bytes } });
+  if (!result.parsed) throw new AppError("indexing.failed", "The parser returned no document.");
+  return result.parsed;
+}
+
+/**
+ * Parses (or takes the cached parse of) a document and chunks it, both in a worker thread under
+ * the parse budget: tokenising a document is as unbounded as parsing it, and a document that
+ * exceeds the budget fails with `parse.timeout` or `parse.too_large` like a parse would.
+ */
+export async function prepareWithBudget(options: {
+  kind: DocumentKind;
+  source: { bytes: Uint8Array } | { parsed: ParsedDocument };
+  chunking: ChunkingOptions;
+  budget: ParseBudget;
+  signal?: AbortSignal;
+}): Promise<PreparedDocument> {
+  const workerFile = parseWorkerPath();
+  if (!existsSync(workerFile)) {
+    logger.warn("parse.worker_missing", { workerFile, hint: "run npm run build; parsing in-process without limits" });
+    const parsed = "parsed" in options.source ? options.source.parsed : await parseDocument({ kind: options.kind, bytes: options.source.bytes, signal: options.signal });
+    return { parsed, chunks: prepareChunks({ parsed, chunking: options.chunking }) };
+  }
+  const result = await runInWorker({ ...options, workerFile, job: { kind: options.kind, ...options.source, chunking: options.chunking } });
+  const parsed = "parsed" in options.source ? options.source.parsed : result.parsed;
+  if (!parsed || !result.chunks) throw new AppError("indexing.failed", "The parser returned no document.");
+  return { parsed, chunks: result.chunks };
+}
+
+interface WorkerJob {
+  kind: DocumentKind;
+  bytes?: Uint8Array;
+  parsed?: ParsedDocument;
+  chunking?: ChunkingOptions;
+}
+
+interface WorkerResult {
+  parsed?: ParsedDocument;
+  chunks?: PreparedChunk[];
+}
+
+function runInWorker(options: {
+  workerFile: string;
+  job: WorkerJob;
+  budget: ParseBudget;
+  signal?: AbortSignal;
+  onProgress?: (pagesDone: number, pageCount: number) => void;
+}): Promise<WorkerResult> {
+  const { workerFile } = options;
   options.signal?.throwIfAborted();
-  const bytes = new Uint8Array(options.bytes);
+  // A copy, so transferring it never empties the caller's buffer.
+  const bytes = options.job.bytes ? new Uint8Array(options.job.bytes) : undefined;
   const pooled = takeWorker({ workerFile, maxMemoryMb: options.budget.maxMemoryMb });
   const { worker } = pooled;
   pooled.jobs += 1;
   const id = (nextJobId += 1);
-  return new Promise<ParsedDocument>((resolve, reject) => {
+  return new Promise<WorkerResult>((resolve, reject) => {
     let settled = false;
     /** Ends the job; the thread goes back to the pool only after a parse that ran to its end. */
     const finish = (outcome: () => void, reusable: boolean) => {
@@ -160,13 +217,12 @@ export async function parseWithBudget(options: {
       );
     }, options.budget.timeoutMs);
     const onAbort = () => finish(() => reject(options.signal?.reason instanceof Error ? options.signal.reason : new Error("aborted")), false);
-    const onMessage = (message: { id: number; type: string; parsed?: ParsedDocument; code?: string; message?: string; internal?: string; pagesDone?: number; pageCount?: number }) => {
+    const onMessage = (message: WorkerResult & { id: number; type: string; code?: string; message?: string; internal?: string; pagesDone?: number; pageCount?: number }) => {
       if (message.id !== id) return;
       if (message.type === "progress") {
         options.onProgress?.(message.pagesDone ?? 0, message.pageCount ?? 0);
-      } else if (message.type === "result" && message.parsed) {
-        const parsed = message.parsed;
-        finish(() => resolve(parsed), true);
+      } else if (message.type === "result") {
+        finish(() => resolve({ parsed: message.parsed, chunks: message.chunks }), true);
       } else if (message.type === "error") {
         const code = message.code && isErrorCode(message.code) ? message.code : "indexing.failed";
         if (message.internal) logger.warn("parse.failed", { code, internal: message.internal });
@@ -193,6 +249,6 @@ export async function parseWithBudget(options: {
     worker.on("message", onMessage);
     worker.on("error", onError);
     worker.on("exit", onExit);
-    worker.postMessage({ id, kind: options.kind, bytes }, [bytes.buffer]);
+    worker.postMessage({ id, ...options.job, bytes }, bytes ? [bytes.buffer] : []);
   });
 }

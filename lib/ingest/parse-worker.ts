@@ -1,12 +1,14 @@
 /**
- * Worker-thread entry that parses documents, one at a time, for as long as its parent keeps it.
+ * Worker-thread entry that parses documents (and, when asked, chunks them: prepare-chunks.ts),
+ * one at a time, for as long as its parent keeps it.
  * Bundled by scripts/build-workers.mjs into dist/parse-worker.mjs; runs with V8 heap limits set
  * by the parent, which also enforces the time budget by terminating the thread.
  */
 import { parentPort } from "node:worker_threads";
 import { isAppError } from "@/lib/errors";
 import { parseDocument } from "@/lib/ingest/parsers";
-import type { DocumentKind } from "@/lib/ingest/types";
+import { prepareChunks, type ChunkingOptions } from "@/lib/ingest/prepare-chunks";
+import type { DocumentKind, ParsedDocument } from "@/lib/ingest/types";
 import { lowerThisThreadPriority } from "@/lib/server/background-priority";
 
 // Parsing is background work: a search or chat on the main thread gets the CPU first.
@@ -15,19 +17,26 @@ lowerThisThreadPriority();
 interface ParseJob {
   id: number;
   kind: DocumentKind;
-  bytes: Uint8Array;
+  /** The file to parse, or `parsed`: a parse already made (cached), to chunk only. */
+  bytes?: Uint8Array;
+  parsed?: ParsedDocument;
+  chunking?: ChunkingOptions;
 }
 
 async function run(job: ParseJob): Promise<void> {
   const port = parentPort;
   if (!port) return;
   try {
-    const parsed = await parseDocument({
-      kind: job.kind,
-      bytes: job.bytes,
-      onProgress: (pagesDone, pageCount) => port.postMessage({ id: job.id, type: "progress", pagesDone, pageCount }),
-    });
-    port.postMessage({ id: job.id, type: "result", parsed });
+    const parsed =
+      job.parsed ??
+      (await parseDocument({
+        kind: job.kind,
+        bytes: job.bytes ?? new Uint8Array(),
+        onProgress: (pagesDone, pageCount) => port.postMessage({ id: job.id, type: "progress", pagesDone, pageCount }),
+      }));
+    const chunks = job.chunking ? prepareChunks({ parsed, chunking: job.chunking }) : undefined;
+    // A parse the parent sent is not sent back.
+    port.postMessage({ id: job.id, type: "result", parsed: job.parsed ? undefined : parsed, chunks });
   } catch (error) {
     port.postMessage({
       id: job.id,

@@ -8,6 +8,7 @@ import { createLocalEmbedder } from "@/lib/embeddings/local-embedder";
 import { createOpenAiEmbedder } from "@/lib/embeddings/openai-embedder";
 import type { Embedder } from "@/lib/embeddings/types";
 import { indexDocument, isTransientIndexingError } from "@/lib/ingest/indexer";
+import { openIndexingAttempts, runCountingAttempts } from "@/lib/ingest/indexing-attempts";
 import { IndexingQueue } from "@/lib/ingest/indexing-queue";
 import { createParseCache, type ParseCache } from "@/lib/ingest/parse-cache";
 import { parserVersion } from "@/lib/ingest/parse-in-worker";
@@ -89,6 +90,7 @@ function createAppServices(config: AppConfig): AppServices {
 
   const registry = openSqliteRegistry(path.join(config.dataDirectory, "app.db"));
   const conversations = openConversationStore(path.join(config.dataDirectory, "app.db"));
+  const indexingAttempts = openIndexingAttempts(path.join(config.dataDirectory, "app.db"));
   const fileStore = createLocalFileStore(path.join(config.dataDirectory, "files"));
   const parseCache = createParseCache(path.join(config.dataDirectory, "parsed"));
   const embedder = createEmbedder(config);
@@ -151,18 +153,30 @@ function createAppServices(config: AppConfig): AppServices {
     concurrency: config.indexing.concurrency,
     run: async (documentId, signal) => {
       try {
-        await indexDocument({
+        // A document whose indexing the process died in twice is failed rather than resumed again.
+        await runCountingAttempts({
+          attempts: indexingAttempts,
           documentId,
-          signal,
-          dependencies: {
-            registry,
-            fileStore,
-            embedder,
-            getVectorStore,
-            chunking: config.chunking,
-            parseBudget: { timeoutMs: config.indexing.parseTimeoutMs, maxMemoryMb: config.indexing.parseMaxMemoryMb },
-            parsedDocuments: { cache: parseCache, parserVersion },
+          fail: (interruptedRuns) => {
+            logger.warn("indexing.interrupted", { documentId, interruptedRuns });
+            if (registry.getDocument(documentId)) {
+              registry.failIndexing({ id: documentId, code: "indexing.interrupted", message: `Indexing this document stopped the server ${interruptedRuns} times; it is not indexed again automatically.` });
+            }
           },
+          run: () =>
+            indexDocument({
+              documentId,
+              signal,
+              dependencies: {
+                registry,
+                fileStore,
+                embedder,
+                getVectorStore,
+                chunking: config.chunking,
+                parseBudget: { timeoutMs: config.indexing.parseTimeoutMs, maxMemoryMb: config.indexing.parseMaxMemoryMb },
+                parsedDocuments: { cache: parseCache, parserVersion },
+              },
+            }),
         });
         transientRetries.delete(documentId);
       } catch (error) {
@@ -186,6 +200,7 @@ function createAppServices(config: AppConfig): AppServices {
     await chromaServer?.stop();
     registry.close();
     conversations.close();
+    indexingAttempts.close();
   };
   if (chromaServer) {
     // Chroma hangs on SIGTERM; it must get SIGINT whenever this process goes away.

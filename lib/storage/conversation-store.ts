@@ -1,4 +1,5 @@
 import Database from "better-sqlite3";
+import { migrateModule } from "@/lib/storage/module-schema";
 import type { CitedUIMessage } from "@/lib/chat/types";
 
 /**
@@ -64,16 +65,7 @@ export function openConversationStore(filePath: string): ConversationStore {
   database.pragma("synchronous = NORMAL");
   database.pragma("foreign_keys = ON");
   database.pragma("busy_timeout = 5000");
-  database.exec("CREATE TABLE IF NOT EXISTS module_versions (module TEXT PRIMARY KEY, version INTEGER NOT NULL)");
-  const current = (database.prepare("SELECT version FROM module_versions WHERE module = 'conversations'").get() as { version: number } | undefined)?.version ?? 0;
-  for (let index = current; index < CONVERSATION_MIGRATIONS.length; index += 1) {
-    const statement = CONVERSATION_MIGRATIONS[index];
-    if (statement === undefined) continue;
-    database.transaction(() => {
-      database.exec(statement);
-      database.prepare("INSERT INTO module_versions (module, version) VALUES ('conversations', ?) ON CONFLICT(module) DO UPDATE SET version = excluded.version").run(index + 1);
-    })();
-  }
+  migrateModule(database, "conversations", CONVERSATION_MIGRATIONS);
 
   const summarySelect = `SELECT c.id, c.title, c.created_at AS createdAt, c.updated_at AS updatedAt,
       (SELECT COUNT(*) FROM conversation_messages m WHERE m.conversation_id = c.id) AS messageCount

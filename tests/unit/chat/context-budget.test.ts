@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { fitContextBudget, type BudgetInput, type HistoryTurn } from "@/lib/chat/context-budget";
 import { SYSTEM_PROMPT, renderSources } from "@/lib/chat/prompt";
 import type { ChatSourceData } from "@/lib/chat/types";
@@ -159,6 +159,32 @@ describe("fitContextBudget", () => {
       expect(result.totalTokens).toBe(sentTokens(budget, result));
       expect(result.sources.length + result.droppedSources).toBe(sources.length);
       expect(result.history.length + result.droppedTurns).toBe(history.length);
+    }
+  });
+});
+
+describe("fitContextBudget on a long conversation (issue 16)", () => {
+  it("counts each turn at most once, and never the turns older than a full context", async () => {
+    const tokens = await import("@/lib/text/tokens");
+    const counted: string[] = [];
+    const spy = vi.spyOn(tokens, "countTokens");
+    spy.mockImplementation((text: string) => {
+      counted.push(text);
+      return text.length === 0 ? 0 : text.split(" ").length;
+    });
+    try {
+      // 200 turns of 500 words each: only the newest few fit an 8,192-token context.
+      const history: HistoryTurn[] = Array.from({ length: 200 }, (_, index) => ({ role: index % 2 === 0 ? "user" : "assistant", text: `turn${index} ${text(499, index + 1)}` }));
+      const result = fitContextBudget(input({ history }));
+      const turnsCounted = counted.filter((value) => /^turn\d+ /.test(value));
+      expect(new Set(turnsCounted).size).toBe(turnsCounted.length);
+      expect(turnsCounted.length).toBeLessThanOrEqual(20);
+      expect(result.history.length).toBeGreaterThan(0);
+      expect(result.history.at(-1)?.text).toBe(history.at(-1)?.text);
+      expect(result.droppedTurns).toBe(200 - result.history.length);
+      expect(result.totalTokens).toBeLessThanOrEqual(8192);
+    } finally {
+      spy.mockRestore();
     }
   });
 });

@@ -1,7 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { idleParseWorkerCount, parseWithBudget, parseWorkerPath } from "@/lib/ingest/parse-in-worker";
+import { idleParseWorkerCount, parseWithBudget, parseWorkerPath, prepareWithBudget } from "@/lib/ingest/parse-in-worker";
+import { unbrokenLetters } from "@/tests/support/hostile-text";
 
 /** Parsing in a worker thread with a time and memory budget (the real bundled worker). */
 
@@ -62,5 +63,34 @@ describe("parseWithBudget", () => {
     const pending = parseWithBudget({ kind: "markdown", bytes: huge, budget: { timeoutMs: 60_000, maxMemoryMb: 512 }, signal: controller.signal });
     controller.abort(new Error("cancelled"));
     await expect(pending).rejects.toThrow("cancelled");
+  });
+});
+
+
+describe("prepareWithBudget (issue 16: chunking off the request thread)", () => {
+  const chunking = { sizeTokens: 1000, overlapTokens: 200 };
+
+  it("chunks a one-line file of letters in the worker, losing none of it", async () => {
+    const text = unbrokenLetters(200_000);
+    const prepared = await prepareWithBudget({ kind: "text", source: { bytes: markdown(text) }, chunking, budget: { timeoutMs: 120_000, maxMemoryMb: 512 } });
+    expect(prepared.parsed.blocks[0]?.text).toBe(text);
+    expect(prepared.chunks.length).toBeGreaterThan(10);
+    expect(prepared.chunks.map(({ draft }) => draft.text.slice(draft.newTextStart)).join("")).toBe(text);
+    for (const { draft, passages } of prepared.chunks) {
+      expect(draft.tokenCount).toBeLessThanOrEqual(1000);
+      expect(passages.length).toBeGreaterThan(0);
+    }
+  });
+
+  it("chunks a cached parse in the worker too", async () => {
+    const parsed = { kind: "markdown" as const, pageCount: null, blocks: [{ kind: "paragraph" as const, text: "A sentence. Another one.", sectionPath: ["Guide"] }] };
+    const prepared = await prepareWithBudget({ kind: "markdown", source: { parsed }, chunking, budget: { timeoutMs: 30_000, maxMemoryMb: 256 } });
+    expect(prepared.parsed).toBe(parsed);
+    expect(prepared.chunks[0]?.draft).toMatchObject({ text: "A sentence. Another one.", section: "Guide" });
+  });
+
+  it("holds chunking to the parse budget: a document too long to chunk in time ends parse.timeout", async () => {
+    const parsed = { kind: "text" as const, pageCount: null, blocks: [{ kind: "paragraph" as const, text: unbrokenLetters(3_000_000) }] };
+    await expect(prepareWithBudget({ kind: "text", source: { parsed }, chunking, budget: { timeoutMs: 100, maxMemoryMb: 512 } })).rejects.toMatchObject({ code: "parse.timeout" });
   });
 });

@@ -1,0 +1,84 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hasProductionBuild, startApp, waitForDocuments, type RunningApp } from "@/tests/support/app-server";
+import { unbrokenLetters } from "@/tests/support/hostile-text";
+
+/**
+ * Documents built to hurt the server (issue 16), uploaded over HTTP to the production build:
+ * each ends `ready` or `failed` with a code, and while it is processed `GET /api/health` and a
+ * search keep answering within a second (generous: the request thread must simply never be
+ * blocked by the document's parsing, chunking or tokenising).
+ */
+
+const RESPONSIVE_MS = 1_000;
+
+function multipart(filename: string, bytes: Buffer): { body: Uint8Array<ArrayBuffer>; contentType: string } {
+  const boundary = `----cited-${randomBytes(8).toString("hex")}`;
+  const body = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+    bytes,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return { body: new Uint8Array(body), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+async function upload(app: RunningApp, filename: string, bytes: Buffer): Promise<string> {
+  const { body, contentType } = multipart(filename, bytes);
+  const response = await fetch(`${app.baseUrl}/api/documents`, { method: "POST", headers: { "content-type": contentType }, body });
+  const json = (await response.json()) as { results?: { status: string; document?: { id: string } }[]; error?: unknown };
+  expect(response.status, JSON.stringify(json)).toBe(202);
+  const id = json.results?.[0]?.document?.id;
+  if (!id) throw new Error(`upload refused: ${JSON.stringify(json)}`);
+  return id;
+}
+
+/** Times health and search requests, one after the other, until `done` settles; returns the slowest. */
+async function probeWhile<T>(app: RunningApp, done: Promise<T>): Promise<{ result: T; slowestMs: number; probes: number }> {
+  let finished = false;
+  const outcome = done.finally(() => (finished = true));
+  let slowestMs = 0;
+  let probes = 0;
+  while (!finished) {
+    for (const request of [
+      () => fetch(`${app.baseUrl}/api/health`),
+      () => fetch(`${app.baseUrl}/api/search`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "vacation days", threshold: 0 }) }),
+    ]) {
+      const started = performance.now();
+      const response = await request();
+      await response.arrayBuffer();
+      expect(response.status).toBe(200);
+      slowestMs = Math.max(slowestMs, performance.now() - started);
+      probes += 1;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { result: await outcome, slowestMs, probes };
+}
+
+
+const reason = hasProductionBuild() ? undefined : "no production build (run `npm run build` first; `npm test` does)";
+if (reason) console.log(`hardening-hostile-content: skipped — ${reason}`);
+
+describe.skipIf(reason !== undefined)("documents built to hurt the server (production build)", () => {
+  let app: RunningApp;
+
+  beforeAll(async () => {
+    app = await startApp({ environment: { RATE_LIMIT_UPLOADS_PER_MINUTE: "0", RATE_LIMIT_CHATS_PER_MINUTE: "0", PARSE_TIMEOUT_SECONDS: "60" } });
+    const id = await upload(app, "handbook.md", Buffer.from("# Handbook\n\n## Leave\n\nEvery employee receives twenty-eight days of paid vacation per year.\n"));
+    await waitForDocuments({ baseUrl: app.baseUrl, ids: [id], timeoutMs: 120_000 });
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it("a one-line .txt of a million letters: ends ready or failed with a code, the server answering throughout", async () => {
+    const id = await upload(app, "letters.txt", Buffer.from(unbrokenLetters(1_000_000)));
+    const { result, slowestMs, probes } = await probeWhile(app, waitForDocuments({ baseUrl: app.baseUrl, ids: [id], timeoutMs: 600_000 }));
+    const document = result[id];
+    expect(["ready", "failed"]).toContain(document?.status);
+    if (document?.status === "failed") expect(document.errorCode).toMatch(/^[a-z]+\.[a-z_]+$/);
+    expect(probes).toBeGreaterThan(0);
+    expect(slowestMs).toBeLessThan(RESPONSIVE_MS);
+  });
+});
