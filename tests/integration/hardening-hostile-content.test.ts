@@ -81,4 +81,17 @@ describe.skipIf(reason !== undefined)("documents built to hurt the server (produ
     expect(probes).toBeGreaterThan(0);
     expect(slowestMs).toBeLessThan(RESPONSIVE_MS);
   });
+
+  it("a Markdown note with a 200 KB embedded image: indexed as its prose only, the server answering throughout", async () => {
+    const image = randomBytes(150_000).toString("base64");
+    const id = await upload(app, "field-trip.md", Buffer.from(`# Field trip\n\nThe bus leaves from the north gate. ![map](data:image/png;base64,${image}) Bring water.\n`));
+    const { result, slowestMs } = await probeWhile(app, waitForDocuments({ baseUrl: app.baseUrl, ids: [id], timeoutMs: 300_000 }));
+    expect(result[id]?.status).toBe("ready");
+    const chunks = (await (await fetch(`${app.baseUrl}/api/documents/${id}/chunks`)).json()) as { chunks: { text: string }[] };
+    const text = chunks.chunks.map((chunk) => chunk.text).join("\n");
+    expect(text).toContain("The bus leaves from the north gate.");
+    expect(text).toContain("Bring water.");
+    expect(text).not.toContain(image.slice(0, 100));
+    expect(slowestMs).toBeLessThan(RESPONSIVE_MS);
+  });
 });

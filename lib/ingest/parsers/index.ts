@@ -6,6 +6,7 @@ import { parseDocx } from "./docx-parser";
 import { parseMarkdown } from "./markdown-parser";
 import { parsePdf } from "./pdf-parser";
 import { parseText } from "./text-parser";
+import { stripNonTextPayloads } from "./text-normalization";
 
 export { parseDocx } from "./docx-parser";
 export { parseMarkdown } from "./markdown-parser";
@@ -44,12 +45,26 @@ function requireText(parsed: ParsedDocument): ParsedDocument {
 export async function parseDocument(options: ParseDocumentOptions): Promise<ParsedDocument> {
   switch (options.kind) {
     case "pdf":
-      return parsePdf(options.bytes, { password: options.password, onProgress: options.onProgress, signal: options.signal });
+      return withoutPayloads(await parsePdf(options.bytes, { password: options.password, onProgress: options.onProgress, signal: options.signal }), "pdf.no_text");
     case "docx":
-      return parseDocx(options.bytes);
+      return withoutPayloads(await parseDocx(options.bytes), "docx.no_text");
     case "markdown":
-      return requireText(parseMarkdown(decodeUtf8(options.bytes)));
+      return requireText(withoutPayloads(parseMarkdown(decodeUtf8(options.bytes)), "text.no_text"));
     case "text":
-      return requireText(parseText(decodeUtf8(options.bytes)));
+      return requireText(withoutPayloads(parseText(decodeUtf8(options.bytes)), "text.no_text"));
   }
+}
+
+/**
+ * Every parser's blocks without non-text payloads (embedded images as data URIs, base64 and hex
+ * dumps), so they are never chunked or embedded; a document with nothing else fails with `noText`.
+ */
+function withoutPayloads(parsed: ParsedDocument, noText: "pdf.no_text" | "docx.no_text" | "text.no_text"): ParsedDocument {
+  const blocks = parsed.blocks.flatMap((block) => {
+    const text = stripNonTextPayloads(block.text);
+    if (text === block.text) return [block];
+    return text.trim() === "" ? [] : [{ ...block, text }];
+  });
+  if (blocks.length === 0 && parsed.blocks.length > 0) throw new AppError(noText, "The file has no text besides embedded data.");
+  return { ...parsed, blocks };
 }
