@@ -59,6 +59,19 @@ const environmentSchema = z
     SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 366).default(12),
     RATE_LIMIT_SIGN_INS_PER_MINUTE: z.coerce.number().int().min(0).default(10),
     SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3_600).default(10),
+    // The address the app listens on (scripts/start.mjs passes what it chose); defaults as there.
+    HOST: optionalString,
+    // Host names the app is served as, comma-separated; "*" for any.
+    ALLOWED_HOSTS: optionalString,
+    // How many proxies of ours stand in front: 0 (none) keys clients by their socket address.
+    TRUST_PROXY: z
+      .string()
+      .trim()
+      .default("0")
+      .transform((value) => (value === "false" || value === "" ? "0" : value === "true" ? "1" : value))
+      .pipe(z.string().regex(/^\d+$/, "must be a number of proxy hops (0 for none), true or false"))
+      .transform(Number)
+      .pipe(z.number().int().min(0).max(10)),
   })
   .superRefine((value, context) => {
     if (value.CHUNK_OVERLAP_TOKENS >= value.CHUNK_SIZE_TOKENS) {
@@ -119,6 +132,8 @@ export interface AppConfig {
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
   /** How long open requests may keep the server alive after SIGINT/SIGTERM before it exits anyway. */
   shutdownGraceMs: number;
+  /** trustProxyHops: proxies of ours in front of the app (TRUST_PROXY), whose `X-Forwarded-For` entries count. */
+  http: { trustProxyHops: number; allowedHosts: readonly string[] | undefined };
   /** Access control: on when `token` is set (every page and API then needs a session or the bearer token). */
   auth: {
     token: string | undefined;
@@ -215,12 +230,31 @@ export function parseConfig(environment: Record<string, string | undefined>): Ap
     rateLimits: { uploadsPerMinute: value.RATE_LIMIT_UPLOADS_PER_MINUTE, chatsPerMinute: value.RATE_LIMIT_CHATS_PER_MINUTE },
     logLevel: value.LOG_LEVEL,
     shutdownGraceMs: Math.round(value.SHUTDOWN_GRACE_SECONDS * 1000),
+    http: { trustProxyHops: value.TRUST_PROXY, allowedHosts: allowedHosts({ allowedHosts: value.ALLOWED_HOSTS, host: value.HOST ?? (value.AUTH_TOKEN ? "0.0.0.0" : "127.0.0.1") }) },
     auth: {
       token: value.AUTH_TOKEN,
       sessionTtlMs: Math.round(value.SESSION_TTL_HOURS * 3_600_000),
       signInsPerMinute: value.RATE_LIMIT_SIGN_INS_PER_MINUTE,
     },
   });
+}
+
+const LOOPBACK_NAMES = ["localhost", "127.0.0.1", "::1"];
+const WILDCARD_ADDRESSES = new Set(["0.0.0.0", "::", "[::]"]);
+
+/**
+ * The host names requests may name (`Host`): ALLOWED_HOSTS when set ("*": any); otherwise what
+ * the app listens on, with the loopback names (a loopback or named address), or any when it
+ * listens on every interface (then AUTH_TOKEN guards it, and a rebinding page has no session).
+ */
+function allowedHosts(options: { allowedHosts: string | undefined; host: string }): readonly string[] | undefined {
+  const normalise = (name: string) => name.trim().toLowerCase().replace(/^\[(.*)\]$/, "$1").replace(/\.$/, "");
+  if (options.allowedHosts !== undefined) {
+    const names = options.allowedHosts.split(",").map(normalise).filter((name) => name !== "");
+    return names.includes("*") ? undefined : Object.freeze(names);
+  }
+  if (WILDCARD_ADDRESSES.has(options.host.trim())) return undefined;
+  return Object.freeze([...new Set([normalise(options.host), ...LOOPBACK_NAMES])]);
 }
 
 let cachedConfig: AppConfig | undefined;

@@ -1,5 +1,6 @@
 import "server-only";
 import { getConfig, isNodeServerRuntime } from "@/lib/config";
+import { installClientAddressStamp } from "@/lib/http/client-address";
 import { logger } from "@/lib/logger";
 import { startAppServices } from "@/lib/server/app-services";
 import { armShutdownDeadline } from "@/lib/server/shutdown-deadline";
@@ -7,6 +8,8 @@ import { armShutdownDeadline } from "@/lib/server/shutdown-deadline";
 /** Boot work of the Node server: services, embedded Chroma, resumption of unfinished indexing. */
 export async function startInstrumentation(): Promise<void> {
   if (!isNodeServerRuntime()) return;
+  // Before the first request: per-client limits key on the socket address (lib/http/client-address.ts).
+  installClientAddressStamp();
   try {
     armShutdownDeadline({
       graceMs: getConfig().shutdownGraceMs,

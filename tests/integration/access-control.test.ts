@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import http from "node:http";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import fs from "node:fs/promises";
 import os from "node:os";
@@ -74,7 +75,8 @@ describe.skipIf(skip)("access control with AUTH_TOKEN (production build)", () =>
   const routes = discoverRoutes();
 
   beforeAll(async () => {
-    app = await startApp({ environment: { AUTH_TOKEN: TOKEN, RATE_LIMIT_SIGN_INS_PER_MINUTE: "5" } });
+    // As behind one proxy of ours, which writes X-Forwarded-For: each test client has its own address there.
+    app = await startApp({ environment: { AUTH_TOKEN: TOKEN, RATE_LIMIT_SIGN_INS_PER_MINUTE: "5", TRUST_PROXY: "1" } });
   });
 
   afterAll(async () => {
@@ -392,5 +394,63 @@ describe.skipIf(skip || !existsSync("/proc/net/tcp"))("open mode: npm start with
       await new Promise((resolve) => setTimeout(resolve, 500));
       await fs.rm(dataDirectory, { recursive: true, force: true });
     }
+  });
+});
+
+/** A request sent from a chosen loopback address (127.0.0.2, 127.0.0.3, …): a distinct client as the socket sees it. */
+function requestFrom(app: RunningApp, options: { localAddress: string; method: string; path: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; body: string }> {
+  const url = new URL(app.baseUrl);
+  return new Promise((resolve, reject) => {
+    const request = http.request({ host: url.hostname, port: url.port, path: options.path, method: options.method, headers: options.headers, localAddress: options.localAddress }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+      response.on("error", reject);
+    });
+    request.on("error", reject);
+    request.end(options.body);
+  });
+}
+
+describe.skipIf(skip)("the sign-in limiter with no proxy in front (issue 16)", () => {
+  let app: RunningApp;
+
+  beforeAll(async () => {
+    app = await startApp({ environment: { AUTH_TOKEN: TOKEN, RATE_LIMIT_SIGN_INS_PER_MINUTE: "5" } });
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  const wrongSignIn = (localAddress: string, forwardedFor?: string) =>
+    requestFrom(app, {
+      localAddress,
+      method: "POST",
+      path: "/api/auth/sign-in",
+      headers: { "content-type": "application/json", ...(forwardedFor ? { "x-forwarded-for": forwardedFor } : {}) },
+      body: JSON.stringify({ token: "a-wrong-guess-of-the-token" }),
+    });
+
+  it("gives a client that rotates X-Forwarded-For no new guesses", async () => {
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 8; attempt += 1) statuses.push((await wrongSignIn("127.0.0.2", `198.51.100.${attempt}, 10.0.0.${attempt}`)).status);
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(statuses.slice(5)).toEqual([429, 429, 429]);
+  });
+
+  it("never lets one client's failures lock out another, bearer clients included", async () => {
+    for (let attempt = 0; attempt < 6; attempt += 1) await wrongSignIn("127.0.0.4");
+    expect((await wrongSignIn("127.0.0.4")).status).toBe(429);
+    const bearer = await requestFrom(app, { localAddress: "127.0.0.5", method: "GET", path: "/api/documents", headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(bearer.status).toBe(200);
+    const signedIn = await requestFrom(app, {
+      localAddress: "127.0.0.6",
+      method: "POST",
+      path: "/api/auth/sign-in",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ token: TOKEN }),
+    });
+    expect(signedIn.status).toBe(200);
   });
 });
