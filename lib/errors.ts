@@ -9,6 +9,8 @@ export const ERROR_STATUS = {
   "auth.required": 401,
   "auth.invalid_token": 401,
   "request.rate_limited": 429,
+  "request.cross_site": 403,
+  "request.host_not_allowed": 421,
   "request.too_large": 413,
   "request.not_multipart": 415,
   "request.malformed_multipart": 400,

@@ -15,9 +15,9 @@ import { chooseBindAddress, extractHostnameArgument } from "./bind-address.mjs";
 const projectRoot = path.resolve(import.meta.dirname, "..");
 const nextBinary = createRequire(path.join(projectRoot, "package.json")).resolve("next/dist/bin/next");
 
-function run(arguments_) {
+function run(arguments_, environment = process.env) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [nextBinary, ...arguments_], { cwd: projectRoot, stdio: "inherit" });
+    const child = spawn(process.execPath, [nextBinary, ...arguments_], { cwd: projectRoot, stdio: "inherit", env: environment });
     const forward = (signal) => child.kill(signal);
     process.on("SIGINT", forward);
     process.on("SIGTERM", forward);
@@ -49,4 +49,5 @@ if (!existsSync(path.join(projectRoot, ".next", "BUILD_ID"))) {
   if (buildCode !== 0) process.exit(buildCode);
 }
 console.log(bind.notice);
-process.exit(await run(["start", "--hostname", bind.hostname, ...startArguments]));
+// The app derives its default ALLOWED_HOSTS from the address it listens on (lib/config.ts).
+process.exit(await run(["start", "--hostname", bind.hostname, ...startArguments], { ...process.env, HOST: bind.hostname }));

@@ -3,7 +3,9 @@ import { routeKind, signInPath } from "@/lib/auth/access-policy";
 import { checkCredentials, getAccessServices } from "@/lib/auth/access-service";
 import { SESSION_COOKIE } from "@/lib/auth/session-cookie";
 import { AppError, isAppError, toErrorBody } from "@/lib/errors";
+import { getConfig } from "@/lib/config";
 import { clientKey } from "@/lib/http/rate-limit";
+import { assertAllowedHost, assertSameOrigin } from "@/lib/http/request-origin";
 
 /**
  * The one access check, run by `proxy.ts` before every route (pages, APIs, document files,
@@ -36,12 +38,22 @@ function sessionCookieOf(request: Request): string | undefined {
 }
 
 /**
- * The answer to a request without valid credentials (401, 429 or a redirect to sign in), or
- * undefined when it may go on. Takes a plain `Request`: the proxy calls it for pages, and every
+ * The answer to a request for a host name this app is not served as (421), to a state-changing
+ * request another site's page sent (403; lib/http/request-origin.ts), or to one without valid
+ * credentials (401, 429 or a redirect to sign in), or undefined when it may go on. Takes a plain `Request`: the proxy calls it for pages, and every
  * API route calls it through `withRequestLog`, because a proxy matching a route makes Next buffer
  * its request body (and cut it at 10 MB), which would break streamed uploads and their limits.
  */
 export function accessRefusal(request: Request): NextResponse | undefined {
+  try {
+    // Open mode too: there, these are the only thing between another site's page and the library.
+    assertAllowedHost(request, getConfig().http.allowedHosts);
+    assertSameOrigin(request);
+  } catch (error) {
+    const response = jsonError(error);
+    response.headers.set("Cache-Control", "no-store");
+    return response;
+  }
   const services = getAccessServices();
   if (!services.enabled) return undefined;
   const { pathname, search } = new URL(request.url);

@@ -2,6 +2,7 @@ import "server-only";
 import { NextResponse } from "next/server";
 import type { ZodType } from "zod";
 import { AppError, isAppError, toErrorBody } from "@/lib/errors";
+import { mediaTypeOf } from "@/lib/http/request-origin";
 import { logger } from "@/lib/logger";
 
 /** The one JSON error response: `{ error: { code, message } }` with the code's status. */
@@ -44,7 +45,8 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
 
 /** Parses a JSON request body with a zod schema; failures become `request.invalid`, bodies over `maxBytes` `request.too_large`. */
 export async function parseJsonBody<T>(request: Request, schema: ZodType<T>, options: { maxBytes?: number } = {}): Promise<T> {
-  if (!(request.headers.get("content-type") ?? "").toLowerCase().includes("application/json")) {
+  // The media type itself, not a substring: `text/plain; x=application/json` is a form's post.
+  if (mediaTypeOf(request.headers.get("content-type")) !== "application/json") {
     throw new AppError("request.invalid", "Send a JSON body with Content-Type: application/json.");
   }
   const text = await readBodyText(request, options.maxBytes ?? MAXIMUM_JSON_BODY_BYTES);

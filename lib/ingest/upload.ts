@@ -14,6 +14,7 @@ import { sanitizeFileName, validateUploadedFile } from "@/lib/ingest/validation"
 import { logger } from "@/lib/logger";
 import { writeStreamToFile } from "@/lib/storage/write-stream-to-file";
 import type { AppServices } from "@/lib/server/app-services";
+import { mediaTypeOf } from "@/lib/http/request-origin";
 
 /**
  * Receives a multipart upload without ever buffering it whole: each file streams to a temporary
@@ -42,7 +43,7 @@ async function receiveFiles(options: { request: Request; services: AppServices }
   const { request, services } = options;
   const { maxBytes, maxFiles } = services.config.upload;
   const contentType = request.headers.get("content-type") ?? "";
-  if (!contentType.toLowerCase().startsWith("multipart/form-data")) {
+  if (mediaTypeOf(contentType) !== "multipart/form-data") {
     throw new AppError("request.not_multipart", "Upload files as multipart/form-data (field name \"file\" or \"files\").");
   }
   const announced = Number(request.headers.get("content-length") ?? "NaN");

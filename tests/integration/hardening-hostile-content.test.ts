@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasProductionBuild, startApp, waitForDocuments, type RunningApp } from "@/tests/support/app-server";
 import { unbrokenLetters } from "@/tests/support/hostile-text";
@@ -93,5 +94,51 @@ describe.skipIf(reason !== undefined)("documents built to hurt the server (produ
     expect(text).toContain("Bring water.");
     expect(text).not.toContain(image.slice(0, 100));
     expect(slowestMs).toBeLessThan(RESPONSIVE_MS);
+  });
+
+  describe("requests another site's page makes (open mode, the app on 127.0.0.1)", () => {
+    /** A raw request, so `Host`, `Origin` and `Sec-Fetch-Site` are exactly what a browser would send. */
+    const raw = (options: { method: string; path: string; headers: Record<string, string>; body?: Uint8Array }) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const url = new URL(app.baseUrl);
+        const request = http.request({ host: url.hostname, port: url.port, method: options.method, path: options.path, headers: options.headers }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on("data", (chunk: Buffer) => chunks.push(chunk));
+          response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+        });
+        request.on("error", reject);
+        request.end(options.body);
+      });
+    const ownHost = () => new URL(app.baseUrl).host;
+
+    it("refuses a cross-site form post of a file (no preflight needed) with 403 request.cross_site, storing nothing", async () => {
+      const before = ((await (await fetch(`${app.baseUrl}/api/documents`)).json()) as { documents: unknown[] }).documents.length;
+      const { body, contentType } = multipart("planted.txt", Buffer.from("Planted by another site."));
+      const refused = await raw({ method: "POST", path: "/api/documents", headers: { host: ownHost(), origin: "https://evil.example", "sec-fetch-site": "cross-site", "content-type": contentType }, body });
+      expect(refused.status).toBe(403);
+      expect((JSON.parse(refused.body) as { error: { code: string } }).error.code).toBe("request.cross_site");
+      // A page on another port of the same machine is same-site, not same-origin: refused too.
+      const samePort = await raw({ method: "POST", path: "/api/documents", headers: { host: ownHost(), origin: "http://127.0.0.1:1", "content-type": contentType }, body });
+      expect(samePort.status).toBe(403);
+      const after = ((await (await fetch(`${app.baseUrl}/api/documents`)).json()) as { documents: unknown[] }).documents.length;
+      expect(after).toBe(before);
+    });
+
+    it("refuses a chat sent as text/plain with application/json in a parameter (a form's simple request)", async () => {
+      const chat = JSON.stringify({ messages: [{ id: "m1", role: "user", parts: [{ type: "text", text: "How many vacation days?" }] }] });
+      const response = await raw({ method: "POST", path: "/api/chat", headers: { host: ownHost(), "content-type": "text/plain; x=application/json" }, body: new TextEncoder().encode(chat) });
+      expect(response.status).toBe(400);
+    });
+
+    it("refuses a DNS-rebinding host name with 421 on APIs and pages, and serves its own names", async () => {
+      const port = new URL(app.baseUrl).port;
+      for (const path of ["/api/documents", "/library"]) {
+        const rebound = await raw({ method: "GET", path, headers: { host: `rebind.attacker.test:${port}` } });
+        expect(rebound.status, path).toBe(421);
+      }
+      expect((await raw({ method: "GET", path: "/api/documents", headers: { host: `localhost:${port}` } })).status).toBe(200);
+      const own = await raw({ method: "POST", path: "/api/search", headers: { host: ownHost(), origin: app.baseUrl, "sec-fetch-site": "same-origin", "content-type": "application/json" }, body: new TextEncoder().encode(JSON.stringify({ query: "vacation" })) });
+      expect(own.status).toBe(200);
+    });
   });
 });
