@@ -22,7 +22,8 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseConfig } from "@/lib/config";
-import { evaluateQuestions } from "@/lib/evaluation/harness";
+import { ABLATIONS, formatAblation } from "@/lib/evaluation/ablation";
+import { SEARCH_TUNING_KNOBS, evaluateQuestions, type HarnessDependencies, type HarnessSettings, type SearchTuning } from "@/lib/evaluation/harness";
 import { isHit, perQuestionValues, summarize, type QuestionOutcome } from "@/lib/evaluation/metrics";
 import { evaluateNaiveBaseline, naiveChunks, type NaiveChunk } from "@/lib/evaluation/naive-baseline";
 import { QUESTION_SPLITS, inSplit, type QuestionSplit } from "@/lib/evaluation/split";
@@ -56,6 +57,7 @@ interface Arguments {
   split: QuestionSplit | undefined;
   compare: string | undefined;
   baseline: boolean;
+  ablation: boolean;
 }
 
 class UsageError extends Error {}
@@ -79,6 +81,7 @@ function parseArguments(argv: string[]): Arguments {
     split: undefined,
     compare: undefined,
     baseline: false,
+    ablation: false,
   };
   const number = (name: string, value: string | undefined, minimum: number, maximum: number): number => {
     const parsed = Number(value);
@@ -140,12 +143,15 @@ function parseArguments(argv: string[]): Arguments {
       }
       case "--tune": {
         const [name, value] = next().split("=");
-        if (!name || !["neighbourWeight", "titleWeight", "documentWeight", "periodWeight", "nameWeight", "feedbackWeight", "phraseWeight"].includes(name) || !Number.isFinite(Number(value))) {
-          throw new UsageError("--tune needs neighbourWeight, titleWeight, documentWeight, periodWeight, nameWeight, feedbackWeight or phraseWeight=N.");
+        if (!name || !SEARCH_TUNING_KNOBS.includes(name as keyof SearchTuning) || !Number.isFinite(Number(value))) {
+          throw new UsageError(`--tune needs one of ${SEARCH_TUNING_KNOBS.join(", ")}=N.`);
         }
         result.tuning[name] = Number(value);
         break;
       }
+      case "--ablation":
+        result.ablation = true;
+        break;
       case "--split": {
         const split = next();
         if (!QUESTION_SPLITS.includes(split as QuestionSplit)) throw new UsageError(`--split must be one of ${QUESTION_SPLITS.join(", ")}.`);
@@ -210,7 +216,7 @@ async function main(): Promise<number> {
     options = parseArguments(process.argv.slice(2));
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    console.error(`${error.message}\nusage: npm run eval -- --docs DIR --questions FILE [--mode hybrid|vector|keyword] [--top-k 5] [--json out.json] [--min-hit5 0.80]`);
+    console.error(`${error.message}\nusage: npm run eval -- --docs DIR --questions FILE [--split dev|test] [--mode hybrid|vector|keyword] [--top-k 5] [--json out.json] [--compare BEFORE.json] [--baseline] [--ablation] [--min-hit5 0.80]`);
     return 2;
   }
   const documentsDirectory = path.resolve(options.docs);
@@ -253,7 +259,8 @@ async function main(): Promise<number> {
     let vectors = 0;
     for (const document of documents) vectors += await vectorStore.countDocumentVectors(document.id);
 
-    const threshold = options.threshold ?? config.search.similarityThreshold;
+    const threshold = options.threshold ?? (options.ablation ? 0 : config.search.similarityThreshold);
+    if (options.ablation) return await runAblation(options, questions, { registry: services.registry, embedder: services.embedder, vectorStore }, threshold);
     const outcomes = await evaluateQuestions({
       questions,
       dependencies: { registry: services.registry, embedder: services.embedder, vectorStore },
@@ -306,6 +313,26 @@ async function report(options: Arguments, outcomes: QuestionOutcome[], context: 
     console.error(`FAIL: hit@${options.topK} ${summary.hitAtK.toFixed(3)} is below --min-hit5 ${options.minHit5}`);
     return 1;
   }
+  return 0;
+}
+
+/**
+ * `--ablation`: the ranking with the defaults, then with each component turned off
+ * (lib/evaluation/ablation.ts), ranking only, at threshold 0 unless `--threshold` says otherwise
+ * (the threshold is calibrated after the ranking is chosen).
+ */
+async function runAblation(options: Arguments, allQuestions: EvaluationQuestion[], dependencies: HarnessDependencies, threshold: number): Promise<number> {
+  const questions = allQuestions.filter((question) => question.answerable);
+  const base: HarnessSettings = { topK: options.topK, chatTopK: options.topK, threshold, weights: options.weights, tuning: options.tuning, skipChat: true };
+  const run = async (settings: HarnessSettings) => perQuestionValues(await evaluateQuestions({ questions, dependencies, settings }), options.topK);
+  const full = await run(base);
+  const variants = [];
+  for (const ablation of ABLATIONS) {
+    console.error(`  without ${ablation.name}`);
+    variants.push({ name: ablation.name, values: await run({ ...base, ...ablation.settings, tuning: { ...options.tuning, ...ablation.settings.tuning } }) });
+  }
+  console.log(`${path.basename(path.resolve(options.docs))}${options.split ? ` (${options.split} split)` : ""}: ${questions.length} answerable questions, threshold ${threshold}; paired differences without each component (95 % CI):\n`);
+  console.log(formatAblation({ full, variants, topK: options.topK }).join("\n"));
   return 0;
 }
 

@@ -34,13 +34,27 @@ export interface HarnessSettings {
   /** Fusion weights to try instead of the defaults (tuning only). */
   weights?: FusionWeights;
   /** Other search tuning knobs (neighbourWeight, titleWeight, documentWeight, periodWeight, nameWeight, feedbackWeight, phraseWeight), tuning only. */
-  tuning?: { neighbourWeight?: number; titleWeight?: number; documentWeight?: number; periodWeight?: number; nameWeight?: number; feedbackWeight?: number; phraseWeight?: number };
+  tuning?: SearchTuning;
   /** Skip the chat path (citation and "no relevant sources" metrics), for quick ranking runs. */
   skipChat?: boolean;
 }
 
+/** Search knobs other than their defaults (tuning and ablation only); 0 turns a component off. */
+export interface SearchTuning {
+  neighbourWeight?: number;
+  titleWeight?: number;
+  documentWeight?: number;
+  periodWeight?: number;
+  nameWeight?: number;
+  namedWeight?: number;
+  feedbackWeight?: number;
+  phraseWeight?: number;
+}
+
+export const SEARCH_TUNING_KNOBS: readonly (keyof SearchTuning)[] = ["neighbourWeight", "titleWeight", "documentWeight", "periodWeight", "nameWeight", "namedWeight", "feedbackWeight", "phraseWeight"];
+
 function toLocation(result: SearchResult): RankedLocation {
-  return { documentName: result.documentName, page: result.page, pageStart: result.pageStart, pageEnd: result.pageEnd };
+  return { documentName: result.documentName, page: result.page, pageStart: result.pageStart, pageEnd: result.pageEnd, score: result.score };
 }
 
 
@@ -68,7 +82,7 @@ export async function evaluateQuestions(options: {
     const searchMilliseconds = performance.now() - started;
     const deep = depth > settings.topK ? await search(question.question, depth, settings.threshold) : topResults;
     const ranked = [...topResults, ...deep.slice(topResults.length)];
-    const rankedWithoutThreshold = await search(question.question, settings.topK, 0);
+    const rankedWithoutThreshold = settings.threshold > 0 ? await search(question.question, settings.topK, 0) : topResults;
 
     // The chat path: one user turn, the chat's top-k, extractive answer.
     const chatResults = settings.skipChat ? [] : await search(buildSearchQuery([question.question]), settings.chatTopK, settings.threshold, true);
@@ -76,6 +90,7 @@ export async function evaluateQuestions(options: {
     let cited: QuestionOutcome["cited"] = [];
     let answered = false;
     let answerText = "";
+    let answerRelevance: number | undefined;
     if (sources.length > 0) {
       const sentences = await selectAnswerSentences({
         question: question.question,
@@ -85,6 +100,7 @@ export async function evaluateQuestions(options: {
       });
       answered = sentences.length > 0;
       answerText = sentences.map((sentence) => sentence.text).join(" ");
+      if (sentences.length > 0) answerRelevance = Math.max(...sentences.map((sentence) => sentence.relevance));
       const byIndex = new Map(sources.map((source) => [source.index, source]));
       cited = sentences.flatMap((sentence) => {
         const source = byIndex.get(sentence.sourceIndex);
@@ -98,6 +114,7 @@ export async function evaluateQuestions(options: {
       cited,
       answered,
       answerText,
+      ...(answerRelevance === undefined ? {} : { answerRelevance }),
       searchMilliseconds,
     });
     options.onProgress?.(index + 1, questions.length);

@@ -33,6 +33,8 @@ export interface RankedLocation {
   page: number | null;
   pageStart: number | null;
   pageEnd: number | null;
+  /** The result's relevance score (absent where the ranking has none, as in the naive recipe). */
+  score?: number;
 }
 
 export interface CitedLocation {
@@ -55,6 +57,8 @@ export interface QuestionOutcome {
   answered: boolean;
   /** The answer's quoted sentences, joined (empty when not answered or the chat was skipped). */
   answerText: string;
+  /** The best relevance of a quoted sentence (absent when nothing was quoted). */
+  answerRelevance?: number;
   searchMilliseconds: number;
 }
 
