@@ -18,7 +18,7 @@ export function relatedOf(message: CitedUIMessage): ChatRelatedPassage[] {
   return [];
 }
 
-/** The documents the question named and the search was limited to (its `data-scope` part), or none. */
+/** The documents the question named and the search preferred (its `data-scope` part), or none. */
 export function scopeOf(message: CitedUIMessage): ChatScopeData["documents"] {
   for (const part of message.parts) {
     if (part.type === "data-scope") return part.data.documents;
@@ -26,12 +26,12 @@ export function scopeOf(message: CitedUIMessage): ChatScopeData["documents"] {
   return [];
 }
 
-/** "Searched only a.pdf and b.pdf, which the question names." (at most three names, then a count). */
+/** "Preferred a.pdf and b.pdf, which the question names." (at most three names, then a count). */
 export function scopeLabel(documents: ChatScopeData["documents"]): string {
   const names = documents.map((document) => document.documentName);
   const shown = names.length > 3 ? [...names.slice(0, 3), `${names.length - 3} more`] : names;
   const list = shown.length > 1 ? `${shown.slice(0, -1).join(", ")} and ${shown[shown.length - 1] ?? ""}` : (shown[0] ?? "");
-  return `Searched only ${list}, which the question names.`;
+  return `Preferred ${list}, which the question names; the rest of the library was searched too.`;
 }
 
 /** The message's text (all text parts joined). */

@@ -2,8 +2,8 @@ import type { ChatScopeData } from "@/lib/chat/types";
 import { scopeLabel } from "@/components/chat/message-parts";
 
 /**
- * Says which documents an answer was limited to because the question named them (decision
- * 0010), so that a "no" about "the Q3 Board Report" is not read as a "no" about the library.
+ * Says which documents an answer preferred because the question named them (decision 0010), so
+ * that a reader knows why the named documents' pages lead.
  */
 export function SearchScope({ documents }: { documents: ChatScopeData["documents"] }) {
   if (documents.length === 0) return null;

@@ -14,7 +14,7 @@ import type { AnswerMode, CitedUIMessage } from "@/lib/chat/types";
 import { createDeadline } from "@/lib/async/deadline";
 import { AppError, isAppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
-import { MAXIMUM_QUERY_CHARACTERS, namedSearchScope } from "@/lib/retrieval/search";
+import { MAXIMUM_QUERY_CHARACTERS, documentsNamedInQuery } from "@/lib/retrieval/search";
 import { cachedSearchChunks } from "@/lib/retrieval/search-cache";
 import type { AppServices } from "@/lib/server/app-services";
 import { titleFromQuestion } from "@/lib/storage/conversation-store";
@@ -94,8 +94,8 @@ export async function respondToChat(options: { request: ChatRequest; services: A
     vectorStore,
   });
   let sources = toChatSources(results);
-  // The reader is told when the question's names limited the search (decision 0010).
-  const scope = namedSearchScope({ query: searchQuery, registry: services.registry, embedder: services.embedder, documentIds: request.documentIds }).map((document) => ({
+  // The reader is told which documents the question's names made the search prefer (decision 0010).
+  const scope = documentsNamedInQuery({ query: searchQuery, registry: services.registry, embedder: services.embedder, documentIds: request.documentIds }).map((document) => ({
     documentId: document.id,
     documentName: document.name,
   }));

@@ -40,8 +40,8 @@ export interface ChatRelatedData {
 
 /**
  * The documents a question names by proper names ("Amazon's Q2 2023 10-Q", "the Travel Policy"),
- * sent as a `data-scope` part: the answer comes from them only (docs/decisions/0010), and the
- * reader is told so.
+ * sent as a `data-scope` part: the search prefers them but still reads the whole library
+ * (docs/decisions/0010), and the reader is told so.
  */
 export interface ChatScopeData {
   documents: { documentId: string; documentName: string }[];

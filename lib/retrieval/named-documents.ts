@@ -17,6 +17,9 @@ import { nameMatches } from "@/lib/retrieval/document-names";
  * of …" is just a sentence.
  */
 
+/** The lift of a named document's passages (× 1 + NAMED_WEIGHT), on top of the name prior. */
+export const NAMED_WEIGHT = 0.5;
+
 /** A document named at least this share as strongly as the best-named one is named too (sec-10q and northwind alike from 0.6 to 0.9). */
 export const NAMED_SHARE = 0.75;
 

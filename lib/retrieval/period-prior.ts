@@ -1,15 +1,15 @@
 /**
- * Document prior from reporting periods. Periodic reports (10-Qs, quarterly and annual reports)
- * are near-copies of each other: the same risk factors and notes repeat every quarter, so the
- * text alone cannot tell "Intel's Q1 2023 10-Q" from Intel's other filings, and nothing in a
- * filing says it is the "latest". Titles and file names usually carry the period ("2023 Q1
- * INTC"). A question that names a period ("Q1 2023", "the first quarter of 2023", "fiscal 2022")
- * lifts the documents of that period; a question asking for the latest or most recent report
- * lifts the documents with the latest period. Documents without a period, and questions that
- * name none, are left alone, so libraries without periodic reports are unaffected.
+ * Document prior from dates. Documents issued again and again (reports, minutes, policies by
+ * year) are near-copies of each other, so the text alone cannot tell this year's from last
+ * year's, and nothing in a document says it is the "latest". A document's date is read from its
+ * title or file name by general date notations: a quarter of a year ("2023 Q1", "Q1 2023", "first
+ * quarter of 2023") or, without one, the single year it names ("Travel Policy 2024"). A question
+ * that names a date lifts the documents of that date; a question asking for the latest or most
+ * recent one lifts the latest-dated documents among those it is about. Undated documents, and
+ * questions that name no date, are left alone.
  */
 
-/** A reporting period: a year, and the quarter when one is named. */
+/** A date as documents carry it: a year, and the quarter when one is named. */
 export interface Period {
   year: number;
   quarter: number | null;
@@ -33,7 +33,9 @@ const PERIOD_PATTERNS: { pattern: RegExp; read: (match: RegExpMatchArray) => Per
 ];
 // A year alone counts only in a question ("in fiscal 2022"), and only when no quarter is named.
 const YEAR_ONLY = /\b(?:fy|fiscal\s+(?:year\s+)?|in\s+|for\s+|during\s+)'?((?:19|20)\d{2})\b/giu;
-const LATEST = /\b(?:latest|most\s+recent|newest|last)\s+(?:(?:quarterly|annual|financial|fiscal)\s+)?(?:10-?[qk]|quarter|report|filing|period|statement|year)s?\b|\b(?:latest|most\s+recent|newest)\b/iu;
+const LATEST = /\b(?:latest|most\s+recent|newest)\b/iu;
+// A year in a title: the document's date when the title names one year and no quarter.
+const TITLE_YEAR = /(?<![\p{L}\p{N}])(?:fy)?((?:19|20)\d{2})(?![\p{N}])/giu;
 
 /** The periods `text` names ("2023 Q3", "Q1 2023", "third quarter of 2022"), in order, without repeats. */
 export function periodsIn(text: string): Period[] {
@@ -56,7 +58,15 @@ export function periodsIn(text: string): Period[] {
     });
 }
 
-/** What a question asks for: named periods, named years (without a quarter), or the latest report. */
+/** The date a title gives its document: its first quarter, else its only year; undefined without one. */
+export function documentDate(title: string): Period | undefined {
+  const quarter = periodsIn(title)[0];
+  if (quarter) return quarter;
+  const years = new Set([...title.matchAll(TITLE_YEAR)].map((match) => Number(match[1])));
+  return years.size === 1 ? { year: [...years][0] as number, quarter: null } : undefined;
+}
+
+/** What a question asks for: named periods, named years (without a quarter), or the latest document. */
 export function requestedPeriod(query: string): { periods: Period[]; latest: boolean } {
   const periods = periodsIn(query);
   if (periods.length === 0) {
@@ -71,9 +81,10 @@ function order(period: Period): number {
 }
 
 /**
- * The prior (0 or 1) of every document whose title names a period, keyed by document id: 1 when
- * its period is one the question names (a named year matches all its quarters), or, for a question
- * asking for the latest report, when its period is the latest in the library.
+ * The prior (0 or 1) of every dated document among `titles`, keyed by document id: 1 when its date
+ * is one the question names (a named year matches all its quarters), or, for a question asking
+ * for the latest, when its date is the latest among `titles` (the caller passes the documents the
+ * question is about: "Acme's latest report" is Acme's latest, not the library's).
  */
 export function periodPriors(options: { query: string; titles: Map<string, string> }): Map<string, number> {
   const priors = new Map<string, number>();
@@ -81,7 +92,7 @@ export function periodPriors(options: { query: string; titles: Map<string, strin
   if (request.periods.length === 0 && !request.latest) return priors;
   const documentPeriods = new Map<string, Period>();
   for (const [id, title] of options.titles) {
-    const period = periodsIn(title)[0];
+    const period = documentDate(title);
     if (period) documentPeriods.set(id, period);
   }
   if (documentPeriods.size < 2) return priors;

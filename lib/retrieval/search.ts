@@ -4,7 +4,7 @@ import type { Embedder } from "@/lib/embeddings/types";
 import { groupNearDuplicates } from "@/lib/retrieval/dedup";
 import { FEEDBACK_PASSAGES, FEEDBACK_WEIGHT, feedbackWords } from "@/lib/retrieval/feedback";
 import { DEFAULT_FUSION_WEIGHTS, fuseScores, type FusionWeights } from "@/lib/retrieval/fusion";
-import { namedDocuments } from "@/lib/retrieval/named-documents";
+import { NAMED_WEIGHT, namedDocuments } from "@/lib/retrieval/named-documents";
 import { contentWords, joinedCompoundTerms, keywordTerms, phraseTerms } from "@/lib/retrieval/keyword-query";
 import { relevanceEvidence, relevanceScore } from "@/lib/retrieval/relevance";
 import { correctQuery, unknownWords } from "@/lib/retrieval/spelling";
@@ -202,6 +202,7 @@ type SearchChunksOptions = SearchOptions & {
   nameWeight?: number;
   feedbackWeight?: number;
   phraseWeight?: number;
+  namedWeight?: number;
 };
 
 /** Where a result is: its document's page, or its chunk for documents without pages. */
@@ -313,8 +314,8 @@ function documentsNamedIn(options: { text: string; searchable: Map<string, Docum
   return namedDocuments({ query: options.text, nameWords: options.nameWords, fileNames });
 }
 
-/** The documents `searchChunks` limits a question to because it names them, in library order (empty: none named). */
-export function namedSearchScope(options: { query: string; registry: DocumentRegistry; embedder: Embedder; documentIds?: string[] }): DocumentRecord[] {
+/** The documents `searchChunks` prefers because the question names them, in library order (empty: none named). */
+export function documentsNamedInQuery(options: { query: string; registry: DocumentRegistry; embedder: Embedder; documentIds?: string[] }): DocumentRecord[] {
   const searchable = searchableDocuments(options);
   const { nameWords } = documentNaming(options.registry, [...searchable.values()]);
   const named = documentsNamedIn({ text: correctSpelling(options.registry, options.query.trim()), searchable, nameWords });
@@ -333,14 +334,12 @@ async function searchOneText(options: SearchChunksOptions & { priorCorrected: bo
   const { titles, nameWords } = documentNaming(registry, [...searchable.values()]);
   const priorText = options.priorText === undefined ? searchText : options.priorCorrected ? options.priorText : correctSpelling(registry, options.priorText);
   // A question that names documents by proper names ("Amazon's Q2 2023 10-Q", "Northwind
-  // Standard") is answered from those documents only (decision 0010).
+  // Standard") prefers them, but a name is evidence, not a scope: "which of the two plans covers
+  // X" names both booklets and is answered by a third document (decision 0010).
   const named = documentsNamedIn({ text: priorText, searchable, nameWords });
-  if (named.size > 0) for (const id of searchable.keys()) if (!named.has(id)) searchable.delete(id);
   const limit = Math.max(MINIMUM_CANDIDATES, options.topK * CANDIDATES_PER_RESULT);
-  // Chroma filters cost ~20 ms a query: the vector candidates of named documents are picked from
-  // the whole library's (below); the keyword index filters for free.
   const documentIds = options.documentIds ? [...searchable.keys()] : undefined;
-  const keywordDocumentIds = options.documentIds || named.size > 0 ? [...searchable.keys()] : undefined;
+  const keywordDocumentIds = documentIds;
 
   // Vector similarities per passage (its best window). Every mode embeds the query: the
   // similarity is what the relevance score and the threshold are calibrated on.
@@ -401,9 +400,10 @@ async function searchOneText(options: SearchChunksOptions & { priorCorrected: bo
     applyPrior(documentPriors({ documentIds: [...searchable.keys()], ...distribution }), options.documentWeight ?? DOCUMENT_PRIOR_WEIGHT);
     applyPrior(titleMatches({ query: priorText, titles }), options.titleWeight ?? TITLE_WEIGHT);
     applyPrior(nameMatches({ query: priorText, nameWords }), options.nameWeight ?? NAME_WEIGHT);
-    // "The latest report" is the latest of the documents searched: of Amazon's when it names Amazon.
-    const searchableTitles = new Map([...titles].filter(([id]) => searchable.has(id)));
-    applyPrior(periodPriors({ query: priorText, titles: searchableTitles }), options.periodWeight ?? PERIOD_WEIGHT);
+    applyPrior(new Map([...named].map((id) => [id, 1])), options.namedWeight ?? NAMED_WEIGHT);
+    // "The latest report" is the latest of the documents the question is about: of Amazon's when it names Amazon.
+    const aboutTitles = new Map([...titles].filter(([id]) => (named.size > 0 ? named.has(id) : searchable.has(id))));
+    applyPrior(periodPriors({ query: priorText, titles: aboutTitles }), options.periodWeight ?? PERIOD_WEIGHT);
   }
   const rank = (fused: Map<string, number>) => {
     for (const [key, score] of fused) fused.set(key, score * (lift.get(places.get(key)?.documentId ?? "") ?? 1));

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { parseJsonBody } from "@/lib/http/responses";
-import { MAXIMUM_QUERY_CHARACTERS, SEARCH_MODES, namedSearchScope } from "@/lib/retrieval/search";
+import { MAXIMUM_QUERY_CHARACTERS, SEARCH_MODES, documentsNamedInQuery } from "@/lib/retrieval/search";
 import { cachedSearchChunks, type SearchCacheOutcome } from "@/lib/retrieval/search-cache";
 import { apiHandler } from "@/lib/http/api-handler";
 import { getAppServices } from "@/lib/server/app-services";
@@ -38,8 +38,8 @@ export const POST = apiHandler("/api/search", async (request: Request) => {
     vectorStore: await services.getVectorStore(),
     onOutcome: (outcome) => (cacheOutcome = outcome),
   });
-  // The documents the query names by proper names, to which it was limited (decision 0010).
-  const namedDocuments = namedSearchScope({ query: input.query, registry: services.registry, embedder: services.embedder, documentIds: input.documentIds }).map((document) => ({
+  // The documents the query names by proper names, which the ranking prefers (decision 0010).
+  const namedDocuments = documentsNamedInQuery({ query: input.query, registry: services.registry, embedder: services.embedder, documentIds: input.documentIds }).map((document) => ({
     documentId: document.id,
     documentName: document.name,
   }));

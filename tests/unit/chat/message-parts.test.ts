@@ -35,22 +35,22 @@ describe("copyTextOf", () => {
     expect(copyTextOf(answer([{ type: "text", text: "  The documents in the library do not answer this question. " }]))).toBe("The documents in the library do not answer this question.");
   });
 
-  it("says which named documents the search was limited to", () => {
+  it("says which named documents the search preferred", () => {
     const scope = { documents: [{ documentId: "q2", documentName: "2023 Q2 AMZN.pdf" }] };
     const message = answer([
       { type: "data-scope", id: "scope", data: scope },
       { type: "text", text: "The documents in the library do not answer this question." },
     ]);
     expect(scopeOf(message)).toEqual(scope.documents);
-    expect(copyTextOf(message)).toBe("The documents in the library do not answer this question.\n\nSearched only 2023 Q2 AMZN.pdf, which the question names.");
+    expect(copyTextOf(message)).toBe("The documents in the library do not answer this question.\n\nPreferred 2023 Q2 AMZN.pdf, which the question names; the rest of the library was searched too.");
   });
 });
 
 describe("scopeLabel", () => {
   const named = (...names: string[]) => names.map((name) => ({ documentId: name, documentName: name }));
   it("lists up to three names, then a count", () => {
-    expect(scopeLabel(named("a.pdf"))).toBe("Searched only a.pdf, which the question names.");
-    expect(scopeLabel(named("a.pdf", "b.pdf"))).toBe("Searched only a.pdf and b.pdf, which the question names.");
-    expect(scopeLabel(named("a.pdf", "b.pdf", "c.pdf", "d.pdf", "e.pdf"))).toBe("Searched only a.pdf, b.pdf, c.pdf and 2 more, which the question names.");
+    expect(scopeLabel(named("a.pdf"))).toBe("Preferred a.pdf, which the question names; the rest of the library was searched too.");
+    expect(scopeLabel(named("a.pdf", "b.pdf"))).toBe("Preferred a.pdf and b.pdf, which the question names; the rest of the library was searched too.");
+    expect(scopeLabel(named("a.pdf", "b.pdf", "c.pdf", "d.pdf", "e.pdf"))).toBe("Preferred a.pdf, b.pdf, c.pdf and 2 more, which the question names; the rest of the library was searched too.");
   });
 });

@@ -52,6 +52,22 @@ describe("periodPriors", () => {
     expect([...latest].filter(([, prior]) => prior > 0).map(([id]) => id)).toEqual(["aapl-23q3"]);
   });
 
+  it("dates a document by the single year its title names, and asks for the latest only in those words", () => {
+    const titles = new Map([
+      ["policy-2023", "Travel Policy 2023"],
+      ["policy-2024", "Travel_Policy_FY2024"],
+      ["span", "Plan 2023-2024"],
+    ]);
+    const year = periodPriors({ query: "What did the travel policy say in 2023?", titles });
+    expect([...year]).toEqual([
+      ["policy-2023", 1],
+      ["policy-2024", 0],
+    ]);
+    expect([...periodPriors({ query: "What does the newest travel policy allow?", titles })].filter(([, prior]) => prior > 0).map(([id]) => id)).toEqual(["policy-2024"]);
+    // "Last quarter" is a time the question is about, not a request for the latest document.
+    expect(requestedPeriod("What did the company earn last quarter?").latest).toBe(false);
+  });
+
   it("does nothing without a requested period or without documents that have periods", () => {
     expect(periodPriors({ query: "What is the copay?", titles: TITLES }).size).toBe(0);
     expect(periodPriors({ query: "the latest report", titles: new Map([["a", "Employee Handbook"], ["b", "Benefits"]]) }).size).toBe(0);
