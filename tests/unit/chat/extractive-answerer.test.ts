@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EXTRACTIVE_NOTE, MINIMUM_SENTENCE_SCORE, SPECIFICITY_WEIGHT, STATED_NUMBER_BONUS, asksForQuantity, isQuotable, renderExtractiveAnswer, selectAnswerSentences, streamAnswerSentences } from "@/lib/chat/extractive-answerer";
+import { EXTRACTIVE_NOTE, MINIMUM_SENTENCE_SCORE, SPECIFICITY_WEIGHT, STATED_NUMBER_BONUS, asksForQuantity, isQuotable, quotableUnits, renderExtractiveAnswer, selectAnswerSentences, streamAnswerSentences } from "@/lib/chat/extractive-answerer";
 import type { ChatSourceData } from "@/lib/chat/types";
 
 /** Normalised bag-of-words vectors over a vocabulary grown as texts arrive: cosine = word overlap. */
@@ -237,10 +237,38 @@ describe("minimum sentence score", () => {
   });
 });
 
+describe("quotableUnits", () => {
+  it("quotes a lead-in with the list items after it, and keeps the items as units of their own", () => {
+    const text =
+      "Call first.\n\nThe Northwind Standard plan covers services such as:\n\n- Preventive care services, including physicals and screenings\n\n- Diagnostic tests and treatments\n\n- Mental health services\n\nNorthwind Standard does not cover cosmetic services.";
+    const units = quotableUnits(text);
+    const lead = units.find((unit) => unit.text.startsWith("The Northwind Standard plan"));
+    expect(lead?.text).toBe("The Northwind Standard plan covers services such as: Preventive care services, including physicals and screenings; Diagnostic tests and treatments; Mental health services.");
+    expect(lead?.start).toBe(text.indexOf("The Northwind Standard plan"));
+    expect(isQuotable(lead?.text ?? "")).toBe(true);
+    expect(units.map((unit) => unit.text)).toContain("- Diagnostic tests and treatments");
+    expect(units.at(-1)?.text).toBe("Northwind Standard does not cover cosmetic services.");
+  });
+
+  it("leaves a lead-in whose list is cut off unquotable, and never cuts an item to fit", () => {
+    expect(quotableUnits("Covered services include:").map((unit) => isQuotable(unit.text))).toEqual([false]);
+    const long = `Covered:\n- ${"a".repeat(300)}\n- ${"b".repeat(400)}`;
+    expect(quotableUnits(long)[0]?.text).toBe(`Covered: ${"a".repeat(300)}.`);
+  });
+
+  it("prefers a lead-in with its list when the question asks what the list answers", async () => {
+    const text = "Plans differ.\n\nThe Standard plan covers services such as:\n\n- Specialty drugs\n\n- Mental health services\n\nThe Plus plan has a lower deductible.";
+    const { embed } = bagOfWordsEmbedder();
+    const sentences = await selectAnswerSentences({ question: "Which plan covers specialty drugs?", sources: [source(1, text)], embed });
+    expect(sentences[0]?.text).toBe("The Standard plan covers services such as: Specialty drugs; Mental health services.");
+  });
+});
+
 describe("isQuotable", () => {
   it.each([
     ["Employees get twenty days.", true],
-    ["Ends with a colon:", true],
+    // A lead-in without its list promises what it does not say (quotableUnits joins the list to it).
+    ["The plan covers services such as:", false],
     ["A long line of prose without any final punctuation that still reads like a sentence", true],
     // The tail of a sentence cut at a page or chunk boundary.
     ["objectives for Contoso Electronics.", false],
@@ -274,16 +302,16 @@ describe("the sentences embedded for an answer", () => {
 
 describe("renderExtractiveAnswer", () => {
   it("renders one line per sentence with its citation", () => {
-    expect(renderExtractiveAnswer([{ text: VACATION, sourceIndex: 2, start: 0, score: 1 }])).toEqual([`${VACATION} [2]`]);
+    expect(renderExtractiveAnswer([{ text: VACATION, sourceIndex: 2, start: 0, score: 1, relevance: 1 }])).toEqual([`${VACATION} [2]`]);
     expect(EXTRACTIVE_NOTE).toMatch(/no language model is configured/);
   });
 
   it("drops the document's own reference markers, which would read as citations of other sources", () => {
     const quoted = "Deductibles reset every January [2] and apply per person [3, 4]; see the table [1–3].";
-    expect(renderExtractiveAnswer([{ text: quoted, sourceIndex: 1, start: 0, score: 1 }])).toEqual([
+    expect(renderExtractiveAnswer([{ text: quoted, sourceIndex: 1, start: 0, score: 1, relevance: 1 }])).toEqual([
       "Deductibles reset every January and apply per person; see the table. [1]",
     ]);
     // Brackets that are not numeric references stay.
-    expect(renderExtractiveAnswer([{ text: "Use form [B] for claims.", sourceIndex: 2, start: 0, score: 1 }])).toEqual(["Use form [B] for claims. [2]"]);
+    expect(renderExtractiveAnswer([{ text: "Use form [B] for claims.", sourceIndex: 2, start: 0, score: 1, relevance: 1 }])).toEqual(["Use form [B] for claims. [2]"]);
   });
 });
