@@ -2,6 +2,7 @@
 
 import Markdown, { type Components } from "react-markdown";
 import remarkGfm from "remark-gfm";
+import { libraryHref, linkShowsItsAddress } from "@/components/chat/answer-links";
 import { CitationChip } from "@/components/chat/citation-chip";
 import { remarkCitations } from "@/components/chat/remark-citations";
 
@@ -9,15 +10,31 @@ const REMARK_PLUGINS = [remarkGfm, remarkCitations];
 // Remote images in an answer could track readers; answers only need text, links and tables.
 const DISALLOWED = ["img"];
 
+/** The text of a hast node and its descendants. */
+function nodeText(node: { type: string; value?: unknown; children?: unknown[] } | undefined): string {
+  if (!node) return "";
+  if (node.type === "text" && typeof node.value === "string") return node.value;
+  return (node.children ?? []).map((child) => nodeText(child as Parameters<typeof nodeText>[0])).join("");
+}
+
 const COMPONENTS: Components = {
-  a: ({ node: _node, href, children, ...props }) => {
-    // react-markdown empties unsafe URLs (javascript:, data:, vbscript:); such a link is text.
-    if (!href) return <span>{children}</span>;
-    const external = href !== undefined && !href.startsWith("#");
+  a: ({ node, href, children, ...props }) => {
+    // Only links into the library stay links (components/chat/answer-links.ts); react-markdown
+    // has already emptied unsafe URLs (javascript:, data:, vbscript:).
+    const target = libraryHref(href);
+    if (target) {
+      const internal = target.startsWith("#");
+      return (
+        <a href={target} {...props} {...(internal ? {} : { target: "_blank", rel: "noopener noreferrer" })}>
+          {children}
+        </a>
+      );
+    }
+    if (!href || linkShowsItsAddress(nodeText(node), href)) return <span className="answer-link-text">{children}</span>;
     return (
-      <a href={href} {...props} {...(external ? { target: "_blank", rel: "noopener noreferrer" } : {})}>
-        {children}
-      </a>
+      <span className="answer-link-text">
+        {children} <span className="answer-link-address">({href})</span>
+      </span>
     );
   },
   sup: ({ node, children, ...props }) => {

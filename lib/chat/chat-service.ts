@@ -9,6 +9,7 @@ import { SYSTEM_PROMPT, renderQuestionWithSources, renderSources } from "@/lib/c
 import { CHAT_SEARCH_OPTIONS, buildSearchQuery } from "@/lib/chat/search-query";
 import { CLOSEST_PASSAGES_TEXT, MAXIMUM_RELATED_PASSAGES, RELATED_PASSAGE_FLOOR, toRelatedPassages } from "@/lib/chat/related-passages";
 import { toChatSources } from "@/lib/chat/sources";
+import { trustedMessages } from "@/lib/chat/trusted-messages";
 import { libraryWordRarity } from "@/lib/chat/word-rarity";
 import type { AnswerMode, CitedUIMessage } from "@/lib/chat/types";
 import { createDeadline } from "@/lib/async/deadline";
@@ -79,7 +80,10 @@ export async function respondToChat(options: { request: ChatRequest; services: A
   }
 
   const conversationId = request.conversationId ?? randomUUID();
-  const userTurns = request.messages.filter((message) => message.role === "user").map(messageText);
+  // Assistant turns count (for the model and the store) only as this server generated them.
+  const stored = request.conversationId ? (services.conversations.get(request.conversationId)?.messages ?? []) : [];
+  const trusted = trustedMessages({ messages: request.messages, stored });
+  const userTurns = trusted.filter((message) => message.role === "user").map(messageText);
   const searchQuery = buildSearchQuery(userTurns).slice(0, MAXIMUM_QUERY_CHARACTERS);
   const vectorStore = await services.getVectorStore();
   const results = await cachedSearchChunks({
@@ -127,7 +131,7 @@ export async function respondToChat(options: { request: ChatRequest; services: A
   const firstParts: TextStreamPart<ToolSet>[] = [];
   let usage: { inputTokens?: number; outputTokens?: number } = {};
   if (model) {
-    const history: HistoryTurn[] = request.messages
+    const history: HistoryTurn[] = trusted
       .slice(0, -1)
       .filter((message) => message.role === "user" || message.role === "assistant")
       .map((message) => ({ role: message.role as "user" | "assistant", text: messageText(message) }))
@@ -267,7 +271,7 @@ export async function respondToChat(options: { request: ChatRequest; services: A
         services.conversations.appendMessages({
           conversationId,
           title: titleFromQuestion(userTurns[0] ?? question),
-          messages: [...request.messages, { ...responseMessage, metadata: { ...responseMessage.metadata, conversationId, mode } }],
+          messages: [...trusted, { ...responseMessage, metadata: { ...responseMessage.metadata, conversationId, mode } }],
         });
       } catch (error) {
         logger.error("chat.persist_failed", { conversationId, error });

@@ -1,5 +1,6 @@
 import Database from "better-sqlite3";
 import { migrateModule } from "@/lib/storage/module-schema";
+import { validStoredMessage } from "@/lib/chat/message-schema";
 import type { CitedUIMessage } from "@/lib/chat/types";
 
 /**
@@ -104,7 +105,19 @@ export function openConversationStore(filePath: string): ConversationStore {
       const conversation = statements.get.get(id) as ConversationSummary | undefined;
       if (!conversation) return undefined;
       const rows = statements.messages.all(id) as { message: string }[];
-      return { conversation, messages: rows.map((row) => JSON.parse(row.message) as CitedUIMessage) };
+      // Each stored message is checked part by part as it is read: a malformed one (stored by an
+      // older version, or planted) loses its bad parts instead of breaking the conversation.
+      const messages = rows.flatMap((row) => {
+        let raw: unknown;
+        try {
+          raw = JSON.parse(row.message) as unknown;
+        } catch {
+          return [];
+        }
+        const message = validStoredMessage(raw);
+        return message ? [message] : [];
+      });
+      return { conversation, messages };
     },
     appendMessages(options) {
       append(options);

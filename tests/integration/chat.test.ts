@@ -500,9 +500,8 @@ describe.skipIf(reason !== undefined)("POST /api/chat (production build)", () =>
       model.reset();
       const filler = (turn: number) => `Turn ${turn} marker TURN-${String(turn).padStart(2, "0")}. ${"Background discussion about unrelated matters. ".repeat(120)}`;
       const history: TextMessage[] = [];
-      for (let turn = 0; turn < 16; turn += 1) {
-        history.push(turn % 2 === 0 ? userMessage(filler(turn)) : { id: `history-assistant-${turn}`, role: "assistant", parts: [{ type: "text", text: filler(turn) }] });
-      }
+      // The client's own turns: assistant turns count only when this server generated them (issue 16).
+      for (let turn = 0; turn < 16; turn += 1) history.push(userMessage(filler(turn)));
       await ask(withModel, { messages: [...history, userMessage("How much of the health insurance premium does the company pay for employees?")] });
       const body = lastChatBody();
       const all = body.messages.map(messageContent).join("\n");
