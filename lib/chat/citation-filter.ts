@@ -3,6 +3,11 @@
  * are dropped. A marker may arrive split across deltas ("[", "1", "]"), so text from an opening
  * bracket is held back until it is known to be (or not to be) a citation.
  */
+// Longest text held back while it may still become a citation ("[12, 13, 14" is 11).
+const MAXIMUM_PENDING = 24;
+// "[", "[1", "[1 ,", "[1, 2": numbers each followed by a comma, then at most one unfinished number.
+const PARTIAL_CITATION = /^\[(?:\s*\d{1,3}\s*,)*\s*\d{0,3}\s*$/;
+
 export class CitationFilter {
   private pending = "";
 
@@ -27,8 +32,10 @@ export class CitationFilter {
         this.pending = this.pending.slice(match[0].length);
         continue;
       }
-      // Could still become a citation: wait for more text.
-      if (/^\[\d{0,3}(?:\s*,\s*\d{0,3})*\s*,?\s*$/.test(this.pending) && this.pending.length < 24) return output;
+      // Could still become a citation: wait for more text. The length goes first, and the pattern
+      // has one way to match: each comma ends a number, so spaces cannot be shared out between
+      // neighbouring repetitions (the old `\d{0,3}` beside `\s*` backtracked exponentially).
+      if (this.pending.length < MAXIMUM_PENDING && PARTIAL_CITATION.test(this.pending)) return output;
       output += "[";
       this.pending = this.pending.slice(1);
     }

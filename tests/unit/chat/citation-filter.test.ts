@@ -87,3 +87,22 @@ describe("citedNumbers", () => {
     expect(citedNumbers("No citations.")).toEqual([]);
   });
 });
+
+describe("CitationFilter on hostile text (issue 16)", () => {
+  // Before, the pattern for a citation still arriving backtracked exponentially on commas and
+  // spaces: this text never finished (2^60 ways to share out the spaces).
+  const crafted = `[1${" ,".repeat(30)}${" ".repeat(30)}x`;
+
+  it("finishes on a long run of commas and spaces after a bracket and keeps the text", () => {
+    expect(filterCitations(crafted, 3)).toBe(crafted);
+    expect(stream([...crafted], 3).text).toBe(crafted);
+  });
+
+  it("still holds back every form of a citation in progress", () => {
+    for (const partial of ["[", "[1", "[12", "[1,", "[1 ,", "[1, ", "[1, 2", "[1 , 23 "]) {
+      const filter = new CitationFilter(30);
+      expect(filter.push(`A ${partial}`), partial).toBe("A ");
+      expect(filter.push("] B"), partial).toMatch(/ B$/);
+    }
+  });
+});
