@@ -16,15 +16,9 @@ export interface Ablation {
 export const ABLATIONS: readonly Ablation[] = [
   { name: "keyword retrieval (vector only)", settings: { mode: "vector" } },
   { name: "vector retrieval (keyword only)", settings: { mode: "keyword" } },
-  { name: "phrase bonus", settings: { tuning: { phraseWeight: 0 } } },
-  { name: "neighbouring pages", settings: { tuning: { neighbourWeight: 0 } } },
-  { name: "pseudo-relevance feedback", settings: { tuning: { feedbackWeight: 0 } } },
-  { name: "word-concentration prior", settings: { tuning: { documentWeight: 0 } } },
-  { name: "title prior", settings: { tuning: { titleWeight: 0 } } },
-  { name: "name prior", settings: { tuning: { nameWeight: 0 } } },
   { name: "named-document lift", settings: { tuning: { namedWeight: 0 } } },
-  { name: "period prior", settings: { tuning: { periodWeight: 0 } } },
-  { name: "every document prior", settings: { tuning: { documentWeight: 0, titleWeight: 0, nameWeight: 0, namedWeight: 0, periodWeight: 0 } } },
+  { name: "date prior", settings: { tuning: { periodWeight: 0 } } },
+  { name: "both document priors", settings: { tuning: { namedWeight: 0, periodWeight: 0 } } },
 ];
 
 const ABLATION_METRICS: readonly PerQuestionMetric[] = ["hitAt1", "hitAtK", "mrrAt10"];

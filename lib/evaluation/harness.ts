@@ -33,25 +33,19 @@ export interface HarnessSettings {
   mode?: SearchMode;
   /** Fusion weights to try instead of the defaults (tuning only). */
   weights?: FusionWeights;
-  /** Other search tuning knobs (neighbourWeight, titleWeight, documentWeight, periodWeight, nameWeight, feedbackWeight, phraseWeight), tuning only. */
+  /** Document-prior weights other than the defaults (SearchTuning), tuning and ablation only. */
   tuning?: SearchTuning;
   /** Skip the chat path (citation and "no relevant sources" metrics), for quick ranking runs. */
   skipChat?: boolean;
 }
 
-/** Search knobs other than their defaults (tuning and ablation only); 0 turns a component off. */
+/** Search knobs other than their defaults (tuning and ablation only); 0 turns a document prior off. */
 export interface SearchTuning {
-  neighbourWeight?: number;
-  titleWeight?: number;
-  documentWeight?: number;
   periodWeight?: number;
-  nameWeight?: number;
   namedWeight?: number;
-  feedbackWeight?: number;
-  phraseWeight?: number;
 }
 
-export const SEARCH_TUNING_KNOBS: readonly (keyof SearchTuning)[] = ["neighbourWeight", "titleWeight", "documentWeight", "periodWeight", "nameWeight", "namedWeight", "feedbackWeight", "phraseWeight"];
+export const SEARCH_TUNING_KNOBS: readonly (keyof SearchTuning)[] = ["periodWeight", "namedWeight"];
 
 function toLocation(result: SearchResult): RankedLocation {
   return { documentName: result.documentName, page: result.page, pageStart: result.pageStart, pageEnd: result.pageEnd, score: result.score };

@@ -9,11 +9,8 @@ import { contentWords } from "@/lib/retrieval/keyword-query";
  * name few documents: those in fewer than half of the library's names, so a company name
  * shared by every document ("Contoso Electronics" on each booklet's cover) names none. A
  * question's words among a document's name words count as covered by each of its passages, and
- * lift its passages' fused scores by up to NAME_WEIGHT (`nameMatches`).
+ * tell which documents a question names (`nameMatches`, lib/retrieval/named-documents.ts).
  */
-
-/** Measured on sec-10q and northwind (docs/retrieval.md): 0.3–1 alike on sec-10q, no change on northwind. */
-export const NAME_WEIGHT = 0.5;
 
 // Words of each name text, kept across queries: covers change only when documents are indexed.
 const wordCache = new Map<string, ReadonlySet<string>>();

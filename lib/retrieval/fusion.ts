@@ -14,22 +14,9 @@ export interface FusionWeights {
 /** Measured on northwind (docs/retrieval.md). */
 export const DEFAULT_FUSION_WEIGHTS: FusionWeights = { vector: 0.7, keyword: 0.3 };
 
-/**
- * Fuses per-candidate scores of the two retrievers (higher is better in all maps). `feedback`, the
- * scores of a pseudo-relevance-feedback keyword query (lib/retrieval/feedback.ts), shares the
- * keyword weight with the question's own keyword scores in the ratio feedbackWeight : 1.
- */
-export function fuseScores(options: {
-  vector: Map<string, number>;
-  keyword: Map<string, number>;
-  weights?: FusionWeights;
-  feedback?: Map<string, number>;
-  feedbackWeight?: number;
-  /** Further signals added on top, each normalised by its best score (phrase matches). */
-  extra?: { scores: Map<string, number>; weight: number }[];
-}): Map<string, number> {
+/** Fuses per-candidate scores of the two retrievers (higher is better in both maps). */
+export function fuseScores(options: { vector: Map<string, number>; keyword: Map<string, number>; weights?: FusionWeights }): Map<string, number> {
   const weights = options.weights ?? DEFAULT_FUSION_WEIGHTS;
-  const feedbackShare = options.feedback && options.feedback.size > 0 ? (options.feedbackWeight ?? 0) / (1 + (options.feedbackWeight ?? 0)) : 0;
   const fused = new Map<string, number>();
   const add = (scores: Map<string, number>, weight: number) => {
     if (weight === 0 || scores.size === 0) return;
@@ -38,9 +25,7 @@ export function fuseScores(options: {
     for (const [key, score] of scores) fused.set(key, (fused.get(key) ?? 0) + weight * (Math.max(0, score) / best));
   };
   add(options.vector, weights.vector);
-  add(options.keyword, weights.keyword * (1 - feedbackShare));
-  if (options.feedback) add(options.feedback, weights.keyword * feedbackShare);
-  for (const extra of options.extra ?? []) add(extra.scores, extra.weight);
+  add(options.keyword, weights.keyword);
   return fused;
 }
 

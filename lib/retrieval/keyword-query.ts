@@ -45,17 +45,6 @@ export function keywordTerms(query: string, options: { isCommon?: (word: string)
 }
 
 /**
- * The question's adjacent content-word pairs as phrase terms ("clinical trials", "balance
- * billing"), or undefined with fewer than two content words. A passage holding a pair as written
- * is likelier about what the question asks than one holding both words apart.
- */
-export function phraseTerms(query: string): string[] | undefined {
-  const words = contentWords(query);
-  if (words.length < 2) return undefined;
-  return words.slice(1).map((word, index) => `${words[index]} ${word}`);
-}
-
-/**
  * The joined forms of the question's hyphenated words ("pre-authorization" → "preauthorization")
  * that `isIndexed` knows. FTS5 cuts "pre-authorization" into "pre" and "authorization", so a
  * passage writing the word closed up ("preauthorization"), as these documents often do, shares

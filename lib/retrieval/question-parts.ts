@@ -3,9 +3,8 @@ import { contentWords } from "@/lib/retrieval/keyword-query";
 /**
  * Two-part questions ("How does prior authorization affect out-of-pocket costs, and what are the
  * copayments for in-network services?") ask for two things that are usually on different pages,
- * often in different sections. Searched as one text, the first part's section fills the whole
- * top k with neighbouring pages (the neighbour-page bonus rewards exactly that) and the second
- * part's page is ranked below it. Each part is also searched alone, and its best page joins the
+ * often in different sections. Searched as one text, the first part's section can fill the
+ * whole top k and the second part's page is ranked below it. Each part is also searched alone, and its best page joins the
  * results (docs/retrieval.md, *Two-part questions*).
  */
 

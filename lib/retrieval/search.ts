@@ -2,15 +2,12 @@ import "server-only";
 import { AppError } from "@/lib/errors";
 import type { Embedder } from "@/lib/embeddings/types";
 import { groupNearDuplicates } from "@/lib/retrieval/dedup";
-import { FEEDBACK_PASSAGES, FEEDBACK_WEIGHT, feedbackWords } from "@/lib/retrieval/feedback";
 import { DEFAULT_FUSION_WEIGHTS, fuseScores, type FusionWeights } from "@/lib/retrieval/fusion";
 import { NAMED_WEIGHT, namedDocuments } from "@/lib/retrieval/named-documents";
-import { contentWords, joinedCompoundTerms, keywordTerms, phraseTerms } from "@/lib/retrieval/keyword-query";
+import { contentWords, joinedCompoundTerms, keywordTerms } from "@/lib/retrieval/keyword-query";
 import { relevanceEvidence, relevanceScore } from "@/lib/retrieval/relevance";
 import { correctQuery, unknownWords } from "@/lib/retrieval/spelling";
-import { TITLE_WEIGHT, titleMatches } from "@/lib/retrieval/title-prior";
-import { DOCUMENT_PRIOR_WEIGHT, documentPriors } from "@/lib/retrieval/document-prior";
-import { NAME_WEIGHT, documentNameWords, nameMatches } from "@/lib/retrieval/document-names";
+import { documentNameWords } from "@/lib/retrieval/document-names";
 import { PERIOD_WEIGHT, periodPriors } from "@/lib/retrieval/period-prior";
 import { WHOLE_QUESTION_LEAD, mergePartResults, questionParts, uncoveredWords } from "@/lib/retrieval/question-parts";
 import { titleFromFileName } from "@/lib/ingest/document-title";
@@ -25,11 +22,9 @@ import type { VectorStore } from "@/lib/vector-store/types";
  *    (lib/retrieval/spelling.ts: "gendr" → "gender");
  * 1. embeds the question and takes the nearest passage windows from the vector store, and runs
  *    BM25 over the passages' keyword index (SQLite FTS5);
- * 2. fuses both per passage (score fusion, lib/retrieval/fusion.ts), lifts documents the
- *    question's rarer words concentrate in (document-prior.ts), whose title, file name or cover
- *    the question names (title-prior.ts, document-names.ts), or whose period it asks for
- *    (period-prior.ts: "Q1 2023", "the latest 10-Q"), and adds half the best fused score on the
- *    neighbouring pages (a passage inside a relevant section beats an isolated match);
+ * 2. fuses both per passage (score fusion, lib/retrieval/fusion.ts) and lifts the documents the
+ *    question names (named-documents.ts: "Amazon's", "Northwind Standard") or whose date it asks
+ *    for (period-prior.ts: "Q1 2023", "the latest");
  * 3. keeps the best passage per page (per chunk for page-less formats): the result is the chunk
  *    holding that passage, attributed to the passage's page, with the passage as highlight;
  * 4. folds near-identical passages (same text in two documents or on two pages) into one result
@@ -37,6 +32,8 @@ import type { VectorStore } from "@/lib/vector-store/types";
  * 5. scores each result by the calibrated similarity and keyword coverage of its passage, its
  *    document's name words counting as covered (lib/retrieval/relevance.ts), and drops results
  *    under the threshold.
+ * Each step earned its place on the test splits of more than one corpus; what did not was
+ * removed (docs/retrieval.md, *What each component is worth*).
  */
 
 export type SearchMode = "hybrid" | "vector" | "keyword";
@@ -113,21 +110,7 @@ const MINIMUM_CANDIDATES = 200;
 // Results considered per requested result before thresholding and grouping, and at least this many.
 const SHORTLIST_PER_RESULT = 4;
 const MINIMUM_SHORTLIST = 40;
-/**
- * How much the best passage on a neighbouring page adds to a passage's score. Sections run over
- * page breaks, so a passage in a relevant section is likelier the answer than an isolated match
- * (measured on northwind: hit@5 +0.10; docs/retrieval.md).
- */
-export const NEIGHBOUR_PAGE_WEIGHT = 0.5;
-/**
- * Weight of the phrase score (BM25 of the question's adjacent word pairs as phrases, divided by
- * its best) added to the fused score in hybrid mode: a tie-breaker between passages that are
- * otherwise close (measured on northwind: hit@1 +0.04, hit@5 +0.02 at 0.05, less at 0.1, none at
- * 0.2; sec-10q unchanged; docs/retrieval.md).
- */
-export const PHRASE_WEIGHT = 0.05;
-
-interface PassagePlace {
+export interface PassagePlace {
   chunkId: string;
   documentId: string;
   passageIndex: number;
@@ -135,40 +118,15 @@ interface PassagePlace {
   page: number | null | undefined;
 }
 
-/**
- * Ranks passages by fused score plus `neighbourWeight` × the best fused score on the page before
- * or after (same document). Ties break on the passage key, so rankings are deterministic.
- */
-export function rankWithNeighbourPages(options: {
-  fused: Map<string, number>;
-  places: Map<string, PassagePlace>;
-  neighbourWeight: number;
-}): (PassagePlace & { key: string; score: number })[] {
-  // Best score per document, then per page: no "document@page" string is built per lookup (three
-  // per candidate were the largest part of a search's own time in a server profile).
-  const bestOnPage = new Map<string, Map<number, number>>();
-  for (const [key, score] of options.fused) {
-    const place = options.places.get(key);
-    if (!place || typeof place.page !== "number") continue;
-    let pages = bestOnPage.get(place.documentId);
-    if (!pages) {
-      pages = new Map();
-      bestOnPage.set(place.documentId, pages);
-    }
-    pages.set(place.page, Math.max(pages.get(place.page) ?? 0, score));
-  }
+/** Passages by fused score, best first; ties break on the passage key, so rankings are deterministic. */
+export function rankPassages(options: { fused: Map<string, number>; places: Map<string, PassagePlace> }): (PassagePlace & { key: string; score: number })[] {
   const ranked: (PassagePlace & { key: string; score: number })[] = [];
   for (const [key, score] of options.fused) {
     const place = options.places.get(key);
     if (!place) continue;
-    let neighbour = 0;
-    if (typeof place.page === "number" && options.neighbourWeight > 0) {
-      const pages = bestOnPage.get(place.documentId);
-      neighbour = Math.max(pages?.get(place.page - 1) ?? 0, pages?.get(place.page + 1) ?? 0);
-    }
     // A literal, not `{ ...place, key, score }`: V8 copies a spread plus extra properties through a
-    // slow path, 20 × the cost of the literal, and this runs for every candidate (~800 per search).
-    ranked.push({ chunkId: place.chunkId, documentId: place.documentId, passageIndex: place.passageIndex, page: place.page, key, score: score + options.neighbourWeight * neighbour });
+    // slow path, and this runs for every candidate.
+    ranked.push({ chunkId: place.chunkId, documentId: place.documentId, passageIndex: place.passageIndex, page: place.page, key, score });
   }
   // Ties break on the key, compared by code unit (localeCompare was a measurable share of a search).
   return ranked.sort((left, right) => right.score - left.score || (left.key < right.key ? -1 : left.key > right.key ? 1 : 0));
@@ -193,15 +151,9 @@ type SearchChunksOptions = SearchOptions & {
   registry: DocumentRegistry;
   embedder: Embedder;
   vectorStore: VectorStore;
-  /** Tuning only: fusion weights and neighbour-page weight other than the defaults. */
+  /** Tuning and ablation only: fusion weights and document-prior weights other than the defaults. */
   weights?: FusionWeights;
-  neighbourWeight?: number;
-  titleWeight?: number;
-  documentWeight?: number;
   periodWeight?: number;
-  nameWeight?: number;
-  feedbackWeight?: number;
-  phraseWeight?: number;
   namedWeight?: number;
 };
 
@@ -225,7 +177,7 @@ const namingByCovers = new WeakMap<ReadonlyMap<string, string>, { key: string; n
 
 /**
  * Each document's title text (title and file name) and name words (document-names.ts: "apple"
- * from the cover's "Apple Inc."), for the title, name and period priors and keyword coverage.
+ * from the cover's "Apple Inc."), for naming, the date prior and keyword coverage.
  */
 function documentNaming(registry: DocumentRegistry, documents: DocumentRecord[]): DocumentNaming {
   const titles = new Map(documents.map((document) => [document.id, `${document.title ?? ""} ${titleFromFileName(document.name)}`]));
@@ -374,11 +326,6 @@ async function searchOneText(options: SearchChunksOptions & { priorCorrected: bo
   const compounds = questionTerms ? joinedCompoundTerms(searchText, (word) => registry.passagesContaining(word) > 0) : [];
   const terms = questionTerms ? [...new Set([...questionTerms, ...compounds])] : undefined;
   const keywordScores = terms ? keywordMatches(terms) : new Map<string, number>();
-  // Passages holding adjacent question words as a phrase get a bonus on top of BM25.
-  const phrases = terms ? phraseTerms(searchText) : undefined;
-  const phraseScores = phrases ? keywordMatches(phrases) : new Map<string, number>();
-  const phraseWeight = mode === "hybrid" ? (options.phraseWeight ?? PHRASE_WEIGHT) : 0;
-  const extra = phraseWeight > 0 ? [{ scores: phraseScores, weight: phraseWeight }] : [];
   // Vector matches carry no page (ids and distances only): look their passages' pages up.
   const unknown = [...new Set([...places.values()].filter((place) => place.page === undefined).map((place) => place.chunkId))];
   if (unknown.length > 0) {
@@ -396,40 +343,15 @@ async function searchOneText(options: SearchChunksOptions & { priorCorrected: bo
     for (const [id, prior] of priors) if (prior > 0 && weight > 0) lift.set(id, (lift.get(id) ?? 1) * (1 + weight * prior));
   };
   if (searchable.size > 1) {
-    const distribution = registry.keywordDistribution(contentWords(priorText));
-    applyPrior(documentPriors({ documentIds: [...searchable.keys()], ...distribution }), options.documentWeight ?? DOCUMENT_PRIOR_WEIGHT);
-    applyPrior(titleMatches({ query: priorText, titles }), options.titleWeight ?? TITLE_WEIGHT);
-    applyPrior(nameMatches({ query: priorText, nameWords }), options.nameWeight ?? NAME_WEIGHT);
     applyPrior(new Map([...named].map((id) => [id, 1])), options.namedWeight ?? NAMED_WEIGHT);
     // "The latest report" is the latest of the documents the question is about: of Amazon's when it names Amazon.
     const aboutTitles = new Map([...titles].filter(([id]) => (named.size > 0 ? named.has(id) : searchable.has(id))));
     applyPrior(periodPriors({ query: priorText, titles: aboutTitles }), options.periodWeight ?? PERIOD_WEIGHT);
   }
-  const rank = (fused: Map<string, number>) => {
-    for (const [key, score] of fused) fused.set(key, score * (lift.get(places.get(key)?.documentId ?? "") ?? 1));
-    return rankWithNeighbourPages({ fused, places, neighbourWeight: options.neighbourWeight ?? NEIGHBOUR_PAGE_WEIGHT });
-  };
-  let passageRanking = rank(fuseScores({ vector: similarities, keyword: keywordScores, weights, extra }));
+  const fused = fuseScores({ vector: similarities, keyword: keywordScores, weights });
+  for (const [key, score] of fused) fused.set(key, score * (lift.get(places.get(key)?.documentId ?? "") ?? 1));
+  const passageRanking = rankPassages({ fused, places });
 
-  // Pseudo-relevance feedback: a second keyword query with the words the best passages share.
-  const feedbackWeight = options.feedbackWeight ?? FEEDBACK_WEIGHT;
-  if (terms && weights.keyword > 0 && feedbackWeight > 0 && passageRanking.length > 0) {
-    const top = passageRanking.slice(0, FEEDBACK_PASSAGES);
-    const topChunks = [...new Set(top.map((candidate) => candidate.chunkId))];
-    const topPassages = registry.getPassages(topChunks);
-    const topTexts = registry.getChunks(topChunks);
-    const texts = top.flatMap((candidate) => {
-      const passage = topPassages.get(candidate.chunkId)?.find((item) => item.passageIndex === candidate.passageIndex);
-      const text = topTexts.get(candidate.chunkId)?.text;
-      return passage && text ? [text.slice(passage.start, passage.end)] : [];
-    });
-    const words = feedbackWords({ passages: texts, query: searchText, passagesContaining: (word) => registry.passagesContaining(word), totalPassages: registry.passageCount() });
-    const feedbackTerms = keywordTerms(words.join(" "));
-    if (feedbackTerms) {
-      const feedback = keywordMatches(feedbackTerms);
-      passageRanking = rank(fuseScores({ vector: similarities, keyword: keywordScores, weights, feedback, feedbackWeight, extra }));
-    }
-  }
   // The best passage per page (per chunk when the document has no pages) becomes a result.
   const shortlist: ((typeof passageRanking)[number] & { similarity: number | undefined })[] = [];
   const seenPlaces = new Set<string>();

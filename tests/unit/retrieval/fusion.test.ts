@@ -19,23 +19,6 @@ describe("fuseScores", () => {
     expect(fused.get("c")).toBeCloseTo(0.15, 10);
   });
 
-  it("shares the keyword weight with feedback scores in the ratio feedbackWeight : 1", () => {
-    const fused = fuseScores({
-      vector: new Map([["a", 1]]),
-      keyword: new Map([["a", 10]]),
-      feedback: new Map([
-        ["a", 2],
-        ["d", 4],
-      ]),
-      feedbackWeight: 0.5,
-      weights: { vector: 0.7, keyword: 0.3 },
-    });
-    expect(fused.get("a")).toBeCloseTo(0.7 + 0.2 + 0.1 * 0.5, 10);
-    expect(fused.get("d")).toBeCloseTo(0.1, 10);
-    // Without feedback scores the keyword weight stays whole.
-    expect(fuseScores({ vector: new Map(), keyword: new Map([["a", 1]]), feedback: new Map(), feedbackWeight: 0.5 }).get("a")).toBeCloseTo(0.3, 10);
-  });
-
   it("is invariant to the scale of either retriever's scores", () => {
     const vector = new Map([
       ["a", 0.9],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { contentWords, joinedCompoundTerms, keywordTerms, phraseTerms } from "@/lib/retrieval/keyword-query";
+import { contentWords, joinedCompoundTerms, keywordTerms } from "@/lib/retrieval/keyword-query";
 
 describe("keyword queries", () => {
   it("keeps content words, lower-cased and de-duplicated, cut like FTS5's unicode61", () => {
@@ -18,12 +18,6 @@ describe("keyword queries", () => {
     expect(keywordTerms("Does the Northwind plan cover hospice care?", { isCommon })).toEqual(["cover", "hospice", "care"]);
     // Only common words: all of them, or the question would find nothing.
     expect(keywordTerms("Northwind plan?", { isCommon })).toEqual(["northwind", "plan"]);
-  });
-
-  it("pairs adjacent content words into phrases", () => {
-    expect(phraseTerms("What are the limits on clinical trials?")).toEqual(["limits clinical", "clinical trials"]);
-    expect(phraseTerms('copay NEAR(x) "y"')).toEqual(["copay near"]);
-    expect(phraseTerms("What is TMJ?")).toBeUndefined();
   });
 
   it("adds the closed-up form of a hyphenated word when the library writes it so", () => {

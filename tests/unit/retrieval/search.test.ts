@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { toChatSources } from "@/lib/chat/sources";
 import type { Embedder } from "@/lib/embeddings/types";
 import { contentWords } from "@/lib/retrieval/keyword-query";
-import { documentsNamedInQuery, pageRangeOf, rankWithNeighbourPages, searchChunks } from "@/lib/retrieval/search";
+import { documentsNamedInQuery, pageRangeOf, rankPassages, searchChunks } from "@/lib/retrieval/search";
 import { cachedSearchChunks, createSearchCache } from "@/lib/retrieval/search-cache";
 import { openSqliteRegistry } from "@/lib/storage/sqlite-registry";
 import type { ChunkRecord, DocumentRegistry, NewPassage } from "@/lib/storage/registry-types";
@@ -147,30 +147,27 @@ afterEach(async () => {
   await rm(directory, { recursive: true, force: true });
 });
 
-describe("rankWithNeighbourPages", () => {
-  it("adds a share of the best neighbouring page's score in the same document only, and breaks ties by key", () => {
+describe("rankPassages", () => {
+  it("orders passages by fused score and breaks ties by key", () => {
     const place = (documentId: string, page: number | null) => ({ chunkId: `${documentId}:0`, documentId, passageIndex: 0, page });
     const places = new Map([
-      ["a#1", place("a", 1)],
       ["a#2", place("a", 2)],
-      ["a#4", place("a", 4)],
+      ["a#1", place("a", 1)],
       ["b#3", place("b", 3)],
       ["c#x", place("c", null)],
     ]);
     const fused = new Map([
+      ["a#2", 0.5],
+      ["a#1", 0.5],
+      ["b#3", 0.9],
+      ["c#x", 0.2],
+      ["gone", 1],
+    ]);
+    expect(rankPassages({ fused, places }).map((item) => [item.key, item.score])).toEqual([
+      ["b#3", 0.9],
       ["a#1", 0.5],
       ["a#2", 0.5],
-      ["a#4", 0.3],
-      ["b#3", 0.9],
-      ["c#x", 0.5],
-    ]);
-    const ranked = rankWithNeighbourPages({ fused, places, neighbourWeight: 0.1 });
-    expect(ranked.map((item) => [item.key, Math.round(item.score * 1000) / 1000])).toEqual([
-      ["b#3", 0.9], // a's page 2 or 4 is not b's neighbour
-      ["a#1", 0.55], // + 0.1 × page 2
-      ["a#2", 0.55], // + 0.1 × page 1 (page 3 of a has nothing)
-      ["c#x", 0.5], // no page, no neighbour
-      ["a#4", 0.3], // page 3 of a has nothing, page 5 neither
+      ["c#x", 0.2],
     ]);
   });
 });
@@ -333,17 +330,17 @@ describe("searchChunks", () => {
         2: ["Prior authorization approval requests are reviewed by a nurse within five days."],
         3: ["Prior authorization approval requests that are denied are reviewed again on appeal."],
         4: ["Urgent prior authorization approval requests are reviewed within one day."],
-        20: ["Hospice care services covered include nursing and counselling at home."],
+        20: ["Hospice: nursing and counselling at home."],
       },
     });
     const question = "How are prior authorization approval requests reviewed, and which hospice care services are covered?";
     const pages = (results: { page: number | null }[]) => results.map((result) => result.page);
-    expect(pages(await search(question, { topK: 3 }))).not.toContain(20);
-    const results = await search(question, { topK: 3, coverEveryPart: true });
+    expect(pages(await search(question, { topK: 4 }))).not.toContain(20);
+    const results = await search(question, { topK: 4, coverEveryPart: true });
     expect(pages(results)).toContain(20);
     // The whole question's best two lead; one result per page.
-    expect(pages(results).slice(0, 2)).toEqual(pages(await search(question, { topK: 3 })).slice(0, 2));
-    expect(new Set(pages(results)).size).toBe(3);
+    expect(pages(results).slice(0, 2)).toEqual(pages(await search(question, { topK: 4 })).slice(0, 2));
+    expect(new Set(pages(results)).size).toBe(4);
   });
   it("with coverEveryPart (chat), searches the question's words its best pages never mention, within their documents", async () => {
     await addDocument({
