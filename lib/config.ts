@@ -41,6 +41,8 @@ const environmentSchema = z
     CHAT_TOP_K: z.coerce.number().int().min(1).max(20).default(5),
     MAX_UPLOAD_MB: z.coerce.number().positive().max(10_240).default(50),
     MAX_FILES_PER_UPLOAD: z.coerce.number().int().min(1).max(1000).default(50),
+    MAX_CONCURRENT_UPLOADS: z.coerce.number().int().min(0).max(1000).default(8),
+    MIN_FREE_DISK_MB: z.coerce.number().min(0).default(500),
     DOCX_MAX_UNCOMPRESSED_MB: z.coerce.number().positive().default(200),
     DOCX_MAX_ENTRIES: z.coerce.number().int().positive().default(10_000),
     CHUNK_SIZE_TOKENS: z.coerce.number().int().min(16).max(8192).default(1000),
@@ -53,6 +55,7 @@ const environmentSchema = z
     CONTEXT_TOKEN_LIMIT: z.coerce.number().int().min(1024).default(8192),
     RATE_LIMIT_UPLOADS_PER_MINUTE: z.coerce.number().int().min(0).default(120),
     RATE_LIMIT_CHATS_PER_MINUTE: z.coerce.number().int().min(0).default(120),
+    RATE_LIMIT_SEARCHES_PER_MINUTE: z.coerce.number().int().min(0).default(600),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
     AUTH_TOKEN: optionalString.pipe(z.string().min(MINIMUM_AUTH_TOKEN_LENGTH, `must be at least ${MINIMUM_AUTH_TOKEN_LENGTH} characters`).optional()),
     // Fractions are allowed (0.01 = 36 s), which keeps expiry testable.
@@ -120,6 +123,10 @@ export interface AppConfig {
   upload: {
     maxBytes: number;
     maxFiles: number;
+    /** Upload requests received at once (0: no limit); later ones wait their turn. */
+    maxConcurrent: number;
+    /** Space kept free on DATA_DIR's file system; an upload that would use it is refused. */
+    minFreeDiskBytes: number;
     docxMaxUncompressedBytes: number;
     docxMaxEntries: number;
   };
@@ -128,7 +135,7 @@ export interface AppConfig {
   search: { similarityThreshold: number; cacheEntries: number };
   indexing: { concurrency: number; parseTimeoutMs: number; parseMaxMemoryMb: number };
   /** Requests per client per minute; 0 disables the limit. */
-  rateLimits: { uploadsPerMinute: number; chatsPerMinute: number };
+  rateLimits: { uploadsPerMinute: number; chatsPerMinute: number; searchesPerMinute: number };
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
   /** How long open requests may keep the server alive after SIGINT/SIGTERM before it exits anyway. */
   shutdownGraceMs: number;
@@ -217,6 +224,8 @@ export function parseConfig(environment: Record<string, string | undefined>): Ap
     upload: {
       maxBytes: Math.floor(value.MAX_UPLOAD_MB * 1024 * 1024),
       maxFiles: value.MAX_FILES_PER_UPLOAD,
+      maxConcurrent: value.MAX_CONCURRENT_UPLOADS,
+      minFreeDiskBytes: Math.floor(value.MIN_FREE_DISK_MB * 1024 * 1024),
       docxMaxUncompressedBytes: Math.floor(value.DOCX_MAX_UNCOMPRESSED_MB * 1024 * 1024),
       docxMaxEntries: value.DOCX_MAX_ENTRIES,
     },
@@ -227,7 +236,7 @@ export function parseConfig(environment: Record<string, string | undefined>): Ap
       parseTimeoutMs: value.PARSE_TIMEOUT_SECONDS * 1000,
       parseMaxMemoryMb: value.PARSE_MAX_MEMORY_MB,
     },
-    rateLimits: { uploadsPerMinute: value.RATE_LIMIT_UPLOADS_PER_MINUTE, chatsPerMinute: value.RATE_LIMIT_CHATS_PER_MINUTE },
+    rateLimits: { uploadsPerMinute: value.RATE_LIMIT_UPLOADS_PER_MINUTE, chatsPerMinute: value.RATE_LIMIT_CHATS_PER_MINUTE, searchesPerMinute: value.RATE_LIMIT_SEARCHES_PER_MINUTE },
     logLevel: value.LOG_LEVEL,
     shutdownGraceMs: Math.round(value.SHUTDOWN_GRACE_SECONDS * 1000),
     http: { trustProxyHops: value.TRUST_PROXY, allowedHosts: allowedHosts({ allowedHosts: value.ALLOWED_HOSTS, host: value.HOST ?? (value.AUTH_TOKEN ? "0.0.0.0" : "127.0.0.1") }) },

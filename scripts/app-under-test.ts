@@ -64,7 +64,7 @@ export async function startProductionApp(options: {
     cwd: options.projectRoot,
     // Open and unthrottled: the tools measure the app, not sign-in or rate limits (an AUTH_TOKEN
     // from the shell is dropped).
-    env: { ...process.env, AUTH_TOKEN: "", DATA_DIR: dataDirectory, PORT: String(port), LOG_LEVEL: "warn", RATE_LIMIT_UPLOADS_PER_MINUTE: "0", RATE_LIMIT_CHATS_PER_MINUTE: "0", ...options.environment },
+    env: { ...process.env, AUTH_TOKEN: "", DATA_DIR: dataDirectory, PORT: String(port), LOG_LEVEL: "warn", RATE_LIMIT_UPLOADS_PER_MINUTE: "0", RATE_LIMIT_CHATS_PER_MINUTE: "0", RATE_LIMIT_SEARCHES_PER_MINUTE: "0", ...options.environment },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout.on("data", (data: Buffer) => (output = (output + data.toString()).slice(-20_000)));

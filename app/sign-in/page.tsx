@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { checkCredentials, getAccessServices } from "@/lib/auth/access-service";
 import { safeNextPath } from "@/lib/auth/next-path";
-import { SESSION_COOKIE } from "@/lib/auth/session-cookie";
+import { SECURE_SESSION_COOKIE, SESSION_COOKIE } from "@/lib/auth/session-cookie";
 
 export const dynamic = "force-dynamic";
 
@@ -15,7 +15,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const nextPath = safeNextPath(typeof next === "string" ? next : undefined);
   const services = getAccessServices();
   if (!services.enabled) redirect(nextPath);
-  const sessionId = (await cookies()).get(SESSION_COOKIE)?.value;
+  // Either name: this only spares a signed-in visitor the form, it grants nothing.
+  const jar = await cookies();
+  const sessionId = jar.get(SECURE_SESSION_COOKIE)?.value ?? jar.get(SESSION_COOKIE)?.value;
   if (sessionId && checkCredentials(services, { authorization: undefined, sessionId, client: "sign-in-page" }).status === "authenticated") redirect(nextPath);
   return (
     <main id="main" className="mx-auto grid min-h-[60dvh] max-w-sm place-items-center px-4">

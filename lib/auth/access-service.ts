@@ -1,4 +1,3 @@
-import fs from "node:fs";
 import path from "node:path";
 import { authenticate, type AuthenticationResult } from "@/lib/auth/access-policy";
 import { bearerToken, tokenFingerprint, tokensMatch } from "@/lib/auth/credentials";
@@ -7,6 +6,7 @@ import { getConfig, type AppConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { RateLimiter } from "@/lib/http/rate-limit";
 import { logger } from "@/lib/logger";
+import { ensureDataDirectory } from "@/lib/storage/data-directory";
 
 /**
  * Access control at run time: the session store and the failed-attempt limiter of this
@@ -29,7 +29,7 @@ export type AccessServices =
 /** Builds the access services for a configuration (tests pass their own). */
 export function createAccessServices(config: AppConfig): AccessServices {
   if (config.auth.token === undefined) return { enabled: false };
-  fs.mkdirSync(config.dataDirectory, { recursive: true });
+  ensureDataDirectory(config.dataDirectory);
   return {
     enabled: true,
     token: config.auth.token,

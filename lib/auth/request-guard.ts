@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { routeKind, signInPath } from "@/lib/auth/access-policy";
 import { checkCredentials, getAccessServices } from "@/lib/auth/access-service";
-import { SESSION_COOKIE } from "@/lib/auth/session-cookie";
+import { isSecureRequest, sessionCookieAttributes, sessionCookieName, sessionIdFrom } from "@/lib/auth/session-cookie";
 import { AppError, isAppError, toErrorBody } from "@/lib/errors";
 import { getConfig } from "@/lib/config";
 import { clientKey } from "@/lib/http/rate-limit";
@@ -20,21 +20,6 @@ function jsonError(error: unknown): NextResponse {
   if (typeof retryAfter === "number") response.headers.set("Retry-After", String(retryAfter));
   if (status === 401) response.headers.set("WWW-Authenticate", 'Bearer realm="cited"');
   return response;
-}
-
-/** The session id in a request's `Cookie` header, if any. */
-function sessionCookieOf(request: Request): string | undefined {
-  for (const part of (request.headers.get("cookie") ?? "").split(";")) {
-    const separator = part.indexOf("=");
-    if (separator < 0 || part.slice(0, separator).trim() !== SESSION_COOKIE) continue;
-    const value = part.slice(separator + 1).trim();
-    try {
-      return decodeURIComponent(value);
-    } catch {
-      return value;
-    }
-  }
-  return undefined;
 }
 
 /**
@@ -64,7 +49,7 @@ export function accessRefusal(request: Request): NextResponse | undefined {
   try {
     const result = checkCredentials(services, {
       authorization: request.headers.get("authorization"),
-      sessionId: sessionCookieOf(request),
+      sessionId: sessionIdFrom(request),
       client: clientKey(request),
     });
     if (result.status === "authenticated") return undefined;
@@ -76,7 +61,11 @@ export function accessRefusal(request: Request): NextResponse | undefined {
       response = NextResponse.redirect(new URL(signInPath(pathname, search), request.url), 303);
     }
     // A dead session cookie is of no further use to the browser.
-    if (result.status === "rejected" && result.method === "session") response.cookies.delete(SESSION_COOKIE);
+    // Cleared with the attributes it was set with: a `__Host-` cookie is only replaced by a Secure one.
+    if (result.status === "rejected" && result.method === "session") {
+      const secure = isSecureRequest(request);
+      response.cookies.set(sessionCookieName(secure), "", sessionCookieAttributes({ secure, maxAgeSeconds: 0 }));
+    }
   } catch (error) {
     response = jsonError(error);
   }

@@ -1,6 +1,37 @@
 /** The session cookie: its name, its attributes and when it must be Secure. */
 
 export const SESSION_COOKIE = "cited_session";
+/**
+ * The name over HTTPS. Browsers accept a `__Host-` cookie only when it is Secure, for path `/`
+ * and without a Domain, so no sibling subdomain and no plain-HTTP page can plant or overwrite it.
+ * Over plain HTTP (a LAN address) they refuse such a cookie, so the plain name stays for that.
+ */
+export const SECURE_SESSION_COOKIE = "__Host-cited_session";
+
+/** The session cookie's name for a request that came over HTTPS (`secure`) or not. */
+export function sessionCookieName(secure: boolean): string {
+  return secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
+}
+
+/** The value of cookie `name` in a `Cookie` header, if any. */
+function cookieValue(header: string, name: string): string | undefined {
+  for (const part of header.split(";")) {
+    const separator = part.indexOf("=");
+    if (separator < 0 || part.slice(0, separator).trim() !== name) continue;
+    const value = part.slice(separator + 1).trim();
+    try {
+      return decodeURIComponent(value);
+    } catch {
+      return value;
+    }
+  }
+  return undefined;
+}
+
+/** The session id a request carries, read under the one name that fits how the request came. */
+export function sessionIdFrom(request: Request): string | undefined {
+  return cookieValue(request.headers.get("cookie") ?? "", sessionCookieName(isSecureRequest(request)));
+}
 
 export interface SessionCookieAttributes {
   httpOnly: true;

@@ -67,3 +67,15 @@ export function securityHeaders(options: ContentSecurityPolicyOptions = {}): { k
     ...Object.entries(BASE_SECURITY_HEADERS).map(([key, value]) => ({ key, value })),
   ];
 }
+
+/**
+ * Cache-Control of a served document file. Behind a sign-in it is never stored by the browser:
+ * a cached copy would outlive sign-out on a shared computer. An open app (loopback only) lets the
+ * browser keep it for an hour; the files are content-addressed, so a kept copy is never stale.
+ */
+export function servedFileCacheControl(options: { accessControl: boolean }): string {
+  return options.accessControl ? "private, no-store" : "private, max-age=3600";
+}
+
+/** Sent with sign-out and revoke-all: the browser drops what it cached for this origin (HTTPS and localhost only). */
+export const CLEAR_CACHE_HEADER = { "Clear-Site-Data": '"cache"' } as const;

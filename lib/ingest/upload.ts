@@ -12,6 +12,7 @@ import { AppError, isAppError, toErrorBody } from "@/lib/errors";
 import { inspectPdf } from "@/lib/ingest/parsers/pdf-parser";
 import { sanitizeFileName, validateUploadedFile } from "@/lib/ingest/validation";
 import { logger } from "@/lib/logger";
+import { uploadableBytes } from "@/lib/storage/disk-space";
 import { writeStreamToFile } from "@/lib/storage/write-stream-to-file";
 import type { AppServices } from "@/lib/server/app-services";
 import { mediaTypeOf } from "@/lib/http/request-origin";
@@ -52,6 +53,13 @@ async function receiveFiles(options: { request: Request; services: AppServices }
     throw new AppError("upload.too_large", `The upload is larger than allowed (${formatMegabytes(maxBytes)} per file, ${maxFiles} files).`);
   }
   if (!request.body) throw new AppError("upload.no_files", "The request has no body.");
+  // Admitted only with room on the disk for what it announces; a body without a length is held to
+  // the room there is as it streams.
+  const diskBytes = await uploadableBytes({
+    dataDirectory: services.config.dataDirectory,
+    reserveBytes: services.config.upload.minFreeDiskBytes,
+    needed: Number.isFinite(announced) ? announced : 0,
+  });
 
   const received: ReceivedFile[] = [];
   const writes: Promise<void>[] = [];
@@ -81,6 +89,11 @@ async function receiveFiles(options: { request: Request; services: AppServices }
       requestBytes += chunk.length;
       if (requestBytes > maxRequestBytes) {
         callback(new AppError("upload.too_large", `The upload is larger than allowed (${formatMegabytes(maxBytes)} per file, ${maxFiles} files).`));
+        return;
+      }
+      // A body without a Content-Length can outgrow the disk space it was admitted with.
+      if (requestBytes > diskBytes) {
+        callback(new AppError("upload.disk_full", "The server's disk is nearly full; delete documents or free space before uploading more."));
         return;
       }
       callback(null, chunk);
@@ -215,11 +228,18 @@ function duplicateOf(name: string, existingId: string, services: AppServices): U
 
 /** Handles one upload request end to end and returns a result per file, in order. */
 export async function handleUpload(options: { request: Request; services: AppServices }): Promise<UploadItemResult[]> {
-  const files = await receiveFiles(options);
-  const results: UploadItemResult[] = [];
-  // Sequential on purpose: duplicates inside one request are then detected against each other.
-  for (const file of files) results.push(await acceptFile({ file, services: options.services }));
-  return results;
+  const { services } = options;
+  // A bounded number of uploads is received at once (each with its disk check); the rest wait.
+  const release = await services.uploadSlots.acquire();
+  try {
+    const files = await receiveFiles(options);
+    const results: UploadItemResult[] = [];
+    // Sequential on purpose: duplicates inside one request are then detected against each other.
+    for (const file of files) results.push(await acceptFile({ file, services }));
+    return results;
+  } finally {
+    release();
+  }
 }
 
 /** Ingests one file from the local disk (the `npm run ingest` command) through the same checks as an upload. */

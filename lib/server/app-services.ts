@@ -3,7 +3,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { getConfig, type AppConfig } from "@/lib/config";
 import { createQuietRunner } from "@/lib/async/run-when-quiet";
-import { AppError } from "@/lib/errors";
+import { Semaphore } from "@/lib/async/semaphore";
+import { sharedResult } from "@/lib/async/shared-result";
+import { AppError, isAppError } from "@/lib/errors";
 import { createLocalEmbedder } from "@/lib/embeddings/local-embedder";
 import { createOpenAiEmbedder } from "@/lib/embeddings/openai-embedder";
 import type { Embedder } from "@/lib/embeddings/types";
@@ -15,6 +17,7 @@ import { parserVersion } from "@/lib/ingest/parse-in-worker";
 import { logger, setLogLevel, withoutLogContext } from "@/lib/logger";
 import { sweepLostVectors } from "@/lib/maintenance/lost-vectors";
 import { RateLimiter } from "@/lib/http/rate-limit";
+import { ensureDataDirectory } from "@/lib/storage/data-directory";
 import { createLocalFileStore, type FileStore } from "@/lib/storage/file-store";
 import type { DocumentRegistry } from "@/lib/storage/registry-types";
 import { createSearchCache, type SearchCache } from "@/lib/retrieval/search-cache";
@@ -44,13 +47,25 @@ export interface AppServices {
   /** Directory for in-flight uploads (same file system as the store, so moves are renames). */
   temporaryDirectory: string;
   chromaServer: EmbeddedChromaServer | undefined;
-  rateLimiters: { uploads: RateLimiter; chats: RateLimiter };
+  rateLimiters: { uploads: RateLimiter; chats: RateLimiter; searches: RateLimiter };
+  /** Upload requests being received at once (MAX_CONCURRENT_UPLOADS); the rest wait their turn. */
+  uploadSlots: Semaphore;
+  /** The vector store's heartbeat, run at most once a second however often it is asked for (anonymous health probes). */
+  vectorStoreHealth: () => Promise<VectorStoreHealth>;
   /** Search results until the library changes, shared by the search API and the chat. */
   searchCache: SearchCache;
   shutdown: () => Promise<void>;
 }
 
+export interface VectorStoreHealth {
+  status: "ok" | "unavailable";
+  collection?: string;
+  message?: string;
+}
+
 const RETRY_DELAY_MS = 2_000;
+const HEALTH_SHARED_MILLISECONDS = 1_000;
+const MAXIMUM_WAITING_UPLOADS = 200;
 const MAXIMUM_TRANSIENT_RETRIES = 30;
 const LOST_VECTOR_SWEEP_QUIET_MILLISECONDS = 60_000;
 const LOST_VECTOR_SWEEP_INTERVAL_MILLISECONDS = 600_000;
@@ -71,7 +86,7 @@ function createEmbedder(config: AppConfig): Embedder {
 
 function assertWritableDataDirectory(dataDirectory: string): void {
   try {
-    fs.mkdirSync(dataDirectory, { recursive: true });
+    ensureDataDirectory(dataDirectory);
     const probe = path.join(dataDirectory, `.write-check-${process.pid}`);
     fs.writeFileSync(probe, "ok");
     fs.rmSync(probe);
@@ -210,8 +225,23 @@ function createAppServices(config: AppConfig): AppServices {
   const rateLimiters = {
     uploads: new RateLimiter(config.rateLimits.uploadsPerMinute),
     chats: new RateLimiter(config.rateLimits.chatsPerMinute),
+    searches: new RateLimiter(config.rateLimits.searchesPerMinute),
   };
-  return { config, registry, conversations, fileStore, parseCache, embedder, queue, getVectorStore, temporaryDirectory, chromaServer, rateLimiters, searchCache, shutdown };
+  const vectorStoreHealth = sharedResult({
+    milliseconds: HEALTH_SHARED_MILLISECONDS,
+    work: async (): Promise<VectorStoreHealth> => {
+      try {
+        const store = await getVectorStore();
+        await store.heartbeat();
+        return { status: "ok", collection: store.collectionName };
+      } catch (error) {
+        return { status: "unavailable", message: isAppError(error) ? error.message : "The vector database is not reachable." };
+      }
+    },
+  });
+  // Waiting uploads hold a connection, not disk: a few hundred may queue behind the ones received.
+  const uploadSlots = new Semaphore(config.upload.maxConcurrent, MAXIMUM_WAITING_UPLOADS);
+  return { config, registry, conversations, fileStore, parseCache, embedder, queue, getVectorStore, temporaryDirectory, chromaServer, rateLimiters, uploadSlots, vectorStoreHealth, searchCache, shutdown };
 }
 
 const GLOBAL_KEY = Symbol.for("cited.app-services");

@@ -48,10 +48,10 @@ function discoverRoutes(): AppRoute[] {
 /** Routes that stay reachable without credentials (each checked below for what it reveals). */
 const PUBLIC_ROUTES = new Set(["/sign-in", "/api/auth/sign-in", "/api/auth/sign-out", "/api/health"]);
 
-function sessionCookieFrom(response: Response): { value: string; header: string } {
-  const header = response.headers.getSetCookie().find((cookie) => cookie.startsWith("cited_session="));
-  if (!header) throw new Error("no cited_session cookie was set");
-  const value = header.slice("cited_session=".length).split(";")[0] ?? "";
+function sessionCookieFrom(response: Response, name = "cited_session"): { value: string; header: string } {
+  const header = response.headers.getSetCookie().find((cookie) => cookie.startsWith(`${name}=`));
+  if (!header) throw new Error(`no ${name} cookie was set`);
+  const value = header.slice(`${name}=`.length).split(";")[0] ?? "";
   return { value, header };
 }
 
@@ -106,6 +106,18 @@ describe.skipIf(skip)("access control with AUTH_TOKEN (production build)", () =>
         expect(response.headers.get("www-authenticate")).toContain("Bearer");
       }
     }
+    // Methods a route does not have too (issue 16): Next's own 405 came before the check and told
+    // an anonymous caller which routes exist; now 401 first, and 405 with Allow only when signed in.
+    for (const route of routes.filter((candidate) => candidate.kind === "api" && !PUBLIC_ROUTES.has(candidate.url))) {
+      for (const method of HTTP_METHODS.filter((candidate) => !route.methods.includes(candidate))) {
+        const anonymous = await fetch(`${app.baseUrl}${route.url}`, { method, redirect: "manual" });
+        expect(anonymous.status, `anonymous ${method} ${route.url}`).toBe(401);
+        const signedIn = await fetch(`${app.baseUrl}${route.url}`, { method, redirect: "manual", headers: { authorization: `Bearer ${TOKEN}` } });
+        expect(signedIn.status, `${method} ${route.url}`).toBe(405);
+        expect(signedIn.headers.get("allow"), `${method} ${route.url}`).toBe(route.methods.join(", "));
+        expect(((await signedIn.json()) as { error: { code: string } }).error.code).toBe("request.method_not_allowed");
+      }
+    }
     // Paths without a route too: nothing leaks a 404 versus 401 difference.
     expect((await get(app, "/api/no-such-route")).status).toBe(401);
     const known = await get(app, "/api/no-such-route", { authorization: `Bearer ${TOKEN}` });
@@ -125,6 +137,10 @@ describe.skipIf(skip)("access control with AUTH_TOKEN (production build)", () =>
     expect(response.status).toBe(202);
     const body = (await response.json()) as { documents: { id: string; sizeBytes: number }[] };
     expect(body.documents[0]?.sizeBytes).toBe(Buffer.byteLength(text));
+    // Behind a sign-in a served file is never kept by the browser: it would outlive sign-out (issue 16).
+    const file = await fetch(`${app.baseUrl}/api/documents/${body.documents[0]?.id ?? ""}/file`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(file.headers.get("cache-control")).toBe("private, no-store");
+    await file.body?.cancel();
     const removed = await fetch(`${app.baseUrl}/api/documents/${body.documents[0]?.id ?? ""}`, { method: "DELETE", headers: { authorization: `Bearer ${TOKEN}` } });
     expect(removed.ok).toBe(true);
   });
@@ -220,8 +236,17 @@ describe.skipIf(skip)("access control with AUTH_TOKEN (production build)", () =>
     expect(header).toMatch(/;\s*Max-Age=43200/);
     expect(header).not.toMatch(/;\s*Secure/i);
 
-    const overHttps = await signIn(app, { token: TOKEN, client: "10.2.2.1", headers: { "x-forwarded-proto": "https" } });
-    expect(sessionCookieFrom(overHttps).header).toMatch(/;\s*Secure/i);
+    // Over HTTPS the name carries the __Host- prefix (issue 16): Secure, path /, no Domain, so
+    // no sibling subdomain or plain-HTTP page can plant one; a plain-named cookie is not read there.
+    const https = { "x-forwarded-proto": "https" };
+    const overHttps = await signIn(app, { token: TOKEN, client: "10.2.2.1", headers: https });
+    const secure = sessionCookieFrom(overHttps, "__Host-cited_session");
+    expect(secure.header).toMatch(/;\s*Secure/i);
+    expect(secure.header).toMatch(/;\s*Path=\/(;|$)/);
+    expect(secure.header).not.toMatch(/;\s*Domain=/i);
+    expect(overHttps.headers.getSetCookie().some((cookie) => cookie.startsWith("cited_session="))).toBe(false);
+    expect((await get(app, "/api/documents", { ...https, cookie: `__Host-cited_session=${secure.value}` })).status).toBe(200);
+    expect((await get(app, "/api/documents", { ...https, cookie: `cited_session=${secure.value}` })).status).toBe(401);
   });
 
   it("lets the cookie open pages and APIs until sign-out revokes it", async () => {
@@ -238,6 +263,8 @@ describe.skipIf(skip)("access control with AUTH_TOKEN (production build)", () =>
     const signOut = await fetch(`${app.baseUrl}/api/auth/sign-out`, { method: "POST", headers: cookie });
     expect(signOut.status).toBe(200);
     expect(sessionCookieFrom(signOut).header).toMatch(/Max-Age=0/);
+    // Files the browser kept are dropped with the session (issue 16).
+    expect(signOut.headers.get("clear-site-data")).toBe('"cache"');
 
     // The old cookie is dead on the server, not just forgotten by the browser.
     const afterApi = await get(app, "/api/documents", cookie);

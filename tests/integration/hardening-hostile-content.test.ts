@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
+import fs from "node:fs/promises";
 import http from "node:http";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasProductionBuild, startApp, waitForDocuments, type RunningApp } from "@/tests/support/app-server";
 import { unbrokenLetters } from "@/tests/support/hostile-text";
@@ -140,5 +142,40 @@ describe.skipIf(reason !== undefined)("documents built to hurt the server (produ
       const own = await raw({ method: "POST", path: "/api/search", headers: { host: ownHost(), origin: app.baseUrl, "sec-fetch-site": "same-origin", "content-type": "application/json" }, body: new TextEncoder().encode(JSON.stringify({ query: "vacation" })) });
       expect(own.status).toBe(200);
     });
+  });
+});
+
+describe.skipIf(reason !== undefined)("limits on what one client or one upload may take (production build)", () => {
+  let app: RunningApp;
+
+  beforeAll(async () => {
+    // A reserve no disk has: every upload must be refused as if the disk were full.
+    app = await startApp({ environment: { MIN_FREE_DISK_MB: "100000000", RATE_LIMIT_SEARCHES_PER_MINUTE: "3" } });
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it("refuses an upload with 507 upload.disk_full when DATA_DIR's disk is nearly full, keeping nothing", async () => {
+    const { body, contentType } = multipart("notes.txt", Buffer.from("A note that would not fit."));
+    const response = await fetch(`${app.baseUrl}/api/documents`, { method: "POST", headers: { "content-type": contentType }, body });
+    expect(response.status).toBe(507);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe("upload.disk_full");
+    const library = (await (await fetch(`${app.baseUrl}/api/documents`)).json()) as { documents: unknown[] };
+    expect(library.documents).toEqual([]);
+    expect(await fs.readdir(path.join(app.dataDirectory, "tmp"))).toEqual([]);
+  });
+
+  it("rate-limits searches per client (429 with Retry-After)", async () => {
+    const search = () => fetch(`${app.baseUrl}/api/search`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "vacation" }) });
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 4; attempt += 1) {
+      const response = await search();
+      statuses.push(response.status);
+      if (response.status === 429) expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
+      await response.arrayBuffer();
+    }
+    expect(statuses).toEqual([200, 200, 200, 429]);
   });
 });

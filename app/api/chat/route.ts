@@ -3,7 +3,7 @@ import { respondToChat } from "@/lib/chat/chat-service";
 import type { CitedUIMessage } from "@/lib/chat/types";
 import { parseJsonBody } from "@/lib/http/responses";
 import { clientKey } from "@/lib/http/rate-limit";
-import { apiHandler } from "@/lib/http/api-handler";
+import { apiHandler, otherMethods } from "@/lib/http/api-handler";
 import { getAppServices } from "@/lib/server/app-services";
 
 export const runtime = "nodejs";
@@ -52,3 +52,6 @@ export const POST = apiHandler("/api/chat", async (request: Request) => {
     signal: request.signal,
   });
 });
+
+// Other methods answer 405 after the access check, not before it (lib/http/api-handler.ts).
+export const { GET, PUT, PATCH, DELETE } = otherMethods("/api/chat", ["POST"]);

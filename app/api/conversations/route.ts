@@ -1,8 +1,11 @@
 import { NextResponse } from "next/server";
-import { apiHandler } from "@/lib/http/api-handler";
+import { apiHandler, otherMethods } from "@/lib/http/api-handler";
 import { getAppServices } from "@/lib/server/app-services";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export const GET = apiHandler("/api/conversations", () => Promise.resolve(NextResponse.json({ conversations: getAppServices().conversations.list() })));
+
+// Other methods answer 405 after the access check, not before it (lib/http/api-handler.ts).
+export const { POST, PUT, PATCH, DELETE } = otherMethods("/api/conversations", ["GET"]);

@@ -3,7 +3,8 @@ import { z } from "zod";
 import { parseJsonBody } from "@/lib/http/responses";
 import { MAXIMUM_QUERY_CHARACTERS, SEARCH_MODES, documentsNamedInQuery } from "@/lib/retrieval/search";
 import { cachedSearchChunks, type SearchCacheOutcome } from "@/lib/retrieval/search-cache";
-import { apiHandler } from "@/lib/http/api-handler";
+import { apiHandler, otherMethods } from "@/lib/http/api-handler";
+import { clientKey } from "@/lib/http/rate-limit";
 import { getAppServices } from "@/lib/server/app-services";
 
 export const runtime = "nodejs";
@@ -22,8 +23,9 @@ const searchRequestSchema = z.object({
 const SEARCH_BODY_MAX_BYTES = 1024 * 1024;
 
 export const POST = apiHandler("/api/search", async (request: Request) => {
-  const input = await parseJsonBody(request, searchRequestSchema, { maxBytes: SEARCH_BODY_MAX_BYTES });
   const services = getAppServices();
+  services.rateLimiters.searches.take(clientKey(request));
+  const input = await parseJsonBody(request, searchRequestSchema, { maxBytes: SEARCH_BODY_MAX_BYTES });
   const started = performance.now();
   let cacheOutcome: SearchCacheOutcome = "computed";
   const results = await cachedSearchChunks({
@@ -46,3 +48,6 @@ export const POST = apiHandler("/api/search", async (request: Request) => {
   // tookMs and X-Search-Cache let a client tell queueing from searching (npm run loadtest does).
   return NextResponse.json({ results, namedDocuments, tookMs: Math.round(performance.now() - started) }, { headers: { "X-Search-Cache": cacheOutcome } });
 });
+
+// Other methods answer 405 after the access check, not before it (lib/http/api-handler.ts).
+export const { GET, PUT, PATCH, DELETE } = otherMethods("/api/search", ["POST"]);

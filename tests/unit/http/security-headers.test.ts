@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { generateNonce, isPageRequest, pageContentSecurity } from "@/lib/http/content-security";
-import { BASE_SECURITY_HEADERS, FILE_CONTENT_SECURITY_POLICY, buildContentSecurityPolicy, securityHeaders } from "@/lib/http/security-headers";
+import { BASE_SECURITY_HEADERS, FILE_CONTENT_SECURITY_POLICY, buildContentSecurityPolicy, securityHeaders, servedFileCacheControl } from "@/lib/http/security-headers";
 
 function directives(policy: string): Map<string, string[]> {
   return new Map(
@@ -103,5 +103,12 @@ describe("per-request page policy", () => {
     const nonce = generateNonce();
     expect(directives(pageContentSecurity(new Headers(), { nonce }).policy).get("script-src")).not.toContain("'unsafe-eval'");
     expect(directives(pageContentSecurity(new Headers(), { nonce, development: true }).policy).get("script-src")).toContain("'unsafe-eval'");
+  });
+});
+
+describe("servedFileCacheControl (issue 16)", () => {
+  it("never lets the browser keep a document file behind a sign-in", () => {
+    expect(servedFileCacheControl({ accessControl: true })).toBe("private, no-store");
+    expect(servedFileCacheControl({ accessControl: false })).toBe("private, max-age=3600");
   });
 });

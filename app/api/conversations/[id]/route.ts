@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { loadConversation } from "@/lib/chat/conversation-service";
 import { AppError } from "@/lib/errors";
-import { apiHandler } from "@/lib/http/api-handler";
+import { apiHandler, otherMethods } from "@/lib/http/api-handler";
 import { getAppServices } from "@/lib/server/app-services";
 
 export const runtime = "nodejs";
@@ -21,3 +21,6 @@ export const DELETE = apiHandler("/api/conversations/[id]", async (_request: Req
   if (!getAppServices().conversations.delete(id)) throw new AppError("conversation.not_found", "No conversation has this id.");
   return new NextResponse(null, { status: 204 });
 });
+
+// Other methods answer 405 after the access check, not before it (lib/http/api-handler.ts).
+export const { POST, PUT, PATCH } = otherMethods("/api/conversations/[id]", ["GET", "DELETE"]);

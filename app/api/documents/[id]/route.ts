@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { deleteDocument, requireDocument } from "@/lib/documents/document-service";
 import { toDocumentView } from "@/lib/documents/document-view";
-import { apiHandler } from "@/lib/http/api-handler";
+import { apiHandler, otherMethods } from "@/lib/http/api-handler";
 import { getAppServices } from "@/lib/server/app-services";
 
 export const runtime = "nodejs";
@@ -22,3 +22,6 @@ export const DELETE = apiHandler("/api/documents/[id]", async (_request: Request
   await deleteDocument(getAppServices(), id);
   return new NextResponse(null, { status: 204 });
 });
+
+// Other methods answer 405 after the access check, not before it (lib/http/api-handler.ts).
+export const { POST, PUT, PATCH } = otherMethods("/api/documents/[id]", ["GET", "DELETE"]);

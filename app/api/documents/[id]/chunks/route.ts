@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { toChunkView } from "@/components/documents/chunk-view";
 import { requireDocument } from "@/lib/documents/document-service";
-import { apiHandler } from "@/lib/http/api-handler";
+import { apiHandler, otherMethods } from "@/lib/http/api-handler";
 import { getAppServices } from "@/lib/server/app-services";
 
 export const runtime = "nodejs";
@@ -28,3 +28,6 @@ export const GET = apiHandler("/api/documents/[id]/chunks", async (request: Requ
     : services.registry.listChunks(id);
   return NextResponse.json({ chunks: chunks.map(toChunkView) });
 });
+
+// Other methods answer 405 after the access check, not before it (lib/http/api-handler.ts).
+export const { POST, PUT, PATCH, DELETE } = otherMethods("/api/documents/[id]/chunks", ["GET"]);

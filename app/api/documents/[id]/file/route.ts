@@ -2,9 +2,10 @@ import { Readable } from "node:stream";
 import { requireDocument } from "@/lib/documents/document-service";
 import { AppError } from "@/lib/errors";
 import { CONTENT_TYPES } from "@/lib/ingest/types";
-import { apiHandler } from "@/lib/http/api-handler";
+import { apiHandler, otherMethods } from "@/lib/http/api-handler";
 import { getAppServices } from "@/lib/server/app-services";
-import { FILE_CONTENT_SECURITY_POLICY } from "@/lib/http/security-headers";
+import { isAccessControlEnabled } from "@/lib/auth/access-service";
+import { FILE_CONTENT_SECURITY_POLICY, servedFileCacheControl } from "@/lib/http/security-headers";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -26,10 +27,13 @@ export const GET = apiHandler("/api/documents/[id]/file", async (_request: Reque
       "Content-Length": String(document.sizeBytes),
       "Content-Disposition": `${disposition}; filename*=UTF-8''${encodedName}`,
       "X-Content-Type-Options": "nosniff",
-      // Stored files are immutable (content-addressed); the sandboxing CSP keeps a hostile file inert.
+      // The sandboxing CSP keeps a hostile file inert.
       "Content-Security-Policy": FILE_CONTENT_SECURITY_POLICY,
-      "Cache-Control": "private, max-age=3600",
+      "Cache-Control": servedFileCacheControl({ accessControl: isAccessControlEnabled() }),
       ETag: `"${document.sha256}"`,
     },
   });
 });
+
+// Other methods answer 405 after the access check, not before it (lib/http/api-handler.ts).
+export const { POST, PUT, PATCH, DELETE } = otherMethods("/api/documents/[id]/file", ["GET"]);
