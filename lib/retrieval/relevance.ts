@@ -5,13 +5,12 @@
  * question's content words it contains). The evidence is mapped per model by a monotone
  * piecewise-linear function to 0–1, on which 0.7 means "relevant enough to cite". Raw cosine
  * means different things for different models, so each model has its own anchors. The
- * all-MiniLM-L6-v2 anchors are measured on both evaluation sets (docs/retrieval.md): passages
- * that answer a northwind question reach evidence 0.65–1.0, but long analytical sec-10q questions
- * reach only 0.60–0.69 on the right filing, while the best passage for a question the documents
- * do not answer stays under ~0.61 (13 of 14). The 0.7 anchor sits at 0.60: the sec-10q hits lost
- * to the threshold fall from 7.8 % to 3.1 %, and 93 % of the unanswerable questions still get no
- * sources (the target is 80 %). The score is the same in
- * every search mode: keywords may rank a passage, but relevance always includes its meaning.
+ * all-MiniLM-L6-v2 anchor of 0.7 is the highest evidence at which no corpus's dev split loses more
+ * than 5 % of its answerable hits (`npm run calibrate`): questions worded unlike the documents
+ * ("will Standard pay for someone to crack my back into place?") reach far lower similarities than
+ * questions that reuse the documents' words, so an anchor set on the latter drops a fifth of the
+ * former. The score is the same in every search mode: keywords may rank a passage, but relevance
+ * always includes its meaning.
  */
 
 /** Weight of keyword coverage (0–1) added to the cosine similarity. */
@@ -20,11 +19,13 @@ export const COVERAGE_WEIGHT = 0.15;
 type Anchor = readonly [similarity: number, relevance: number];
 
 const CALIBRATIONS: Record<string, readonly Anchor[]> = {
-  // Below ~0.3 passages are unrelated; answer-bearing passages start around 0.60.
+  // Below ~0.2 passages are unrelated; the 0.7 anchor is calibrated on the dev splits of
+  // northwind (generated and paraphrased questions), financebench and sec-10q together, with
+  // unanswerable questions for each (npm run calibrate; docs/retrieval.md, *Score and threshold*).
   "all-MiniLM-L6-v2": [
     [0, 0],
-    [0.3, 0.35],
-    [0.6, 0.7],
+    [0.2, 0.25],
+    [0.41, 0.7],
     [0.9, 0.9],
     [1, 1],
   ],

@@ -6,7 +6,8 @@ import { DEFAULT_FUSION_WEIGHTS, fuseScores, type FusionWeights } from "@/lib/re
 import { NAMED_WEIGHT, namedDocuments } from "@/lib/retrieval/named-documents";
 import { contentWords, joinedCompoundTerms, keywordTerms } from "@/lib/retrieval/keyword-query";
 import { relevanceEvidence, relevanceScore } from "@/lib/retrieval/relevance";
-import { correctQuery, unknownWords } from "@/lib/retrieval/spelling";
+import { closestWord, correctQuery, unknownWords } from "@/lib/retrieval/spelling";
+import { absentNames } from "@/lib/retrieval/absent-names";
 import { documentNameWords } from "@/lib/retrieval/document-names";
 import { PERIOD_WEIGHT, periodPriors } from "@/lib/retrieval/period-prior";
 import { WHOLE_QUESTION_LEAD, mergePartResults, questionParts, uncoveredWords } from "@/lib/retrieval/question-parts";
@@ -30,8 +31,9 @@ import type { VectorStore } from "@/lib/vector-store/types";
  * 4. folds near-identical passages (same text in two documents or on two pages) into one result
  *    with all their `locations`;
  * 5. scores each result by the calibrated similarity and keyword coverage of its passage, its
- *    document's name words counting as covered (lib/retrieval/relevance.ts), and drops results
- *    under the threshold.
+ *    document's name words counting as covered (lib/retrieval/relevance.ts), scaled down when the
+ *    question names something the library never mentions (absent-names.ts: "Costco" over other
+ *    companies' filings), and drops results under the threshold.
  * Each step earned its place on the test splits of more than one corpus; what did not was
  * removed (docs/retrieval.md, *What each component is worth*).
  */
@@ -102,6 +104,13 @@ export interface SearchOptions {
 }
 
 export const MAXIMUM_QUERY_CHARACTERS = 4_000;
+/**
+ * What a result's relevance is multiplied by when the question names something the library never
+ * mentions: the passages found are about something else, however close they score, so they fall
+ * under any sensible threshold while the closest still rank first for callers asking for
+ * threshold 0 (docs/retrieval.md, *Score and threshold*).
+ */
+export const ABSENT_NAME_FACTOR = 0.5;
 // Candidates fetched from each retriever per requested result, and at least this many (so the
 // ranking of the first results does not depend on how many are asked for, up to 10).
 const CANDIDATES_PER_RESULT = 20;
@@ -213,7 +222,7 @@ export async function searchChunks(options: SearchChunksOptions): Promise<Search
   // covered for hospice care?"): the document priors read the whole question.
   // Corrected once here rather than by each part's search.
   const priorText = correctSpelling(options.registry, options.priorText ?? query);
-  const parts = { ...options, coverEveryPart: false, priorText, priorCorrected: true };
+  const parts = { ...options, coverEveryPart: false, priorText, priorCorrected: true, wholeQuery: query };
   const searches = questionParts(query).map((part) => searchOneText({ ...parts, query: part }));
   // The question's words the best pages never mention name a topic they do not answer: one more
   // search for those words alone, in the documents of those pages (the whole question found its
@@ -275,7 +284,7 @@ export function documentsNamedInQuery(options: { query: string; registry: Docume
 }
 
 /** One search of one text (the whole question or one part of it); `priorCorrected`: priorText is spelled right already. */
-async function searchOneText(options: SearchChunksOptions & { priorCorrected: boolean }): Promise<SearchResult[]> {
+async function searchOneText(options: SearchChunksOptions & { priorCorrected: boolean; wholeQuery?: string }): Promise<SearchResult[]> {
   const query = options.query;
   const mode = options.mode ?? "hybrid";
   const { registry, embedder, vectorStore } = options;
@@ -285,6 +294,13 @@ async function searchOneText(options: SearchChunksOptions & { priorCorrected: bo
   if (searchable.size === 0) return [];
   const { titles, nameWords } = documentNaming(registry, [...searchable.values()]);
   const priorText = options.priorText === undefined ? searchText : options.priorCorrected ? options.priorText : correctSpelling(registry, options.priorText);
+  // Names are read from the question as written (a part of a two-part question: from the whole one).
+  const absent = absentNames({
+    query: options.wholeQuery ?? query,
+    passagesContaining: (word) => registry.passagesContaining(word),
+    correctable: (word) => closestWord(word, registry.indexedWords()) !== undefined,
+  });
+  const relevanceFactor = absent.length > 0 ? ABSENT_NAME_FACTOR : 1;
   // A question that names documents by proper names ("Amazon's Q2 2023 10-Q", "Northwind
   // Standard") prefers them, but a name is evidence, not a scope: "which of the two plans covers
   // X" names both booklets and is answered by a third document (decision 0010).
@@ -383,7 +399,7 @@ async function searchOneText(options: SearchChunksOptions & { priorCorrected: bo
     if (!chunk || !document) continue;
     const passage = passages.get(candidate.chunkId)?.find((item) => item.passageIndex === candidate.passageIndex) ?? wholeChunkPassage(chunk);
     const evidence = relevanceEvidence({ similarity: candidate.similarity ?? 0, coverage: coverage.get(candidate.key) ?? 0 });
-    const score = candidate.similarity === undefined ? 0 : relevanceScore({ similarity: evidence, model: embedder.modelId });
+    const score = candidate.similarity === undefined ? 0 : relevanceFactor * relevanceScore({ similarity: evidence, model: embedder.modelId });
     if (score < options.threshold) continue;
     located.push({ chunk, document, passage, score });
   }

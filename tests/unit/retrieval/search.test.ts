@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { toChatSources } from "@/lib/chat/sources";
 import type { Embedder } from "@/lib/embeddings/types";
 import { contentWords } from "@/lib/retrieval/keyword-query";
-import { documentsNamedInQuery, pageRangeOf, rankPassages, searchChunks } from "@/lib/retrieval/search";
+import { ABSENT_NAME_FACTOR, documentsNamedInQuery, pageRangeOf, rankPassages, searchChunks } from "@/lib/retrieval/search";
 import { cachedSearchChunks, createSearchCache } from "@/lib/retrieval/search-cache";
 import { openSqliteRegistry } from "@/lib/storage/sqlite-registry";
 import type { ChunkRecord, DocumentRegistry, NewPassage } from "@/lib/storage/registry-types";
@@ -232,6 +232,17 @@ describe("searchChunks", () => {
     expect(results).toHaveLength(1);
     expect(results[0]?.score).toBeGreaterThanOrEqual(0.3);
     expect(results[0]?.score).toBeLessThanOrEqual(1);
+  });
+
+  it("scales down every result of a question naming something the library never mentions", async () => {
+    await addDocument({ id: "acme", name: "acme.pdf", title: "Acme Annual Report", pages: { 1: ["Acme membership fee revenue was 4 million dollars."] } });
+    const known = await search("What was the membership fee revenue at Acme?");
+    const absent = await search("What was the membership fee revenue at Costco?");
+    expect(known[0]?.documentId).toBe("acme");
+    expect(absent[0]?.documentId).toBe("acme");
+    expect(absent[0]?.score).toBeLessThanOrEqual((known[0]?.score ?? 0) * ABSENT_NAME_FACTOR);
+    // A typo of a library word is not a name the library lacks.
+    expect((await search("What was the membership fee revenue at Acmee?"))[0]?.score).toBeGreaterThan(absent[0]?.score ?? 1);
   });
 
   it("ranks by one retriever alone in vector and keyword mode", async () => {
