@@ -29,6 +29,7 @@ export const ERROR_STATUS = {
   "pdf.encrypted": 422,
   "pdf.invalid": 422,
   "pdf.no_text": 422,
+  "pdf.too_complex": 422,
   "docx.invalid": 422,
   "docx.zip_bomb": 413,
   "docx.unsupported_variant": 422,

@@ -1,23 +1,27 @@
+import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { Worker } from "node:worker_threads";
 import { AppError, type ErrorCode, ERROR_STATUS } from "@/lib/errors";
-import { parseDocument } from "@/lib/ingest/parsers";
+import { inspectPdf, parseDocument } from "@/lib/ingest/parsers";
 import { prepareChunks, type ChunkingOptions, type PreparedChunk } from "@/lib/ingest/prepare-chunks";
 import type { DocumentKind, ParsedDocument } from "@/lib/ingest/types";
 import { logger } from "@/lib/logger";
 
 /**
- * Parses a document in a worker thread with a time and memory budget, so a hostile or huge file
- * can neither block the server's event loop nor exhaust its memory: the thread is terminated
- * when it runs out of time, and V8 kills it when it exceeds its heap limit. Either way the
- * document fails with a clear reason and the server keeps serving.
+ * Parses a document in a child process with a time and memory budget, so a hostile or huge file
+ * can neither block the server's event loop nor exhaust its memory. The process is killed when it
+ * runs out of time. Its memory is bounded twice: V8's heap by `--max-old-space-size`, and the whole
+ * process (heap, pdf.js's decoded streams in ArrayBuffers outside it, WebAssembly) by RLIMIT_DATA,
+ * set with `ulimit -d` before Node starts. A worker thread's `resourceLimits` bound only its heap:
+ * a PDF whose metadata stream inflates 50 MB into 50 GB filled the server's memory from a thread.
+ * Past either bound the document fails (`parse.too_large`; a PDF `pdf.too_complex`) and the
+ * server keeps serving.
  *
- * Threads are kept for the next document: starting one (loading the PDF and DOCX parsers) cost
- * 0.3–0.5 s of CPU, paid per upload before. A thread that timed out, crashed or was cancelled is
+ * Processes are kept for the next document: starting one (loading the PDF and DOCX parsers) cost
+ * 0.3–0.5 s of CPU, paid per upload before. A process that timed out, crashed or was cancelled is
  * never reused; an idle one ends after IDLE_WORKER_MS, and every one after MAXIMUM_JOBS_PER_WORKER
  * documents, so nothing one parse leaves behind can build up.
  */
@@ -30,12 +34,19 @@ export interface ParseBudget {
 const IDLE_WORKER_MS = 30_000;
 const MAXIMUM_JOBS_PER_WORKER = 50;
 
+// What the process needs besides the heap: Node itself, the parsers' code, tiktoken's
+// WebAssembly memory and a document's decoded streams. Measured: Node with tiktoken loaded runs
+// in 400 MB of RLIMIT_DATA with a 300 MB buffer refused.
+const NON_HEAP_ALLOWANCE_MB = 512;
+
 interface PooledWorker {
-  worker: Worker;
-  /** Its heap limit: a thread only serves budgets with the same limit. */
+  child: ChildProcess;
+  /** Its heap limit: a process only serves budgets with the same limit. */
   maxMemoryMb: number;
   jobs: number;
   idleTimer?: NodeJS.Timeout;
+  /** The end of its standard error (V8 reports running out of memory there). */
+  stderr: string;
 }
 
 const idleWorkers: PooledWorker[] = [];
@@ -83,41 +94,55 @@ function takeWorker(options: { workerFile: string; maxMemoryMb: number }): Poole
   const [idle] = index >= 0 ? idleWorkers.splice(index, 1) : [];
   if (idle) {
     clearTimeout(idle.idleTimer);
-    idle.worker.ref();
+    idle.child.ref();
+    idle.child.channel?.ref();
     return idle;
   }
-  // Opaque to the bundler on purpose: Turbopack otherwise replaces a static worker path with a
-  // chunk of its own, while this file is built separately (scripts/build-workers.mjs).
-  const worker = new Worker(/* turbopackIgnore: true */ /* webpackIgnore: true */ options.workerFile, {
-    resourceLimits: { maxOldGenerationSizeMb: options.maxMemoryMb, maxYoungGenerationSizeMb: 64 },
-    stdout: false,
-    stderr: false,
+  const dataLimitKb = (options.maxMemoryMb + NON_HEAP_ALLOWANCE_MB) * 1024;
+  // The shell sets the limit, then becomes Node (exec), which inherits it and the IPC channel.
+  const child = spawn(
+    "/bin/sh",
+    ["-c", `ulimit -d ${dataLimitKb} && exec "$0" "$@"`, process.execPath, `--max-old-space-size=${options.maxMemoryMb}`, options.workerFile],
+    { stdio: ["ignore", "ignore", "pipe", "ipc"], serialization: "advanced" },
+  );
+  const pooled: PooledWorker = { child, maxMemoryMb: options.maxMemoryMb, jobs: 0, stderr: "" };
+  child.stderr?.on("data", (chunk: Buffer) => {
+    pooled.stderr = (pooled.stderr + chunk.toString("utf8")).slice(-4_000);
   });
-  const pooled: PooledWorker = { worker, maxMemoryMb: options.maxMemoryMb, jobs: 0 };
-  // An idle thread that dies leaves the pool.
-  worker.on("exit", () => {
+  // An idle process that dies leaves the pool.
+  child.on("exit", () => {
     const position = idleWorkers.indexOf(pooled);
     if (position >= 0) idleWorkers.splice(position, 1);
   });
-  // Errors reach the job's own listener; without one an idle thread's error would be unhandled.
-  worker.on("error", () => undefined);
+  // Errors reach the job's own listener; without one an idle process's error would be unhandled.
+  child.on("error", () => undefined);
   return pooled;
+}
+
+function stopWorker(pooled: PooledWorker): void {
+  if (pooled.child.exitCode === null && pooled.child.signalCode === null) pooled.child.kill("SIGKILL");
 }
 
 function releaseWorker(pooled: PooledWorker): void {
   if (pooled.jobs >= MAXIMUM_JOBS_PER_WORKER) {
-    void pooled.worker.terminate();
+    stopWorker(pooled);
     return;
   }
-  // An idle thread must not keep a CLI process (npm run ingest) alive.
-  pooled.worker.unref();
+  // An idle process must not keep a CLI process (npm run ingest) alive.
+  pooled.child.unref();
+  pooled.child.channel?.unref();
   pooled.idleTimer = setTimeout(() => {
     const position = idleWorkers.indexOf(pooled);
     if (position >= 0) idleWorkers.splice(position, 1);
-    void pooled.worker.terminate();
+    stopWorker(pooled);
   }, IDLE_WORKER_MS);
   pooled.idleTimer.unref();
   idleWorkers.push(pooled);
+}
+
+/** True when V8 said it ran out of heap (as opposed to the process's RLIMIT_DATA running out). */
+function ranOutOfHeap(stderr: string): boolean {
+  return /heap out of memory|Reached heap limit/i.test(stderr);
 }
 
 /** A parsed document cut into chunks and passages, ready to embed. */
@@ -168,7 +193,23 @@ export async function prepareWithBudget(options: {
   return { parsed, chunks: result.chunks };
 }
 
+/**
+ * The upload-time check of a PDF (encrypted, damaged, too complex), in a parse process under the
+ * parse budget: pdf.js decodes the document's metadata, which a bomb makes unbounded.
+ */
+export async function inspectPdfWithBudget(options: { bytes: Uint8Array; budget: ParseBudget; signal?: AbortSignal }): Promise<{ pageCount: number }> {
+  const workerFile = parseWorkerPath();
+  if (!existsSync(workerFile)) {
+    logger.warn("parse.worker_missing", { workerFile, hint: "run npm run build; inspecting in-process without limits" });
+    return inspectPdf(options.bytes);
+  }
+  const result = await runInWorker({ ...options, workerFile, job: { kind: "pdf", bytes: options.bytes, inspect: true } });
+  return { pageCount: result.pageCount ?? 0 };
+}
+
 interface WorkerJob {
+  /** Only open the PDF and check it (upload time), instead of parsing it. */
+  inspect?: boolean;
   kind: DocumentKind;
   bytes?: Uint8Array;
   parsed?: ParsedDocument;
@@ -178,6 +219,7 @@ interface WorkerJob {
 interface WorkerResult {
   parsed?: ParsedDocument;
   chunks?: PreparedChunk[];
+  pageCount?: number;
 }
 
 function runInWorker(options: {
@@ -189,25 +231,27 @@ function runInWorker(options: {
 }): Promise<WorkerResult> {
   const { workerFile } = options;
   options.signal?.throwIfAborted();
-  // A copy, so transferring it never empties the caller's buffer.
-  const bytes = options.job.bytes ? new Uint8Array(options.job.bytes) : undefined;
   const pooled = takeWorker({ workerFile, maxMemoryMb: options.budget.maxMemoryMb });
-  const { worker } = pooled;
+  const { child } = pooled;
   pooled.jobs += 1;
   const id = (nextJobId += 1);
+  const outOfMemory = () =>
+    options.job.kind === "pdf" && !ranOutOfHeap(pooled.stderr)
+      ? new AppError("pdf.too_complex", `This PDF needs more than ${options.budget.maxMemoryMb + NON_HEAP_ALLOWANCE_MB} MB of memory to read (a stream inflates far beyond its size); it cannot be indexed.`)
+      : new AppError("parse.too_large", `Parsing needed more than ${options.budget.maxMemoryMb} MB of memory, the limit for one document.`);
   return new Promise<WorkerResult>((resolve, reject) => {
     let settled = false;
-    /** Ends the job; the thread goes back to the pool only after a parse that ran to its end. */
+    /** Ends the job; the process goes back to the pool only after a parse that ran to its end. */
     const finish = (outcome: () => void, reusable: boolean) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", onAbort);
-      worker.off("message", onMessage);
-      worker.off("error", onError);
-      worker.off("exit", onExit);
+      child.off("message", onMessage);
+      child.off("error", onError);
+      child.off("exit", onExit);
       if (reusable) releaseWorker(pooled);
-      else void worker.terminate();
+      else stopWorker(pooled);
       outcome();
     };
     const timer = setTimeout(() => {
@@ -217,38 +261,34 @@ function runInWorker(options: {
       );
     }, options.budget.timeoutMs);
     const onAbort = () => finish(() => reject(options.signal?.reason instanceof Error ? options.signal.reason : new Error("aborted")), false);
-    const onMessage = (message: WorkerResult & { id: number; type: string; code?: string; message?: string; internal?: string; pagesDone?: number; pageCount?: number }) => {
+    const onMessage = (message: WorkerResult & { id: number; type: string; code?: string; message?: string; internal?: string; pagesDone?: number }) => {
       if (message.id !== id) return;
       if (message.type === "progress") {
         options.onProgress?.(message.pagesDone ?? 0, message.pageCount ?? 0);
       } else if (message.type === "result") {
-        finish(() => resolve({ parsed: message.parsed, chunks: message.chunks }), true);
+        finish(() => resolve({ parsed: message.parsed, chunks: message.chunks, pageCount: message.pageCount }), true);
       } else if (message.type === "error") {
         const code = message.code && isErrorCode(message.code) ? message.code : "indexing.failed";
         if (message.internal) logger.warn("parse.failed", { code, internal: message.internal });
-        finish(() => reject(new AppError(code, message.message ?? "The document could not be parsed.")), true);
+        // After running out of memory a process is not trusted with another document.
+        finish(() => reject(new AppError(code, message.message ?? "The document could not be parsed.")), code !== "pdf.too_complex" && code !== "parse.too_large");
       }
     };
-    const onError = (error: Error & { code?: string }) => {
-      const outOfMemory = error.code === "ERR_WORKER_OUT_OF_MEMORY";
+    const onError = (error: Error) => {
       logger.warn("parse.worker_error", { error });
-      finish(
-        () =>
-          reject(
-            outOfMemory
-              ? new AppError("parse.too_large", `Parsing needed more than ${options.budget.maxMemoryMb} MB of memory, the limit for one document.`)
-              : new AppError("indexing.failed", "The document could not be parsed.", { cause: error }),
-          ),
-        false,
-      );
+      finish(() => reject(new AppError("indexing.failed", "The document could not be parsed.", { cause: error })), false);
     };
-    const onExit = (code: number) => {
-      finish(() => reject(new AppError("indexing.failed", `The parser stopped unexpectedly (exit code ${code}).`)), false);
+    // A parse process only ends on its own when it could not go on: out of heap (V8 aborts), out
+    // of RLIMIT_DATA where an allocation could not fail softly, or a crash. Memory is the budget
+    // it was given, so any of these is the document's size.
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+      logger.warn("parse.worker_exited", { code, signal, stderr: pooled.stderr.slice(-500) });
+      finish(() => reject(outOfMemory()), false);
     };
     options.signal?.addEventListener("abort", onAbort, { once: true });
-    worker.on("message", onMessage);
-    worker.on("error", onError);
-    worker.on("exit", onExit);
-    worker.postMessage({ id, ...options.job, bytes }, bytes ? [bytes.buffer] : []);
+    child.on("message", onMessage);
+    child.on("error", onError);
+    child.on("exit", onExit);
+    child.send({ id, ...options.job });
   });
 }

@@ -9,7 +9,7 @@ import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import busboy from "busboy";
 import { toDocumentView, type DocumentView } from "@/lib/documents/document-view";
 import { AppError, isAppError, toErrorBody } from "@/lib/errors";
-import { inspectPdf } from "@/lib/ingest/parsers/pdf-parser";
+import { inspectPdfWithBudget } from "@/lib/ingest/parse-in-worker";
 import { sanitizeFileName, validateUploadedFile } from "@/lib/ingest/validation";
 import { logger } from "@/lib/logger";
 import { uploadableBytes } from "@/lib/storage/disk-space";
@@ -36,6 +36,9 @@ interface ReceivedFile {
   sha256: string;
   error?: AppError;
 }
+
+// Longest an upload waits for its PDF check (opening a document and reading its metadata).
+const INSPECTION_TIMEOUT_MS = 60_000;
 
 // Multipart framing and field overhead allowed on top of the file bytes.
 const REQUEST_OVERHEAD_BYTES = 1024 * 1024;
@@ -190,8 +193,13 @@ async function acceptFile(options: { file: ReceivedFile; services: AppServices }
     const existing = registry.findDocumentBySha256(file.sha256);
     if (existing) return duplicateOf(validated.name, existing.id, services);
     if (validated.kind === "pdf") {
-      // Encrypted PDFs are refused at the door, not accepted and failed later.
-      await inspectPdf(new Uint8Array(await fs.readFile(file.temporaryPath)));
+      // Encrypted PDFs and PDF bombs are refused at the door, not accepted and failed later. The
+      // check runs in a parse process under the parse budget: pdf.js decodes the metadata, which
+      // a bomb inflates without end (lib/ingest/parse-in-worker.ts).
+      await inspectPdfWithBudget({
+        bytes: new Uint8Array(await fs.readFile(file.temporaryPath)),
+        budget: { timeoutMs: Math.min(config.indexing.parseTimeoutMs, INSPECTION_TIMEOUT_MS), maxMemoryMb: config.indexing.parseMaxMemoryMb },
+      });
     }
     await fileStore.importFile({ temporaryPath: file.temporaryPath, sha256: file.sha256 });
     const id = randomUUID();

@@ -4,6 +4,7 @@ import http from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasProductionBuild, startApp, waitForDocuments, type RunningApp } from "@/tests/support/app-server";
+import { metadataBombPdf } from "@/tests/support/fixtures/pdf-bomb";
 import { unbrokenLetters } from "@/tests/support/hostile-text";
 
 /**
@@ -66,7 +67,8 @@ describe.skipIf(reason !== undefined)("documents built to hurt the server (produ
   let app: RunningApp;
 
   beforeAll(async () => {
-    app = await startApp({ environment: { RATE_LIMIT_UPLOADS_PER_MINUTE: "0", RATE_LIMIT_CHATS_PER_MINUTE: "0", PARSE_TIMEOUT_SECONDS: "60" } });
+    // A parse process may use 256 MB of heap and 768 MB in all: far less than the bomb inflates to.
+    app = await startApp({ environment: { RATE_LIMIT_UPLOADS_PER_MINUTE: "0", RATE_LIMIT_CHATS_PER_MINUTE: "0", PARSE_TIMEOUT_SECONDS: "60", PARSE_MAX_MEMORY_MB: "256" } });
     const id = await upload(app, "handbook.md", Buffer.from("# Handbook\n\n## Leave\n\nEvery employee receives twenty-eight days of paid vacation per year.\n"));
     await waitForDocuments({ baseUrl: app.baseUrl, ids: [id], timeoutMs: 120_000 });
   });
@@ -96,6 +98,21 @@ describe.skipIf(reason !== undefined)("documents built to hurt the server (produ
     expect(text).toContain("Bring water.");
     expect(text).not.toContain(image.slice(0, 100));
     expect(slowestMs).toBeLessThan(RESPONSIVE_MS);
+  });
+
+  it("a PDF whose metadata inflates 2 MB into 2 GB: refused with pdf.too_complex, the server answering throughout", async () => {
+    const bomb = Buffer.from(await metadataBombPdf({ inflatedMegabytes: 2048 }));
+    const { body, contentType } = multipart("quarterly-report.pdf", bomb);
+    const sent = fetch(`${app.baseUrl}/api/documents`, { method: "POST", headers: { "content-type": contentType }, body }).then(async (response) => ({
+      status: response.status,
+      json: (await response.json()) as { error?: { code: string } },
+    }));
+    const { result, slowestMs, probes } = await probeWhile(app, sent);
+    expect(result.status).toBe(422);
+    expect(result.json.error?.code).toBe("pdf.too_complex");
+    expect(probes).toBeGreaterThan(0);
+    expect(slowestMs).toBeLessThan(RESPONSIVE_MS);
+    expect(await fs.readdir(path.join(app.dataDirectory, "tmp"))).toEqual([]);
   });
 
   describe("requests another site's page makes (open mode, the app on 127.0.0.1)", () => {

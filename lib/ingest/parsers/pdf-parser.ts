@@ -29,6 +29,16 @@ const INVALID_MESSAGE = "This file is damaged or is not a valid PDF, so its text
 const NO_TEXT_MESSAGE =
   "No extractable text (scanned document?). This PDF contains only images of text; run it through OCR (text recognition) and upload the result.";
 
+let diagnostics: "errors" | "infos" = "errors";
+
+/**
+ * Makes pdf.js also report what it skipped (a stream it could not decode, metadata it dropped):
+ * the parse process watches those lines for allocations its memory limit refused.
+ */
+export function reportPdfDiagnostics(): void {
+  diagnostics = "infos";
+}
+
 function documentParameters(bytes: Uint8Array, password: string | undefined, pdfJs: PdfJs): DocumentInitParameters {
   const directory = pdfJsPackageDirectory();
   return {
@@ -43,7 +53,7 @@ function documentParameters(bytes: Uint8Array, password: string | undefined, pdf
     standardFontDataUrl: `${path.join(directory, "standard_fonts")}/`,
     cMapUrl: `${path.join(directory, "cmaps")}/`,
     cMapPacked: true,
-    verbosity: pdfJs.VerbosityLevel.ERRORS,
+    verbosity: diagnostics === "infos" ? pdfJs.VerbosityLevel.INFOS : pdfJs.VerbosityLevel.ERRORS,
   };
 }
 

@@ -1,10 +1,12 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { idleParseWorkerCount, parseWithBudget, parseWorkerPath, prepareWithBudget } from "@/lib/ingest/parse-in-worker";
+import { idleParseWorkerCount, inspectPdfWithBudget, parseWithBudget, parseWorkerPath, prepareWithBudget } from "@/lib/ingest/parse-in-worker";
+import { metadataBombPdf } from "@/tests/support/fixtures/pdf-bomb";
+import { buildPdf } from "@/tests/support/fixtures/pdf-fixtures";
 import { unbrokenLetters } from "@/tests/support/hostile-text";
 
-/** Parsing in a worker thread with a time and memory budget (the real bundled worker). */
+/** Parsing in a child process with a time and memory budget (the real bundled worker). */
 
 beforeAll(() => {
   if (!existsSync(parseWorkerPath())) execFileSync(process.execPath, ["scripts/build-workers.mjs"], { stdio: "inherit" });
@@ -40,19 +42,19 @@ describe("parseWithBudget", () => {
     expect(parsed.blocks[0]?.text).toBe("Still alive.");
   });
 
-  it("keeps a thread for the next document, but never one that ran out of time", async () => {
+  it("keeps a parse process for the next document, but never one that ran out of time", async () => {
     const budget = { timeoutMs: 30_000, maxMemoryMb: 300 };
     const before = idleParseWorkerCount();
     await parseWithBudget({ kind: "text", bytes: markdown("First document."), budget });
     expect(idleParseWorkerCount()).toBe(before + 1);
-    // The second document runs on the same thread: still one idle thread after it.
+    // The second document runs in the same process: still one idle process after it.
     const second = await parseWithBudget({ kind: "markdown", bytes: markdown("# Second\n\nBody text."), budget });
     expect(second.blocks.at(-1)?.text).toBe("Body text.");
     expect(idleParseWorkerCount()).toBe(before + 1);
     const huge = markdown(Array.from({ length: 200_000 }, (_, index) => `Paragraph ${index} has some words in it.`).join("\n\n"));
     await expect(parseWithBudget({ kind: "markdown", bytes: huge, budget: { ...budget, timeoutMs: 50 } })).rejects.toMatchObject({ code: "parse.timeout" });
     expect(idleParseWorkerCount()).toBe(before);
-    // A thread that failed a document with a parser error (not a crash) is kept.
+    // A process that failed a document with a parser error (not a crash) is kept.
     await expect(parseWithBudget({ kind: "pdf", bytes: markdown("%PDF-1.7 garbage"), budget })).rejects.toMatchObject({ code: "pdf.invalid" });
     expect(idleParseWorkerCount()).toBe(before + 1);
   });
@@ -92,5 +94,28 @@ describe("prepareWithBudget (issue 16: chunking off the request thread)", () => 
   it("holds chunking to the parse budget: a document too long to chunk in time ends parse.timeout", async () => {
     const parsed = { kind: "text" as const, pageCount: null, blocks: [{ kind: "paragraph" as const, text: unbrokenLetters(3_000_000) }] };
     await expect(prepareWithBudget({ kind: "text", source: { parsed }, chunking, budget: { timeoutMs: 100, maxMemoryMb: 512 } })).rejects.toMatchObject({ code: "parse.timeout" });
+  });
+});
+
+describe("PDF bombs (issue 16: decoded streams live outside the V8 heap)", () => {
+  // 2 MB that inflate to 2 GB of zeros in the XMP metadata stream.
+  let bomb: Uint8Array;
+  beforeAll(async () => {
+    bomb = await metadataBombPdf({ inflatedMegabytes: 2048 });
+  }, 60_000);
+  const budget = { timeoutMs: 120_000, maxMemoryMb: 256 };
+
+  it("ends the upload check of a metadata bomb with pdf.too_complex, in a process whose memory it cannot exceed", async () => {
+    const before = process.memoryUsage().rss;
+    await expect(inspectPdfWithBudget({ bytes: bomb, budget })).rejects.toMatchObject({ code: "pdf.too_complex" });
+    // The test's own process never held the inflated stream.
+    expect(process.memoryUsage().rss - before).toBeLessThan(512 * 1024 * 1024);
+  });
+
+  it("ends a parse of it with pdf.too_complex, then parses the next PDF as usual", async () => {
+    await expect(parseWithBudget({ kind: "pdf", bytes: bomb, budget })).rejects.toMatchObject({ code: "pdf.too_complex" });
+    const next = await parseWithBudget({ kind: "pdf", bytes: await buildPdf([[{ text: "The travel policy applies to every trip.", y: 720 }]]), budget });
+    expect(next.blocks[0]?.text).toBe("The travel policy applies to every trip.");
+    expect(await inspectPdfWithBudget({ bytes: await buildPdf([[{ text: "Fine.", y: 720 }]]), budget })).toEqual({ pageCount: 1 });
   });
 });
