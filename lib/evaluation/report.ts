@@ -61,8 +61,12 @@ export function formatComparison(
     const difference = pairedDifference(previous, after[metric]);
     const beforeMean = bootstrapMean([...previous.values()]).mean;
     const afterMean = bootstrapMean([...after[metric].values()]).mean;
-    const verdict = Number.isNaN(difference.mean) ? "" : difference.low > 0 ? "better" : difference.high < 0 ? "worse" : "within noise";
-    return [[metricLabel(metric, topK), Number.isNaN(beforeMean) ? "n/a" : beforeMean.toFixed(2), Number.isNaN(afterMean) ? "n/a" : afterMean.toFixed(2), formatDifference(difference), String(difference.count), verdict] as const];
+    // Less is better for the share of hits the threshold removes.
+    const sign = metric === "thresholdLoss" ? -1 : 1;
+    const improved = sign > 0 ? difference.low > 0 : difference.high < 0;
+    const worsened = sign > 0 ? difference.high < 0 : difference.low > 0;
+    const judgement = Number.isNaN(difference.mean) ? "" : improved ? "better" : worsened ? "worse" : "within noise";
+    return [[metricLabel(metric, topK), Number.isNaN(beforeMean) ? "n/a" : beforeMean.toFixed(2), Number.isNaN(afterMean) ? "n/a" : afterMean.toFixed(2), formatDifference(difference), String(difference.count), judgement] as const];
   });
   const width = Math.max(...rows.map(([name]) => name.length));
   return [
