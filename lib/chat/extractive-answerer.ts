@@ -87,6 +87,13 @@ export const STATED_NUMBER_BONUS = 0.2;
  */
 export const SPECIFICITY_WEIGHT = 0.4;
 
+/**
+ * Weight of the share of the question's distinguishing (rare) words a sentence holds
+ * (`distinguishingShare`), a ranking bonus like the others: measured on the dev splits
+ * (docs/retrieval.md, *Answer content*).
+ */
+export const DISTINGUISHING_WEIGHT = 0.2;
+
 /** True when `question` asks for a quantity, a time or a date. */
 export function asksForQuantity(question: string): boolean {
   return QUANTITY_QUESTION.test(question);
@@ -208,6 +215,23 @@ function specificity(options: { words: Set<string>; questionWords: Set<string>; 
   return count === 0 ? 0 : sum / count;
 }
 
+/**
+ * The share of the question's rarity a sentence holds: each question word weighs its rarity in
+ * the library, so "specialty" and "drugs" count far more than "plan" or "Northwind" in "Which of
+ * the two Northwind plans covers specialty drugs?", and the sentence naming specialty drugs beats
+ * four about the plans in general.
+ */
+function distinguishingShare(options: { words: Set<string>; questionWords: Set<string>; wordRarity: (word: string) => number }): number {
+  let held = 0;
+  let total = 0;
+  for (const word of options.questionWords) {
+    const rarity = options.wordRarity(word);
+    total += rarity;
+    if (options.words.has(word)) held += rarity;
+  }
+  return total === 0 ? 0 : held / total;
+}
+
 interface ScoredCandidate {
   text: string;
   sourceIndex: number;
@@ -271,7 +295,10 @@ export async function* streamAnswerSentences(options: ExtractiveOptions): AsyncG
       const overlap = questionWords.size === 0 ? 0 : [...questionWords].filter((word) => words.has(word)).length / questionWords.size;
       // Retrieval rank is a prior: the search already judged the passage as a whole.
       const relevance = dot(question, vector) + 0.15 * overlap - 0.01 * candidate.rank;
-      const score = relevance + (numberBonus > 0 && /\d/.test(candidate.text) ? numberBonus : 0) + (options.wordRarity ? SPECIFICITY_WEIGHT * specificity({ words, questionWords, wordRarity: options.wordRarity }) : 0);
+      const rarityBonus = options.wordRarity
+        ? SPECIFICITY_WEIGHT * specificity({ words, questionWords, wordRarity: options.wordRarity }) + DISTINGUISHING_WEIGHT * distinguishingShare({ words, questionWords, wordRarity: options.wordRarity })
+        : 0;
+      const score = relevance + (numberBonus > 0 && /\d/.test(candidate.text) ? numberBonus : 0) + rarityBonus;
       return { text: candidate.text, sourceIndex: candidate.sourceIndex, start: candidate.start, rank: candidate.rank, vector, relevance, score };
     });
     for (const candidate of scored) best = Math.max(best, candidate.score);

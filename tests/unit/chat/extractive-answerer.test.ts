@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EXTRACTIVE_NOTE, MINIMUM_SENTENCE_SCORE, SPECIFICITY_WEIGHT, STATED_NUMBER_BONUS, asksForQuantity, isQuotable, quotableUnits, renderExtractiveAnswer, selectAnswerSentences, streamAnswerSentences } from "@/lib/chat/extractive-answerer";
+import { DISTINGUISHING_WEIGHT, EXTRACTIVE_NOTE, MINIMUM_SENTENCE_SCORE, SPECIFICITY_WEIGHT, STATED_NUMBER_BONUS, asksForQuantity, isQuotable, quotableUnits, renderExtractiveAnswer, selectAnswerSentences, streamAnswerSentences } from "@/lib/chat/extractive-answerer";
 import type { ChatSourceData } from "@/lib/chat/types";
 
 /** Normalised bag-of-words vectors over a vocabulary grown as texts arrive: cosine = word overlap. */
@@ -89,6 +89,20 @@ describe("selectAnswerSentences", () => {
     expect(await pick()).toEqual([filler]);
     expect(await pick((word) => (common.has(word) ? 0 : 1))).toEqual([specific]);
     expect(SPECIFICITY_WEIGHT).toBeGreaterThan(0);
+  });
+
+  it("prefers the sentence holding the question's rare words to one holding its common ones", async () => {
+    // Both sentences share four question words; only one holds the rare ones.
+    const general = "The Northwind Standard plan covers many services for employees.";
+    const specific = "Specialty drugs are covered by the Northwind Standard plan.";
+    const rarity = (word: string) => (["specialty", "drugs"].includes(word) ? 1 : 0.05);
+    const pick = async (wordRarity: (word: string) => number) => {
+      const { embed } = bagOfWordsEmbedder();
+      const sentences = await selectAnswerSentences({ question: "Which Northwind plan covers specialty drugs for employees?", sources: [source(1, `${general} ${specific}`)], embed, maximumSentences: 1, wordRarity });
+      return sentences.map((sentence) => sentence.text);
+    };
+    expect(await pick(rarity)).toEqual([specific]);
+    expect(DISTINGUISHING_WEIGHT).toBeGreaterThan(0);
   });
 
   it("never quotes a sentence for its rare words or numbers alone", async () => {
