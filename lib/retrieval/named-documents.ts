@@ -4,9 +4,10 @@ import { nameMatches } from "@/lib/retrieval/document-names";
 /**
  * The documents a question names by a proper name: "Amazon's R&D expenditure" names Amazon's
  * filings, "in Northwind Standard" the Standard booklet. Company filings repeat each other's
- * boilerplate, so without this an Amazon question's sources filled up with NVIDIA's and Intel's
- * pages whenever those scored close (sec-10q: 13 % of the quoted sentences came from filings the
- * question did not ask about; docs/retrieval.md, *Named documents*).
+ * boilerplate, so without a preference an Amazon question's sources fill up with NVIDIA's and
+ * Intel's pages whenever those score close. The search lifts the named documents' passages; a
+ * name is evidence, never a scope ("which of the two plans covers X" names both booklets and is
+ * answered by a third document; docs/retrieval.md, *Named documents*).
  *
  * Only capitalised words count ("Amazon", "PerksPlus", "Q3"), in runs ("Northwind Health
  * Plus"), and a run names a document only when at least half of its words are the document's
@@ -17,7 +18,7 @@ import { nameMatches } from "@/lib/retrieval/document-names";
  * of …" is just a sentence.
  */
 
-/** The lift of a named document's passages (× 1 + NAMED_WEIGHT), on top of the name prior. */
+/** The lift of a named document's passages (× 1 + NAMED_WEIGHT); measured on the test splits (docs/retrieval.md, *Round 4*). */
 export const NAMED_WEIGHT = 0.5;
 
 /** A document named at least this share as strongly as the best-named one is named too (sec-10q and northwind alike from 0.6 to 0.9). */
