@@ -150,9 +150,10 @@ describe.skipIf(skipReason !== null)("web app in a browser (production build, ex
   it("lists the closest passages under a \"not in the documents\" answer, and opens one in the viewer", async () => {
     await page.goto(`${app.baseUrl}/`);
     await page.getByRole("heading", { name: "Ask your documents" }).waitFor();
-    // The handbook answers this in other words ("Late reports are approved only by the finance
-    // director"), under the relevance threshold of the small model.
-    await page.getByTestId("question-input").fill("Who signs off a late expense claim?");
+    // The expense-report page is about this in other words ("Expense reports must be submitted
+    // within thirty days … Late reports are approved only by the finance director"), and the small
+    // model scores it between the closest-passage floor and the threshold (about 0.64).
+    await page.getByTestId("question-input").fill("What if I forget to file my costs on time?");
     await page.getByTestId("question-input").press("Enter");
     await page.locator("[data-testid=assistant-message]:not([data-streaming]) [data-testid=answer-text]").waitFor({ timeout: 120_000 });
     await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/, { timeout: 10_000 });

@@ -23,7 +23,7 @@ function result(options: { name: string; score: number; text?: string; highlight
 
 describe("toRelatedPassages", () => {
   it("keeps results at or above the floor, best first, at most MAXIMUM_RELATED_PASSAGES", () => {
-    const results = [0.66, 0.6, RELATED_PASSAGE_FLOOR, 0.5, RELATED_PASSAGE_FLOOR - 0.01].map((score, position) => result({ name: `doc${position}`, score }));
+    const results = [0.69, 0.66, RELATED_PASSAGE_FLOOR, RELATED_PASSAGE_FLOOR - 0.01, RELATED_PASSAGE_FLOOR - 0.05].map((score, position) => result({ name: `doc${position}`, score }));
     const related = toRelatedPassages(results);
     expect(related).toHaveLength(MAXIMUM_RELATED_PASSAGES);
     expect(related.map((passage) => passage.documentId)).toEqual(["doc0", "doc1", "doc2"]);
@@ -31,7 +31,7 @@ describe("toRelatedPassages", () => {
   });
 
   it("carries the matched passage's page and text, whitespace collapsed, as the excerpt", () => {
-    const [passage] = toRelatedPassages([result({ name: "plan", score: 0.55, page: 7 })]);
+    const [passage] = toRelatedPassages([result({ name: "plan", score: 0.65, page: 7 })]);
     expect(passage).toEqual({
       documentId: "plan",
       documentName: "plan.pdf",
@@ -41,18 +41,18 @@ describe("toRelatedPassages", () => {
       pageEnd: 7,
       section: "Claims",
       excerpt: "plan passage about claims.",
-      score: 0.55,
+      score: 0.65,
     });
   });
 
   it("keeps the chunk's range for a result without a page", () => {
-    const [passage] = toRelatedPassages([{ ...result({ name: "notes", score: 0.5 }), page: null, pageStart: null, pageEnd: null }]);
+    const [passage] = toRelatedPassages([{ ...result({ name: "notes", score: 0.65 }), page: null, pageStart: null, pageEnd: null }]);
     expect(passage).toMatchObject({ page: null, pageStart: null, pageEnd: null });
   });
 
   it("cuts a long passage at a word boundary with an ellipsis", () => {
     const text = Array.from({ length: 120 }, (_, position) => `word${position}`).join(" ");
-    const [passage] = toRelatedPassages([result({ name: "long", score: 0.5, text, highlight: { start: 0, end: text.length } })]);
+    const [passage] = toRelatedPassages([result({ name: "long", score: 0.65, text, highlight: { start: 0, end: text.length } })]);
     const excerpt = passage?.excerpt ?? "";
     expect(excerpt.endsWith("…")).toBe(true);
     expect(excerpt.length).toBeLessThanOrEqual(321);
