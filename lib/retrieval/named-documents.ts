@@ -83,6 +83,24 @@ export function mentionsFileName(query: string, fileName: string): boolean {
 }
 
 /**
+ * The question's name words that name only documents it names ("northwind" in "Which of the two
+ * Northwind plans …", naming both plan booklets; not "q2" in "Amazon's Q2 2023 10-Q", a name word
+ * of every second-quarter filing). A passage of another document that says them is about the named
+ * thing too: the comparison of the two plans is the document that answers.
+ */
+export function namingWords(options: { query: string; nameWords: Map<string, ReadonlySet<string>>; named: ReadonlySet<string> }): string[] {
+  if (options.named.size === 0) return [];
+  const words = new Set<string>();
+  for (const run of properNameRuns(options.query)) {
+    for (const word of run) {
+      const naming = [...options.nameWords].filter(([, names]) => names.has(word)).map(([id]) => id);
+      if (naming.length > 0 && naming.every((id) => options.named.has(id))) words.add(word);
+    }
+  }
+  return [...words];
+}
+
+/**
  * The ids of the documents the question names (empty: it names none): by proper names, or by
  * writing a document's file name (`fileNames`, keyed by id), which names that document whatever
  * its case.

@@ -3,7 +3,7 @@ import { AppError } from "@/lib/errors";
 import type { Embedder } from "@/lib/embeddings/types";
 import { groupNearDuplicates } from "@/lib/retrieval/dedup";
 import { DEFAULT_FUSION_WEIGHTS, fuseScores, type FusionWeights } from "@/lib/retrieval/fusion";
-import { NAMED_WEIGHT, namedDocuments } from "@/lib/retrieval/named-documents";
+import { NAMED_WEIGHT, namedDocuments, namingWords } from "@/lib/retrieval/named-documents";
 import { contentWords, joinedCompoundTerms, keywordTerms } from "@/lib/retrieval/keyword-query";
 import { relevanceEvidence, relevanceScore } from "@/lib/retrieval/relevance";
 import { closestWord, correctQuery, unknownWords } from "@/lib/retrieval/spelling";
@@ -358,14 +358,26 @@ async function searchOneText(options: SearchChunksOptions & { priorCorrected: bo
   const applyPrior = (priors: Map<string, number>, weight: number) => {
     for (const [id, prior] of priors) if (prior > 0 && weight > 0) lift.set(id, (lift.get(id) ?? 1) * (1 + weight * prior));
   };
+  const namedWeight = options.namedWeight ?? NAMED_WEIGHT;
   if (searchable.size > 1) {
-    applyPrior(new Map([...named].map((id) => [id, 1])), options.namedWeight ?? NAMED_WEIGHT);
+    applyPrior(new Map([...named].map((id) => [id, 1])), namedWeight);
     // "The latest report" is the latest of the documents the question is about: of Amazon's when it names Amazon.
     const aboutTitles = new Map([...titles].filter(([id]) => (named.size > 0 ? named.has(id) : searchable.has(id))));
     applyPrior(periodPriors({ query: priorText, titles: aboutTitles }), options.periodWeight ?? PERIOD_WEIGHT);
   }
   const fused = fuseScores({ vector: similarities, keyword: keywordScores, weights });
-  for (const [key, score] of fused) fused.set(key, score * (lift.get(places.get(key)?.documentId ?? "") ?? 1));
+  // A passage of another document that says the names is about the named thing too (the
+  // comparison of two named plans): it gets the named documents' lift.
+  const naming = named.size > 0 && namedWeight > 0 ? namingWords({ query: priorText, nameWords, named }) : [];
+  const sayingNames = new Set<string>();
+  if (naming.length > 0) {
+    const others = [...fused.keys()].flatMap((key) => {
+      const place = places.get(key);
+      return place && !named.has(place.documentId) ? [place] : [];
+    });
+    for (const [key, coverage] of registry.keywordCoverage({ words: naming, passages: others })) if (coverage > 0) sayingNames.add(key);
+  }
+  for (const [key, score] of fused) fused.set(key, score * (lift.get(places.get(key)?.documentId ?? "") ?? 1) * (sayingNames.has(key) ? 1 + namedWeight : 1));
   const passageRanking = rankPassages({ fused, places });
 
   // The best passage per page (per chunk when the document has no pages) becomes a result.

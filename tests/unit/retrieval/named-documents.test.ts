@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { documentNameWords } from "@/lib/retrieval/document-names";
-import { mentionsFileName, namedDocuments, properNameRuns } from "@/lib/retrieval/named-documents";
+import { mentionsFileName, namedDocuments, namingWords, properNameRuns } from "@/lib/retrieval/named-documents";
 
 describe("properNameRuns", () => {
   it("keeps runs of capitalised words inside a sentence, lower-cased, over spaces, hyphens and underscores", () => {
@@ -33,6 +33,16 @@ describe("namedDocuments", () => {
     ]),
   );
   const named = (query: string) => [...namedDocuments({ query, nameWords })].sort();
+
+  it("gives the name words that name only named documents, for passages elsewhere that say them", () => {
+    const words = (query: string) => namingWords({ query, nameWords, named: namedDocuments({ query, nameWords }) }).sort();
+    // "Northwind" names both booklets, both named: a comparison page saying "Northwind" is about them too.
+    expect(words("Which of the two Northwind plans covers specialty drugs?")).toEqual(["northwind"]);
+    expect(words("How did Amazon's revenue change?")).toEqual(["amazon"]);
+    // "Q2" and "2023" name Apple's filings too, which the question does not name.
+    expect(words("In Amazon's Q2 2023 10-Q, what changed?")).toEqual([]);
+    expect(words("does my plan cover glasses?")).toEqual([]);
+  });
 
   it("finds the documents a question names, the best-named ones only", () => {
     expect(named("How did Amazon's revenue change?")).toEqual(["amazon-q1", "amazon-q2"]);

@@ -317,6 +317,23 @@ describe("searchChunks", () => {
     expect(documentsNamedInQuery({ query: "how did research and development spending change in globex-2023.pdf?", registry, embedder }).map((document) => document.id)).toEqual(["globex"]);
   });
 
+  it("lifts another document's passage that says the names a question uses, as it lifts the named documents", async () => {
+    const booklet = (id: string, name: string) =>
+      addDocument({ id, name: `${id}.pdf`, title: `${name} Plan Booklet`, pages: { 1: [`${name} plan booklet.`], 2: [`Which drugs the ${name} plan covers: the drugs in the ${name} plans formulary.`] } });
+    await booklet("alpha", "Alpha");
+    await booklet("beta", "Beta");
+    await addDocument({ id: "options", name: "options.pdf", title: "Plan Options", pages: { 1: ["Choosing your plan."], 2: ["Alpha covers specialty drugs; Beta covers only generic drugs."] } });
+    await addDocument({ id: "handbook", name: "handbook.pdf", title: "Employee Handbook", pages: { 1: ["Employee handbook."], 2: ["Specialty coffee is served on Fridays."] } });
+    await addDocument({ id: "travel", name: "travel.pdf", title: "Travel Rules", pages: { 1: ["Travel rules."], 2: ["Drugs may not be carried across borders."] } });
+    const question = "Which of the Alpha and Beta plans covers specialty drugs?";
+    expect(documentsNamedInQuery({ query: question, registry, embedder }).map((document) => document.id).sort()).toEqual(["alpha", "beta"]);
+    const results = await search(question);
+    expect(`${results[0]?.documentId}#${results[0]?.page}`).toBe("options#2");
+    // Without the lift for passages that say the names, the named booklets' pages come first.
+    const unlifted = await search(question, { namedWeight: 0 });
+    expect(unlifted[0]?.documentId).toBe("options");
+  });
+
   it("takes \"the latest report\" of a named company as that company's latest, not the library's", async () => {
     const filing = (id: string, title: string, text: string) => addDocument({ id, name: `${title}.pdf`, title, pages: { 1: [`${title.split(" ")[0] ?? ""} quarterly report.`], 2: [text] } });
     await filing("acme-q1", "Acme 2023 Q1", "Acme revenue was 5 million dollars in the quarter.");
