@@ -281,7 +281,7 @@ async function main(): Promise<void> {
       await setEfSearch(EF_CONFIGURED);
     }
 
-    const passageTotal = [...registry.keywordDistribution([]).passagesPerDocument.values()].reduce((sum, count) => sum + count, 0);
+    const passageTotal = registry.passageCount();
     const result = {
       scale: {
         chunks: realChunkCount + Math.max(existingSynthetic, wanted),

@@ -62,6 +62,12 @@ interface Arguments {
 
 class UsageError extends Error {}
 
+/** `value` when it is one of `allowed`, else a usage error naming them. */
+function oneOf<Value extends string>(name: string, value: string, allowed: readonly Value[]): Value {
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${name} must be one of ${allowed.join(", ")}.`);
+  return value as Value;
+}
+
 function parseArguments(argv: string[]): Arguments {
   const values = argv.filter((argument) => argument !== "--");
   const result: Arguments = {
@@ -107,12 +113,9 @@ function parseArguments(argv: string[]): Arguments {
       case "--questions":
         result.questions.push(next());
         break;
-      case "--mode": {
-        const mode = next();
-        if (!MODES.includes(mode as SearchMode)) throw new UsageError(`--mode must be one of ${MODES.join(", ")}.`);
-        result.mode = mode as SearchMode;
+      case "--mode":
+        result.mode = oneOf("--mode", next(), MODES);
         break;
-      }
       case "--top-k":
         result.topK = Math.round(number("--top-k", next(), 1, 50));
         break;
@@ -152,12 +155,9 @@ function parseArguments(argv: string[]): Arguments {
       case "--ablation":
         result.ablation = true;
         break;
-      case "--split": {
-        const split = next();
-        if (!QUESTION_SPLITS.includes(split as QuestionSplit)) throw new UsageError(`--split must be one of ${QUESTION_SPLITS.join(", ")}.`);
-        result.split = split as QuestionSplit;
+      case "--split":
+        result.split = oneOf("--split", next(), QUESTION_SPLITS);
         break;
-      }
       case "--compare":
         result.compare = next();
         break;

@@ -215,14 +215,21 @@ export async function searchChunks(options: SearchChunksOptions): Promise<Search
   if (query.length > MAXIMUM_QUERY_CHARACTERS) {
     throw new AppError("search.invalid_query", `The query is longer than ${MAXIMUM_QUERY_CHARACTERS} characters.`);
   }
-  const whole = await searchOneText({ ...options, query, priorCorrected: false });
+  // Names are read from the question as written, once: its parts are searched with the same factor.
+  const absent = absentNames({
+    query,
+    passagesContaining: (word) => options.registry.passagesContaining(word),
+    correctable: (word) => closestWord(word, options.registry.indexedWords()) !== undefined,
+  });
+  const relevanceFactor = absent.length > 0 ? ABSENT_NAME_FACTOR : 1;
+  const whole = await searchOneText({ ...options, query, priorCorrected: false, relevanceFactor });
   // Nothing found for the whole question (nothing relevant) or no room after its lead: no more searches.
   if (!options.coverEveryPart || whole.length === 0 || options.topK <= WHOLE_QUESTION_LEAD) return whole;
   // A part names its topic but rarely its document ("…under Northwind Health Plus, and what is
   // covered for hospice care?"): the document priors read the whole question.
   // Corrected once here rather than by each part's search.
   const priorText = correctSpelling(options.registry, options.priorText ?? query);
-  const parts = { ...options, coverEveryPart: false, priorText, priorCorrected: true, wholeQuery: query };
+  const parts = { ...options, coverEveryPart: false, priorText, priorCorrected: true, relevanceFactor };
   const searches = questionParts(query).map((part) => searchOneText({ ...parts, query: part }));
   // The question's words the best pages never mention name a topic they do not answer: one more
   // search for those words alone, in the documents of those pages (the whole question found its
@@ -283,8 +290,11 @@ export function documentsNamedInQuery(options: { query: string; registry: Docume
   return [...searchable.values()].filter((document) => named.has(document.id));
 }
 
-/** One search of one text (the whole question or one part of it); `priorCorrected`: priorText is spelled right already. */
-async function searchOneText(options: SearchChunksOptions & { priorCorrected: boolean; wholeQuery?: string }): Promise<SearchResult[]> {
+/**
+ * One search of one text (the whole question or one part of it); `priorCorrected`: priorText is
+ * spelled right already; `relevanceFactor`: what every result's relevance is multiplied by.
+ */
+async function searchOneText(options: SearchChunksOptions & { priorCorrected: boolean; relevanceFactor: number }): Promise<SearchResult[]> {
   const query = options.query;
   const mode = options.mode ?? "hybrid";
   const { registry, embedder, vectorStore } = options;
@@ -294,20 +304,12 @@ async function searchOneText(options: SearchChunksOptions & { priorCorrected: bo
   if (searchable.size === 0) return [];
   const { titles, nameWords } = documentNaming(registry, [...searchable.values()]);
   const priorText = options.priorText === undefined ? searchText : options.priorCorrected ? options.priorText : correctSpelling(registry, options.priorText);
-  // Names are read from the question as written (a part of a two-part question: from the whole one).
-  const absent = absentNames({
-    query: options.wholeQuery ?? query,
-    passagesContaining: (word) => registry.passagesContaining(word),
-    correctable: (word) => closestWord(word, registry.indexedWords()) !== undefined,
-  });
-  const relevanceFactor = absent.length > 0 ? ABSENT_NAME_FACTOR : 1;
   // A question that names documents by proper names ("Amazon's Q2 2023 10-Q", "Northwind
   // Standard") prefers them, but a name is evidence, not a scope: "which of the two plans covers
   // X" names both booklets and is answered by a third document (decision 0010).
   const named = documentsNamedIn({ text: priorText, searchable, nameWords });
   const limit = Math.max(MINIMUM_CANDIDATES, options.topK * CANDIDATES_PER_RESULT);
   const documentIds = options.documentIds ? [...searchable.keys()] : undefined;
-  const keywordDocumentIds = documentIds;
 
   // Vector similarities per passage (its best window). Every mode embeds the query: the
   // similarity is what the relevance score and the threshold are calibrated on.
@@ -327,7 +329,7 @@ async function searchOneText(options: SearchChunksOptions & { priorCorrected: bo
   /** BM25 scores of one keyword query (the question, its phrases, feedback words) per passage of a searchable document. */
   const keywordMatches = (terms: string[]): Map<string, number> => {
     const scores = new Map<string, number>();
-    for (const match of registry.searchKeywords({ terms, limit, documentIds: keywordDocumentIds })) {
+    for (const match of registry.searchKeywords({ terms, limit, documentIds })) {
       if (!searchable.has(match.documentId)) continue;
       const key = passageKey(match.chunkId, match.passageIndex);
       places.set(key, { chunkId: match.chunkId, documentId: match.documentId, passageIndex: match.passageIndex, page: match.page });
@@ -411,7 +413,7 @@ async function searchOneText(options: SearchChunksOptions & { priorCorrected: bo
     if (!chunk || !document) continue;
     const passage = passages.get(candidate.chunkId)?.find((item) => item.passageIndex === candidate.passageIndex) ?? wholeChunkPassage(chunk);
     const evidence = relevanceEvidence({ similarity: candidate.similarity ?? 0, coverage: coverage.get(candidate.key) ?? 0 });
-    const score = candidate.similarity === undefined ? 0 : relevanceFactor * relevanceScore({ similarity: evidence, model: embedder.modelId });
+    const score = candidate.similarity === undefined ? 0 : options.relevanceFactor * relevanceScore({ similarity: evidence, model: embedder.modelId });
     if (score < options.threshold) continue;
     located.push({ chunk, document, passage, score });
   }

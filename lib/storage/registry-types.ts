@@ -149,14 +149,8 @@ export interface DocumentRegistry {
    * which names what the document is about ("Apple Inc.", "Form 10-Q"). Keyed by document id.
    */
   documentCovers(): ReadonlyMap<string, string>;
-  /**
-   * How each word is spread over documents: for every word, the number of passages of each
-   * document that contain it (stemmed as the keyword index stems), and the passage count of every
-   * document. Feeds the document prior (lib/retrieval/document-prior.ts).
-   */
   /** How many passages the keyword index holds (all documents). */
   passageCount(): number;
-  keywordDistribution(words: string[]): { passagesPerDocument: Map<string, number>; byWord: Map<string, Map<string, number>> };
   /** How many passages contain `word` (stemmed as the keyword index stems). */
   passagesContaining(word: string): number;
   /**

@@ -153,11 +153,10 @@ interface CachedPassage {
   record: PassageRecord;
 }
 
-/** The passages holding one word, as FTS rowids, and how many of them each document has. */
+/** The passages holding one word, as FTS rowids. */
 interface WordPostings {
   /** Sorted ascending (binary-searched): a Set of 100,000 rowids cost ~10× the memory and time to build. */
   rowIds: Int32Array;
-  byDocument: Map<string, number>;
 }
 
 /** Position of `value` in the ascending `sorted`, or -1. */
@@ -330,7 +329,6 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
     // per-row scoring FTS5 does; a query's ranking is summed from these lists.
     termScores: database.prepare(`SELECT rowid, bm25(passages_fts, ${BM25_WEIGHTS.context}, ${BM25_WEIGHTS.body}) FROM passages_fts WHERE passages_fts MATCH ?`).raw(),
     passagesByIds: database.prepare(`SELECT * FROM passages WHERE id IN (SELECT value FROM json_each(?))`),
-    passagesPerDocument: database.prepare(`SELECT document_id AS documentId, count(*) AS count FROM passages GROUP BY document_id`),
     // The first page's passages, or the first chunk's for documents without pages. The first page
     // per document is computed once (a correlated subquery per passage took 11 s at 100,000).
     documentCovers: database.prepare(
@@ -363,7 +361,6 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
   let cachedGeneration: { content: number; documents: number } | undefined;
   // Changes of documents' statuses and titles seen by this process (its own and others').
   let documentChanges = 0;
-  let documentPassageCounts: Map<string, number> | undefined;
   let covers: Map<string, string> | undefined;
   // data_version only moves for other connections' commits, so this process counts its own; it
   // also counts the changes other processes made (checkDataVersion).
@@ -379,7 +376,6 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
     termScoresCache.clear();
     passageByRow.clear();
     passageTotal = undefined;
-    documentPassageCounts = undefined;
     covers = undefined;
   };
   let documentList: { version: string; documents: DocumentRecord[] } | undefined;
@@ -389,7 +385,7 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
   };
   // The spelling vocabulary costs a scan of every passage, so it is rebuilt at most once a minute.
   let vocabulary: { words: Map<string, number>; localWrites: number; builtAt: number } | undefined;
-  /** The passages (FTS rowids) containing `word` as the index stems it, and their count per document (call checkDataVersion first). */
+  /** Every passage's FTS rowid (sorted) and document (call checkDataVersion first). */
   const documentsByRow = () => {
     if (!passageDocuments) {
       const rows = statements.passageDocuments.all() as [number, string][];
@@ -413,24 +409,21 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
   };
   /** A word as one plain FTS5 term: quoted, whatever it contains (see keyword-query.ts). */
   const term = (word: string) => `"${word.replace(/"/g, '""')}"`;
+  /** The passages (FTS rowids) containing `word` as the index stems it (call checkDataVersion first). */
   const postingsOf = (word: string): WordPostings => {
     let postings = postingsCache.get(word);
     if (!postings) {
       // A query word's BM25 list holds the same rows: no second scan of its postings.
       const rows = termScoresCache.get(word)?.rowIds ?? (statements.wordPostings.all(term(word)) as number[]);
       const lookup = documentsByRow();
-      const byDocument = new Map<string, number>();
       const rowIds = new Int32Array(rows.length);
       let kept = 0;
       for (const rowId of rows) {
-        const index = sortedIndexOf(lookup.rowIds, rowId);
-        if (index < 0) continue;
-        const documentId = lookup.documents[lookup.documentIndex[index] ?? -1] ?? "";
-        byDocument.set(documentId, (byDocument.get(documentId) ?? 0) + 1);
+        if (sortedIndexOf(lookup.rowIds, rowId) < 0) continue;
         rowIds[kept] = rowId;
         kept += 1;
       }
-      postings = { rowIds: rowIds.subarray(0, kept).sort(), byDocument };
+      postings = { rowIds: rowIds.subarray(0, kept).sort() };
       postingsCache.set(word, postings);
     }
     return postings;
@@ -690,17 +683,6 @@ export function openSqliteRegistry(filePath: string): DocumentRegistry {
         remember(keywordResultCache, { key, value: matches, bound: 500 });
       }
       return matches;
-    },
-    keywordDistribution(words) {
-      checkDataVersion();
-      documentPassageCounts ??= new Map(
-        (statements.passagesPerDocument.all() as { documentId: string; count: number }[]).map((row) => [row.documentId, row.count]),
-      );
-      const byWord = new Map<string, Map<string, number>>();
-      for (const word of words) {
-        byWord.set(word, postingsOf(word).byDocument);
-      }
-      return { passagesPerDocument: documentPassageCounts, byWord };
     },
     passageCount() {
       checkDataVersion();

@@ -238,33 +238,23 @@ describe("document covers", () => {
   });
 });
 
-describe("keyword distribution", () => {
-  it("counts, per word, the passages of each document that contain it", () => {
+describe("passage counts", () => {
+  it("counts the passages holding a word and in all, following writes", () => {
     registry.completeIndexing({ id: "doc-1", chunks: [chunk("doc-1", 0, "Apple sells phones."), chunk("doc-1", 1, "Apple sells laptops.")], embeddingModel: "m", pageCount: 2, title: "A" });
     registry.completeIndexing({ id: "doc-2", chunks: [chunk("doc-2", 0, "Amazon sells books.")], embeddingModel: "m", pageCount: 1, title: "B" });
-    const { passagesPerDocument, byWord } = registry.keywordDistribution(["apple", "sells", "unicorn"]);
-    expect(passagesPerDocument).toEqual(new Map([["doc-1", 2], ["doc-2", 1]]));
-    expect(byWord.get("apple")).toEqual(new Map([["doc-1", 2]]));
-    expect(byWord.get("sells")).toEqual(new Map([["doc-1", 2], ["doc-2", 1]]));
-    expect(byWord.get("unicorn")).toEqual(new Map());
+    expect([registry.passagesContaining("apple"), registry.passagesContaining("sells"), registry.passagesContaining("unicorn")]).toEqual([2, 3, 0]);
     expect(registry.passageCount()).toBe(3);
     // Read from a query word's keyword list (searched first), a word's postings are the same.
     const fresh = openSqliteRegistry(path.join(directory, "app.db"));
     try {
       fresh.searchKeywords({ terms: ["apple", "sells"], limit: 10 });
-      expect(fresh.keywordDistribution(["apple", "sells"]).byWord).toEqual(
-        new Map([
-          ["apple", new Map([["doc-1", 2]])],
-          ["sells", new Map([["doc-1", 2], ["doc-2", 1]])],
-        ]),
-      );
-      expect(fresh.passagesContaining("sells")).toBe(3);
+      expect([fresh.passagesContaining("apple"), fresh.passagesContaining("sells")]).toEqual([2, 3]);
     } finally {
       fresh.close();
     }
     // The cache follows writes.
     registry.deleteDocument("doc-1");
-    expect(registry.keywordDistribution(["apple"]).byWord.get("apple")).toEqual(new Map());
+    expect(registry.passagesContaining("apple")).toBe(0);
     expect(registry.passageCount()).toBe(1);
   });
 });
@@ -311,7 +301,7 @@ describe("read caches", () => {
     chunkText: registry.getChunks(["doc-1:0"]).get("doc-1:0")?.text,
     passages: registry.getPassages(["doc-1:0"]).get("doc-1:0")?.length ?? 0,
     coverage: registry.keywordCoverage({ words: ["generator", "parking"], passages: [{ chunkId: "doc-1:0", passageIndex: 0 }] }).get("doc-1:0#0"),
-    distribution: registry.keywordDistribution(["generator"]).byWord.get("generator"),
+    containing: registry.passagesContaining("generator"),
   });
 
   // One passage in the index: a word in it weighs ln(2 / 1.5), a word in none ln(2 / 0.5).
@@ -320,7 +310,7 @@ describe("read caches", () => {
   it("answer repeated reads the same and follow this process's reindexing and deletion", () => {
     registry.completeIndexing({ id: "doc-1", chunks: [chunk("doc-1", 0, "Parking badges are issued at reception.")], embeddingModel: "m", pageCount: 1, title: "A" });
     const first = read();
-    expect(first).toEqual({ keywordHits: [], chunkText: "Parking badges are issued at reception.", passages: 1, coverage: halfCovered, distribution: new Map() });
+    expect(first).toEqual({ keywordHits: [], chunkText: "Parking badges are issued at reception.", passages: 1, coverage: halfCovered, containing: 0 });
     expect(read()).toEqual(first);
 
     registry.completeIndexing({ id: "doc-1", chunks: [chunk("doc-1", 0, "The generator is tested monthly.")], embeddingModel: "m", pageCount: 1, title: "A" });
@@ -328,10 +318,10 @@ describe("read caches", () => {
     expect(reindexed.keywordHits).toEqual(["doc-1:0"]);
     expect(reindexed.chunkText).toBe("The generator is tested monthly.");
     expect(reindexed.coverage).toBeCloseTo(halfCovered, 10);
-    expect(reindexed.distribution).toEqual(new Map([["doc-1", 1]]));
+    expect(reindexed.containing).toBe(1);
 
     registry.deleteDocument("doc-1");
-    expect(read()).toEqual({ keywordHits: [], chunkText: undefined, passages: 0, coverage: undefined, distribution: new Map() });
+    expect(read()).toEqual({ keywordHits: [], chunkText: undefined, passages: 0, coverage: undefined, containing: 0 });
   });
 
   it("follow writes made through another connection to the same file (npm run ingest)", () => {
@@ -346,7 +336,7 @@ describe("read caches", () => {
     const after = read();
     expect(after.keywordHits).toEqual(["doc-1:0"]);
     expect(after.chunkText).toBe("The generator is tested monthly.");
-    expect(after.distribution).toEqual(new Map([["doc-1", 1]]));
+    expect(after.containing).toBe(1);
   });
   it("stay cached while another connection writes only conversations (a chat must not empty the search caches)", () => {
     registry.completeIndexing({ id: "doc-1", chunks: [chunk("doc-1", 0, "Parking badges are issued at reception.")], embeddingModel: "m", pageCount: 1, title: "A" });
