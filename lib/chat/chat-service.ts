@@ -15,8 +15,8 @@ import type { AnswerMode, CitedUIMessage } from "@/lib/chat/types";
 import { createDeadline } from "@/lib/async/deadline";
 import { AppError, isAppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
-import { MAXIMUM_QUERY_CHARACTERS, documentsNamedInQuery } from "@/lib/retrieval/search";
-import { cachedSearchChunks } from "@/lib/retrieval/search-cache";
+import { MAXIMUM_QUERY_CHARACTERS } from "@/lib/retrieval/search";
+import { cachedSearchChunks, cachedSearchWithScope } from "@/lib/retrieval/search-cache";
 import type { AppServices } from "@/lib/server/app-services";
 import { titleFromQuestion } from "@/lib/storage/conversation-store";
 
@@ -86,7 +86,8 @@ export async function respondToChat(options: { request: ChatRequest; services: A
   const userTurns = trusted.filter((message) => message.role === "user").map(messageText);
   const searchQuery = buildSearchQuery(userTurns).slice(0, MAXIMUM_QUERY_CHARACTERS);
   const vectorStore = await services.getVectorStore();
-  const results = await cachedSearchChunks({
+  // The scope is the documents the question's names made the search prefer (decision 0010).
+  const { results, preferredDocuments: scope } = await cachedSearchWithScope({
     cache: services.searchCache,
     query: searchQuery,
     topK: config.chat.topK,
@@ -98,11 +99,6 @@ export async function respondToChat(options: { request: ChatRequest; services: A
     vectorStore,
   });
   let sources = toChatSources(results);
-  // The reader is told which documents the question's names made the search prefer (decision 0010).
-  const scope = documentsNamedInQuery({ query: searchQuery, registry: services.registry, embedder: services.embedder, documentIds: request.documentIds }).map((document) => ({
-    documentId: document.id,
-    documentName: document.name,
-  }));
   // Nothing relevant enough to cite: the closest passages under the threshold go with the "no",
   // so the reader can check it (lib/chat/related-passages.ts). The query vector is cached by now.
   const related =

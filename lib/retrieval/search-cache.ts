@@ -1,5 +1,5 @@
 import "server-only";
-import { searchChunks, type SearchResult } from "@/lib/retrieval/search";
+import { searchWithScope, type ScopedSearch, type SearchChunksOptions, type SearchResult } from "@/lib/retrieval/search";
 
 /**
  * Search results by question, kept until the library changes. A team asks the same questions
@@ -39,14 +39,14 @@ export type SearchCacheOutcome = "hit" | "joined" | "computed";
 
 export interface SearchCacheRequest {
   key: string;
-  compute: () => Promise<SearchResult[]>;
+  compute: () => Promise<ScopedSearch>;
   /** Learns how the search was answered (for the response's `X-Search-Cache`). */
   onOutcome?: (outcome: SearchCacheOutcome) => void;
 }
 
 export interface SearchCache {
   /** The cached or shared result of `compute` for `key`; results are shared, treat them as read-only. */
-  get(request: SearchCacheRequest): Promise<SearchResult[]>;
+  get(request: SearchCacheRequest): Promise<ScopedSearch>;
   statistics(): SearchCacheStatistics;
   /** Forgets every result (the vector store was replaced). */
   clear(): void;
@@ -55,8 +55,8 @@ export interface SearchCache {
 /** A bounded, least-recently-used cache of search results; `entries` 0 turns it off (misses only). */
 export function createSearchCache(options: { entries: number; externalStore?: boolean; now?: () => number }): SearchCache {
   const now = options.now ?? Date.now;
-  const results = new Map<string, { value: SearchResult[]; expiresAt: number }>();
-  const running = new Map<string, Promise<SearchResult[]>>();
+  const results = new Map<string, { value: ScopedSearch; expiresAt: number }>();
+  const running = new Map<string, Promise<ScopedSearch>>();
   const counts = { hits: 0, misses: 0, shared: 0 };
   // Moves with clear(): a search that started before it is not remembered after it.
   let epoch = 0;
@@ -127,10 +127,10 @@ export function createSearchCache(options: { entries: number; externalStore?: bo
   };
 }
 
-type SearchChunksOptions = Parameters<typeof searchChunks>[0];
+type CachedSearchOptions = SearchChunksOptions & { cache: SearchCache; onOutcome?: (outcome: SearchCacheOutcome) => void };
 
-/** `searchChunks` through `cache`: the same question, options and library give the same results. */
-export function cachedSearchChunks(options: SearchChunksOptions & { cache: SearchCache; onOutcome?: (outcome: SearchCacheOutcome) => void }): Promise<SearchResult[]> {
+/** `searchWithScope` through `cache`: the same question, options and library give the same results and scope. */
+export function cachedSearchWithScope(options: CachedSearchOptions): Promise<ScopedSearch> {
   // Every setting that changes the result is in the key; the stores are the process's own.
   const { cache, onOutcome, registry, embedder, vectorStore: _vectorStore, ...settings } = options;
   const key = JSON.stringify({
@@ -140,5 +140,10 @@ export function cachedSearchChunks(options: SearchChunksOptions & { cache: Searc
     query: settings.query.trim(),
     documentIds: settings.documentIds ? [...settings.documentIds].sort() : undefined,
   });
-  return cache.get({ key, compute: () => searchChunks(options), onOutcome });
+  return cache.get({ key, compute: () => searchWithScope(options), onOutcome });
+}
+
+/** `cachedSearchWithScope`'s results alone. */
+export async function cachedSearchChunks(options: CachedSearchOptions): Promise<SearchResult[]> {
+  return (await cachedSearchWithScope(options)).results;
 }

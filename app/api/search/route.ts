@@ -1,8 +1,8 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { parseJsonBody } from "@/lib/http/responses";
-import { MAXIMUM_QUERY_CHARACTERS, SEARCH_MODES, documentsNamedInQuery } from "@/lib/retrieval/search";
-import { cachedSearchChunks, type SearchCacheOutcome } from "@/lib/retrieval/search-cache";
+import { MAXIMUM_QUERY_CHARACTERS, SEARCH_MODES } from "@/lib/retrieval/search";
+import { cachedSearchWithScope, type SearchCacheOutcome } from "@/lib/retrieval/search-cache";
 import { apiHandler, otherMethods } from "@/lib/http/api-handler";
 import { clientKey } from "@/lib/http/rate-limit";
 import { getAppServices } from "@/lib/server/app-services";
@@ -28,7 +28,8 @@ export const POST = apiHandler("/api/search", async (request: Request) => {
   const input = await parseJsonBody(request, searchRequestSchema, { maxBytes: SEARCH_BODY_MAX_BYTES });
   const started = performance.now();
   let cacheOutcome: SearchCacheOutcome = "computed";
-  const results = await cachedSearchChunks({
+  // namedDocuments: the documents the query names by proper names, which the ranking prefers (decision 0010).
+  const { results, preferredDocuments: namedDocuments } = await cachedSearchWithScope({
     cache: services.searchCache,
     query: input.query,
     topK: input.topK,
@@ -40,11 +41,6 @@ export const POST = apiHandler("/api/search", async (request: Request) => {
     vectorStore: await services.getVectorStore(),
     onOutcome: (outcome) => (cacheOutcome = outcome),
   });
-  // The documents the query names by proper names, which the ranking prefers (decision 0010).
-  const namedDocuments = documentsNamedInQuery({ query: input.query, registry: services.registry, embedder: services.embedder, documentIds: input.documentIds }).map((document) => ({
-    documentId: document.id,
-    documentName: document.name,
-  }));
   // tookMs and X-Search-Cache let a client tell queueing from searching (npm run loadtest does).
   return NextResponse.json({ results, namedDocuments, tookMs: Math.round(performance.now() - started) }, { headers: { "X-Search-Cache": cacheOutcome } });
 });

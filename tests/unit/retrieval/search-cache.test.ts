@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import type { SearchResult } from "@/lib/retrieval/search";
+import type { ScopedSearch, SearchResult } from "@/lib/retrieval/search";
 import {
   EXTERNAL_STORE_LIFETIME_MILLISECONDS,
   MAXIMUM_LIFETIME_MILLISECONDS,
@@ -8,8 +8,8 @@ import {
   type SearchCacheOutcome,
 } from "@/lib/retrieval/search-cache";
 
-const answer = (name: string): SearchResult[] => [{ chunkId: name } as SearchResult];
-const request = (key: string, compute: () => Promise<SearchResult[]>, options: { onOutcome?: (outcome: SearchCacheOutcome) => void } = {}) => ({
+const answer = (name: string): ScopedSearch => ({ results: [{ chunkId: name } as SearchResult], preferredDocuments: [] });
+const request = (key: string, compute: () => Promise<ScopedSearch>, options: { onOutcome?: (outcome: SearchCacheOutcome) => void } = {}) => ({
   key,
   compute,
   onOutcome: options.onOutcome,
@@ -27,8 +27,8 @@ describe("createSearchCache", () => {
 
   it("runs identical searches at the same moment once", async () => {
     const cache = createSearchCache({ entries: 10 });
-    let resolve: (value: SearchResult[]) => void = () => undefined;
-    const compute = vi.fn(() => new Promise<SearchResult[]>((done) => (resolve = done)));
+    let resolve: (value: ScopedSearch) => void = () => undefined;
+    const compute = vi.fn(() => new Promise<ScopedSearch>((done) => (resolve = done)));
     const both = Promise.all([cache.get(request("k", compute)), cache.get(request("k", compute))]);
     resolve(answer("a"));
     const [left, right] = await both;
@@ -41,9 +41,9 @@ describe("createSearchCache", () => {
     const cache = createSearchCache({ entries: 10 });
     const outcomes: string[] = [];
     const onOutcome = (outcome: string) => outcomes.push(outcome);
-    let resolve: (value: SearchResult[]) => void = () => undefined;
+    let resolve: (value: ScopedSearch) => void = () => undefined;
     const both = Promise.all([
-      cache.get(request("k", () => new Promise<SearchResult[]>((done) => (resolve = done)), { onOutcome })),
+      cache.get(request("k", () => new Promise<ScopedSearch>((done) => (resolve = done)), { onOutcome })),
       cache.get(request("k", () => Promise.resolve(answer("b")), { onOutcome })),
     ]);
     resolve(answer("a"));
@@ -139,8 +139,8 @@ describe("createSearchCache", () => {
   it("forgets everything on clear, including a search that was running", async () => {
     const cache = createSearchCache({ entries: 10 });
     await cache.get(request("done", () => Promise.resolve(answer("a"))));
-    let resolve: (value: SearchResult[]) => void = () => undefined;
-    const running = cache.get(request("running", () => new Promise<SearchResult[]>((done) => (resolve = done))));
+    let resolve: (value: ScopedSearch) => void = () => undefined;
+    const running = cache.get(request("running", () => new Promise<ScopedSearch>((done) => (resolve = done))));
     cache.clear();
     resolve(answer("before the restart"));
     await running;

@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { toChatSources } from "@/lib/chat/sources";
 import type { Embedder } from "@/lib/embeddings/types";
 import { contentWords } from "@/lib/retrieval/keyword-query";
-import { ABSENT_NAME_FACTOR, documentsNamedInQuery, pageRangeOf, rankPassages, searchChunks } from "@/lib/retrieval/search";
+import { ABSENT_NAME_FACTOR, searchChunks, searchWithScope } from "@/lib/retrieval/search";
+import { pageRangeOf, rankPassages } from "@/lib/retrieval/search-results";
 import { cachedSearchChunks, createSearchCache } from "@/lib/retrieval/search-cache";
 import { openSqliteRegistry } from "@/lib/storage/sqlite-registry";
 import type { ChunkRecord, DocumentRegistry, NewPassage } from "@/lib/storage/registry-types";
@@ -135,6 +136,9 @@ async function addDocument(options: { id: string; name: string; title: string; p
 
 const search = (query: string, extra: Partial<Parameters<typeof searchChunks>[0]> = {}) =>
   searchChunks({ query, topK: 5, threshold: 0, registry, embedder, vectorStore, ...extra });
+/** The ids of the documents a search reports it preferred because the question names them. */
+const preferredIds = async (query: string, extra: Partial<Parameters<typeof searchChunks>[0]> = {}) =>
+  (await searchWithScope({ query, topK: 5, threshold: 0, registry, embedder, vectorStore, ...extra })).preferredDocuments.map((document) => document.documentId);
 
 beforeEach(async () => {
   directory = await mkdtemp(path.join(tmpdir(), "cited-search-"));
@@ -305,16 +309,16 @@ describe("searchChunks", () => {
     const named = await search("How did Acme research and development spending change this quarter?");
     expect(named[0]?.documentId).toBe("acme");
     expect(named.map((result) => result.documentId)).toContain("globex");
-    expect(documentsNamedInQuery({ query: "How did Acme research and development spending change?", registry, embedder }).map((document) => document.id)).toEqual(["acme"]);
-    expect(documentsNamedInQuery({ query: "How did Acme research spending change?", registry, embedder, documentIds: ["globex", "initech"] })).toEqual([]);
+    expect(await preferredIds("How did Acme research and development spending change?")).toEqual(["acme"]);
+    expect(await preferredIds("How did Acme research spending change?", { documentIds: ["globex", "initech"] })).toEqual([]);
     // Lower case is not a name: both documents stay searchable.
     const lowerCase = await search("how did acme research and development spending change this quarter?");
     expect(lowerCase.map((result) => result.documentId)).toEqual(expect.arrayContaining(["acme", "globex"]));
-    expect(documentsNamedInQuery({ query: "how did acme research and development spending change?", registry, embedder })).toEqual([]);
+    expect(await preferredIds("how did acme research and development spending change?")).toEqual([]);
     // A file name names its document in lower case too.
     const byFileName = await search("how did research and development spending change in globex-2023.pdf?");
     expect(byFileName[0]?.documentId).toBe("globex");
-    expect(documentsNamedInQuery({ query: "how did research and development spending change in globex-2023.pdf?", registry, embedder }).map((document) => document.id)).toEqual(["globex"]);
+    expect(await preferredIds("how did research and development spending change in globex-2023.pdf?")).toEqual(["globex"]);
   });
 
   it("lifts another document's passage that says the names a question uses, as it lifts the named documents", async () => {
@@ -326,7 +330,7 @@ describe("searchChunks", () => {
     await addDocument({ id: "handbook", name: "handbook.pdf", title: "Employee Handbook", pages: { 1: ["Employee handbook."], 2: ["Specialty coffee is served on Fridays."] } });
     await addDocument({ id: "travel", name: "travel.pdf", title: "Travel Rules", pages: { 1: ["Travel rules."], 2: ["Drugs may not be carried across borders."] } });
     const question = "Which of the Alpha and Beta plans covers specialty drugs?";
-    expect(documentsNamedInQuery({ query: question, registry, embedder }).map((document) => document.id).sort()).toEqual(["alpha", "beta"]);
+    expect((await preferredIds(question)).sort()).toEqual(["alpha", "beta"]);
     const results = await search(question);
     expect(`${results[0]?.documentId}#${results[0]?.page}`).toBe("options#2");
     // Without the lift for passages that say the names, the named booklets' pages come first.
