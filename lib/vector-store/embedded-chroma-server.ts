@@ -11,12 +11,52 @@ import { logger } from "@/lib/logger";
  * DATA_DIR/chroma, bound to 127.0.0.1, health-checked through /api/v2/heartbeat, restarted if
  * it dies. It is stopped with SIGINT because it spins forever on SIGTERM. A pid file lets the
  * next start stop a server orphaned by a crash (SIGKILL) of the app.
+ *
+ * It must not outlive the app either: a supervisor that stops the app's whole process group
+ * (systemd's default, `kill -- -PGID`) sends the server SIGTERM, on which it spins at full CPU,
+ * and an app killed by SIGKILL leaves it running. So the server's Node process is started with a
+ * small preload (`PARENT_WATCH`): SIGTERM becomes SIGINT, and a worker thread (the server blocks
+ * the main one) stops it when its parent is gone. A process sharing the server (attached) loses it
+ * with its owner, as it would at the owner's next start.
  */
 
 const HEARTBEAT_PATH = "/api/v2/heartbeat";
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
 const MAXIMUM_RESTART_DELAY_MS = 10_000;
+
+/** Preloaded into the server's process (see above); a worker's process.ppid is read live. */
+const PARENT_WATCH = `
+import { Worker } from "node:worker_threads";
+process.on("SIGTERM", () => process.kill(process.pid, "SIGINT"));
+new Worker(\`
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid === parent) return;
+    process.kill(process.pid, "SIGINT");
+    setTimeout(() => process.kill(process.pid, "SIGKILL"), ${STOP_TIMEOUT_MS}).unref();
+  }, 500);
+\`, { eval: true }).unref();
+`;
+
+/** The command that runs the embedded Chroma server of `dataDirectory` on `port`. */
+export function chromaServerCommand(options: { dataDirectory: string; port: number }): { command: string; args: string[] } {
+  return {
+    command: process.execPath,
+    args: [
+      "--import",
+      `data:text/javascript,${encodeURIComponent(PARENT_WATCH)}`,
+      chromaCliPath(),
+      "run",
+      "--path",
+      options.dataDirectory,
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(options.port),
+    ],
+  };
+}
 
 export interface EmbeddedChromaOptions {
   /** Called after each (re)start: what was read from the previous server may not hold for this one. */
@@ -139,11 +179,8 @@ export class EmbeddedChromaServer {
 
   private async spawnServer(): Promise<void> {
     this.recentOutput = "";
-    const child = spawn(
-      process.execPath,
-      [chromaCliPath(), "run", "--path", this.options.dataDirectory, "--host", "127.0.0.1", "--port", String(this.port)],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    );
+    const { command, args } = chromaServerCommand({ dataDirectory: this.options.dataDirectory, port: this.port });
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
     this.child = child;
     const remember = (data: Buffer) => {
       this.recentOutput = (this.recentOutput + data.toString("utf8")).slice(-4_000);
