@@ -5,7 +5,10 @@ import { AppError, isAppError, toErrorBody } from "@/lib/errors";
 import { mediaTypeOf } from "@/lib/http/request-origin";
 import { logger } from "@/lib/logger";
 
-/** The one JSON error response: `{ error: { code, message } }` with the code's status. */
+/**
+ * The one JSON error response, for the routes and the access check alike: `{ error: { code,
+ * message } }` with the code's status, and `Retry-After` when the error says when to try again.
+ */
 export function errorResponse(error: unknown, extraHeaders?: Record<string, string>): NextResponse {
   const { status, body } = toErrorBody(error);
   const retryAfter = isAppError(error) ? error.details?.retryAfterSeconds : undefined;

@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { AppError, type ErrorCode, ERROR_STATUS } from "@/lib/errors";
+import { AppError, isErrorCode } from "@/lib/errors";
 import { inspectPdf, parseDocument } from "@/lib/ingest/parsers";
 import { prepareChunks, type ChunkingOptions, type PreparedChunk } from "@/lib/ingest/prepare-chunks";
 import type { DocumentKind, ParsedDocument } from "@/lib/ingest/types";
@@ -83,10 +83,6 @@ export async function parserVersion(): Promise<string | undefined> {
   } catch {
     return undefined;
   }
-}
-
-function isErrorCode(code: string): code is ErrorCode {
-  return code in ERROR_STATUS;
 }
 
 function takeWorker(options: { workerFile: string; maxMemoryMb: number }): PooledWorker {
