@@ -20,8 +20,8 @@ import { logger } from "@/lib/logger";
  * Past either bound the document fails (`parse.too_large`; a PDF `pdf.too_complex`) and the
  * server keeps serving.
  *
- * Processes are kept for the next document: starting one (loading the PDF and DOCX parsers) cost
- * 0.3–0.5 s of CPU, paid per upload before. A process that timed out, crashed or was cancelled is
+ * Processes are kept for the next document: starting one (loading the PDF and DOCX parsers) costs
+ * CPU that was paid per upload before. A process that timed out, crashed or was cancelled is
  * never reused; an idle one ends after IDLE_WORKER_MS, and every one after MAXIMUM_JOBS_PER_WORKER
  * documents, so nothing one parse leaves behind can build up.
  */

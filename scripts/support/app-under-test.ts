@@ -147,8 +147,7 @@ export async function forEachStreamPart(body: ReadableStream<Uint8Array>, onPart
 
 /**
  * The CPU model and whether it has AVX-512 VNNI: the quantised model's throughput depends on it
- * (11,500 word-pieces/s at batch 1 on an EPYC with VNNI against 1,700–4,500 on the machines of
- * earlier runs, docs/performance.md), so figures from different machines are not comparable.
+ * (docs/performance.md), so figures from different machines are not comparable.
  */
 export async function cpuDescription(): Promise<string> {
   const model = os.cpus()[0]?.model.trim() ?? "unknown CPU";
