@@ -6,7 +6,7 @@ import { AppError } from "@/lib/errors";
 import { getConfig } from "@/lib/config";
 import { clientKey } from "@/lib/http/rate-limit";
 import { assertAllowedHost, assertSameOrigin } from "@/lib/http/request-origin";
-import { errorResponse } from "@/lib/http/responses";
+import { errorResponse } from "@/lib/http/error-response";
 
 /**
  * The one access check: `proxy.ts` runs it before every page, and `apiHandler`
@@ -15,7 +15,7 @@ import { errorResponse } from "@/lib/http/responses";
  * page. Without AUTH_TOKEN every request passes.
  */
 
-/** The error response every route gives (lib/http/responses.ts), with the challenge a 401 names. */
+/** The error response every route gives (lib/http/error-response.ts), with the challenge a 401 names. */
 function jsonError(error: unknown): NextResponse {
   const response = errorResponse(error);
   if (response.status === 401) response.headers.set("WWW-Authenticate", 'Bearer realm="cited"');

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { listDocumentViews } from "@/lib/documents/document-service";
 import { handleUpload } from "@/lib/ingest/upload";
-import { errorResponse } from "@/lib/http/responses";
+import { errorResponse } from "@/lib/http/error-response";
 import { apiHandler, otherMethods } from "@/lib/http/api-handler";
 import { getAppServices } from "@/lib/server/app-services";
 import { AppError } from "@/lib/errors";
