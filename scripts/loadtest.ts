@@ -119,7 +119,7 @@ interface AppUnderTest {
   stop: () => Promise<void>;
 }
 
-/** Starts `next start` like tests/support/app-server.ts does: own port, throw-away DATA_DIR, rate limits off. */
+/** Starts `next start` as scripts/support/app-under-test.ts does for every tool: own port, throw-away DATA_DIR, rate limits off. */
 async function startOwnApp(): Promise<AppUnderTest> {
   if (!hasProductionBuild(projectRoot)) usage("no production build: run `npm run build` first (or pass --url)");
   const app = await startProductionApp({ projectRoot, dataDirectoryPrefix: "cited-loadtest-", pollMilliseconds: 300 });
