@@ -8,7 +8,7 @@ import { generateNonce, isPageRequest, pageContentSecurity } from "@/lib/http/co
  * check first; the sign-in page is let through by the policy in lib/auth/access-policy.ts.
  * API routes are not matched: for a matched route Next buffers the whole request body in memory
  * (cut at 10 MB), which would defeat streamed uploads and their size limits. They run the same
- * check in `withRequestLog` (lib/http/request-log.ts), which every route handler goes through.
+ * check in `apiHandler` (lib/http/api-handler.ts), which every API route handler goes through.
  *
  * Pages also get their strict Content-Security-Policy here, with a fresh nonce per request: Next
  * reads it from the request header to nonce its inline scripts, and the browser from the response

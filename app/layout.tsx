@@ -9,6 +9,8 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: { default: "Cited", template: "%s · Cited" },
   description: "Ask your team's documents; every answer cites the page it came from.",
+  // public/icon.svg: the header's "[1]" mark. Without it the browser asks for /favicon.ico and gets a 404.
+  icons: { icon: { url: "/icon.svg", type: "image/svg+xml" } },
 };
 
 export const viewport: Viewport = {

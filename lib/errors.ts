@@ -59,7 +59,13 @@ export const ERROR_STATUS = {
   "internal.error": 500,
 } as const;
 
+/** Every code a client may see: the keys of the table above, from the throw to the JSON body. */
 export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** True when `code` is one of the table's codes (for codes read back from storage or another process). */
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERROR_STATUS, code);
+}
 
 /** An error whose code and message are safe to show to a client. */
 export class AppError extends Error {
@@ -84,9 +90,16 @@ export function isAppError(error: unknown): error is AppError {
   );
 }
 
+/** An error as a client sees it, alone or beside a result (an upload's refused file). */
+export interface PublicError {
+  code: ErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
 /** The public JSON body of an error: `{ error: { code, message } }`. */
 export interface ErrorBody {
-  error: { code: string; message: string; details?: Record<string, unknown> };
+  error: PublicError;
 }
 
 /** Converts any thrown value into the public error body and status; internals are never exposed. */

@@ -15,6 +15,7 @@ import { Worker } from "node:worker_threads";
 import { createLocalEmbedder, embeddingWorkerPath, localModelRoot, modelThreads } from "@/lib/embeddings/local-embedder";
 import { BACKGROUND_NICE } from "@/lib/server/background-priority";
 import { buildWindows } from "@/lib/embeddings/window-builder";
+import { argument, messageOf, runMain } from "./support/cli";
 
 const HUGGING_FACE_MODEL_ID = "onnx-community/all-MiniLM-L6-v2-ONNX";
 /** The app's window size and overlap (local-embedder.ts), so raw runs see inputs of the same length. */
@@ -44,11 +45,6 @@ function prose(characters: number, seed: number): string {
     length += sentence.length + 1;
   }
   return sentences.join(" ");
-}
-
-function argument(name: string): string | undefined {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? process.argv[index + 1] : undefined;
 }
 
 async function loadTokenizer(): Promise<(text: string) => number> {
@@ -150,10 +146,4 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(`bench-embedding: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);
+runMain(main, (error) => `bench-embedding: ${messageOf(error)}`);

@@ -35,8 +35,10 @@ import { splitSentences } from "@/lib/text/sentences";
 import { createChromaClient, openChromaVectorStore } from "@/lib/vector-store/chroma-vector-store";
 import { EmbeddedChromaServer } from "@/lib/vector-store/embedded-chroma-server";
 import type { VectorRecord } from "@/lib/vector-store/types";
+import { createSeededRandom } from "@/lib/evaluation/seeded-random";
+import { percentile } from "@/lib/util/percentile";
 import { vectorIdFor, windowIndexFor } from "@/lib/vector-store/vector-id";
-import { createSeededRandom } from "@/tests/support/seeded-random";
+import { argument, runMain } from "./support/cli";
 
 /**
  * Prefix of every synthetic document's name: how later runs tell them from the real corpus. The
@@ -55,11 +57,6 @@ const EF_SWEEP = [100, 200];
 /** The app's HNSW_EF_SEARCH (lib/vector-store/chroma-vector-store.ts). */
 const EF_CONFIGURED = 400;
 const HELD_OUT_SENTENCES = 50;
-
-function argument(name: string): string | undefined {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? process.argv[index + 1] : undefined;
-}
 
 
 function gaussian(random: () => number): number {
@@ -117,11 +114,6 @@ function exactTopK(query: Float32Array, ids: string[], matrix: Float32Array, k: 
 
 function mean(values: number[]): number {
   return values.length === 0 ? 0 : values.reduce((sum, value) => sum + value, 0) / values.length;
-}
-
-function percentile(values: number[], fraction: number): number {
-  const sorted = [...values].sort((left, right) => left - right);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))] ?? 0;
 }
 
 async function main(): Promise<void> {
@@ -272,7 +264,7 @@ async function main(): Promise<void> {
         top10.push(small.filter((match) => truth.has(match.id)).length / RECALL_K);
         top10Of200.push(large.slice(0, RECALL_K).filter((match) => truth.has(match.id)).length / RECALL_K);
       }
-      return { efSearch, recallAt10: mean(top10), minimumRecallAt10: Math.min(...top10), recallAt10Of200: mean(top10Of200), query200Ms: { p50: percentile(milliseconds, 0.5), p95: percentile(milliseconds, 0.95) } };
+      return { efSearch, recallAt10: mean(top10), minimumRecallAt10: Math.min(...top10), recallAt10Of200: mean(top10Of200), query200Ms: { p50: percentile(milliseconds, 0.5) ?? 0, p95: percentile(milliseconds, 0.95) ?? 0 } };
     };
     const sweep = [];
     try {
@@ -300,10 +292,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(`bench-scale: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    process.exit(1);
-  },
-);
+runMain(main, (error) => `bench-scale: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

@@ -23,8 +23,10 @@ import path from "node:path";
 import { PDFDocument, StandardFonts } from "pdf-lib";
 import { EXTRACTIVE_NOTE } from "@/lib/chat/extractive-answerer";
 import { loadQuestions } from "@/lib/evaluation/questions";
-import { startOpenAITestServer } from "@/tests/support/openai-test-server";
-import { cpuDescription, forEachStreamPart, hasProductionBuild, startProductionApp, type ProductionApp } from "./app-under-test";
+import { percentile } from "@/lib/util/percentile";
+import { cpuDescription, forEachStreamPart, hasProductionBuild, startProductionApp, type ProductionApp } from "./support/app-under-test";
+import { messageOf, runMain, sleep } from "./support/cli";
+import { startOpenAITestServer } from "./support/openai-test-server";
 
 const projectRoot = process.cwd();
 const CORPORA: Record<string, string> = {
@@ -75,16 +77,6 @@ function parseArguments(argv: string[]): Options {
     } else usage(`unknown argument ${String(key)}`);
   }
   return options;
-}
-
-function sleep(milliseconds: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, milliseconds));
-}
-
-function percentile(values: number[], fraction: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((left, right) => left - right);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))] ?? null;
 }
 
 function round(value: number | null, digits = 1): number | null {
@@ -342,7 +334,7 @@ async function embeddingStage(options: Options) {
 }
 
 function latencySummary(values: number[]) {
-  return { count: values.length, p50: round(percentile(values, 0.5)), p95: round(percentile(values, 0.95)), p99: round(percentile(values, 0.99)) };
+  return { count: values.length, p50: round(percentile(values, 0.5) ?? null), p95: round(percentile(values, 0.95) ?? null), p99: round(percentile(values, 0.99) ?? null) };
 }
 
 async function searchStage(baseUrl: string, questions: string[]) {
@@ -724,10 +716,4 @@ function printTable(report: Report): void {
   console.log("");
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);
+runMain(main, (error) => `bench: ${messageOf(error)}`);

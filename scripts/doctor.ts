@@ -5,6 +5,7 @@
 import { runDoctor } from "@/lib/maintenance/doctor";
 import { setLogLevel } from "@/lib/logger";
 import { getAppServices } from "@/lib/server/app-services";
+import { runMain } from "./support/cli";
 
 async function main(): Promise<number> {
   const repair = process.argv.includes("--repair");
@@ -22,10 +23,4 @@ async function main(): Promise<number> {
   return unrepaired.length > 0 ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
-);
+runMain(main);

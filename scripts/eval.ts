@@ -36,6 +36,7 @@ import { setLogLevel } from "@/lib/logger";
 import type { FusionWeights } from "@/lib/retrieval/fusion";
 import type { SearchMode } from "@/lib/retrieval/search";
 import { createAppServicesForConfig } from "@/lib/server/app-services";
+import { runMain } from "./support/cli";
 
 const MARKER = ".cited-eval";
 const MODES: SearchMode[] = ["hybrid", "vector", "keyword"];
@@ -375,10 +376,4 @@ async function runBaseline(options: Arguments, files: string[], questions: Evalu
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-    process.exit(1);
-  },
-);
+runMain(main, (error) => (error instanceof Error ? (error.stack ?? error.message) : error));

@@ -8,6 +8,7 @@ import { ingestLocalFile, type UploadItemResult } from "@/lib/ingest/upload";
 import { getAppServices, startAppServices } from "@/lib/server/app-services";
 import { setLogLevel } from "@/lib/logger";
 import { kindFromExtension } from "@/lib/ingest/validation";
+import { runMain } from "./support/cli";
 
 async function collectFiles(inputs: string[]): Promise<string[]> {
   const files: string[] = [];
@@ -76,10 +77,4 @@ async function main(): Promise<number> {
   return failed.length + rejected.length > 0 ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -24,7 +24,9 @@ import os from "node:os";
 import path from "node:path";
 import { ChromaClient } from "chromadb";
 import { PDFDocument, StandardFonts } from "pdf-lib";
-import { cpuDescription, forEachStreamPart, hasProductionBuild, startProductionApp } from "./app-under-test";
+import { percentile } from "@/lib/util/percentile";
+import { cpuDescription, forEachStreamPart, hasProductionBuild, startProductionApp } from "./support/app-under-test";
+import { messageOf, runMain, sleep } from "./support/cli";
 
 const projectRoot = process.cwd();
 
@@ -117,7 +119,7 @@ interface AppUnderTest {
   stop: () => Promise<void>;
 }
 
-/** Starts `next start` like tests/support/app-server.ts does: own port, throw-away DATA_DIR, rate limits off. */
+/** Starts `next start` as scripts/support/app-under-test.ts does for every tool: own port, throw-away DATA_DIR, rate limits off. */
 async function startOwnApp(): Promise<AppUnderTest> {
   if (!hasProductionBuild(projectRoot)) usage("no production build: run `npm run build` first (or pass --url)");
   const app = await startProductionApp({ projectRoot, dataDirectoryPrefix: "cited-loadtest-", pollMilliseconds: 300 });
@@ -191,16 +193,6 @@ function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = error.cause instanceof Error ? ` (${(error.cause as Error & { code?: string }).code ?? error.cause.name}: ${error.cause.message})` : "";
   return `${error.message}${cause}`;
-}
-
-function sleep(milliseconds: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, milliseconds));
-}
-
-function percentile(values: number[], fraction: number): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((left, right) => left - right);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))];
 }
 
 function milliseconds(value: number | undefined): string {
@@ -661,10 +653,4 @@ function searchBreakdown(outcomes: SearchOutcome[]): [string, string, string][] 
   return rows;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`loadtest: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);
+runMain(main, (error) => `loadtest: ${messageOf(error)}`);

@@ -1,7 +1,8 @@
 "use client";
 
-import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useEffectEvent, useMemo, useReducer, useRef } from "react";
 import type { DocumentView } from "@/lib/documents/document-view";
+import { FILE_INPUT_ACCEPT } from "@/lib/ingest/validation/accepted-files";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { AlertIcon, CloseIcon, RefreshIcon, SearchIcon, UploadIcon } from "@/components/ui/icons";
 import { apiErrorMessage } from "@/components/ui/format";
@@ -10,11 +11,9 @@ import { isInProgress } from "@/components/library/document-status";
 import { UploadList, type UploadItem } from "@/components/library/upload-list";
 import { uploadFile } from "@/components/library/upload-file";
 import { EmptyLibrary } from "@/components/library/empty-library";
+import { initialLibraryState, libraryReducer, type SortKey } from "@/components/library/library-state";
 
 const POLL_INTERVAL_MS = 1_000;
-const ACCEPT = ".pdf,.docx,.md,.markdown,.txt,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document,text/markdown,text/plain";
-
-type SortKey = "newest" | "oldest" | "name-asc" | "name-desc" | "size" | "status";
 
 const SORT_LABELS: Record<SortKey, string> = {
   newest: "Newest first",
@@ -46,12 +45,6 @@ function sortDocuments(documents: DocumentView[], key: SortKey): DocumentView[] 
   }
 }
 
-function upsert(documents: DocumentView[], document: DocumentView): DocumentView[] {
-  const index = documents.findIndex((existing) => existing.id === document.id);
-  if (index === -1) return [document, ...documents];
-  return documents.map((existing) => (existing.id === document.id ? document : existing));
-}
-
 interface DocumentLibraryProps {
   initialDocuments: DocumentView[];
   maxUploadBytes: number;
@@ -63,17 +56,9 @@ interface DocumentLibraryProps {
  * (polled while anything is in flight), sort and filter, reindex and delete.
  */
 export function DocumentLibrary({ initialDocuments, maxUploadBytes, embeddingModel }: DocumentLibraryProps) {
-  const [documents, setDocuments] = useState(initialDocuments);
-  const [uploads, setUploads] = useState<UploadItem[]>([]);
-  const [query, setQuery] = useState("");
-  const [sortKey, setSortKey] = useState<SortKey>("newest");
-  const [dragActive, setDragActive] = useState(false);
-  const [pendingDelete, setPendingDelete] = useState<DocumentView | null>(null);
-  const [deleting, setDeleting] = useState(false);
-  const [busyIds, setBusyIds] = useState<ReadonlySet<string>>(new Set());
-  const [notice, setNotice] = useState<string | null>(null);
-  const [announcement, setAnnouncement] = useState("");
-  const [reindexingAll, setReindexingAll] = useState(false);
+  const [state, dispatch] = useReducer(libraryReducer, initialDocuments, initialLibraryState);
+  const { documents, uploads, query, sortKey, dragActive, pendingDelete, deleting, busyIds, notice, announcement, reindexingAll } = state;
+  const setNotice = (value: string | null) => dispatch({ type: "notice-changed", notice: value });
   const inputRef = useRef<HTMLInputElement>(null);
   const uploadCounter = useRef(0);
   const knownStatuses = useRef(new Map(initialDocuments.map((document) => [document.id, document.status])));
@@ -92,10 +77,10 @@ export function DocumentLibrary({ initialDocuments, maxUploadBytes, embeddingMod
         }
       }
       knownStatuses.current = new Map(body.documents.map((document) => [document.id, document.status]));
-      if (finished.length > 0) setAnnouncement(`${finished.join(". ")}.`);
-      setDocuments(body.documents);
+      if (finished.length > 0) dispatch({ type: "announced", announcement: `${finished.join(". ")}.` });
+      dispatch({ type: "documents-loaded", documents: body.documents });
     } catch {
-      setNotice("Could not reach the server to refresh the library. It will retry.");
+      dispatch({ type: "notice-changed", notice: "Could not reach the server to refresh the library. It will retry." });
     }
   }, []);
 
@@ -123,30 +108,23 @@ export function DocumentLibrary({ initialDocuments, maxUploadBytes, embeddingMod
     return () => window.removeEventListener("focus", onFocus);
   }, [refresh]);
 
-  const updateUpload = (key: string, change: Partial<UploadItem>) => {
-    setUploads((items) => items.map((item) => (item.key === key ? { ...item, ...change } : item)));
-  };
-
   const startUploads = (files: File[]) => {
     if (files.length === 0) return;
     const batch = files.map((file) => {
       uploadCounter.current += 1;
       return { file, key: `upload-${uploadCounter.current}` };
     });
-    setNotice(null);
-    setUploads((items) => [...batch.map(({ file, key }): UploadItem => ({ key, name: file.name, size: file.size, progress: 0, phase: "uploading" })), ...items]);
+    dispatch({ type: "uploads-started", uploads: batch.map(({ file, key }): UploadItem => ({ key, name: file.name, size: file.size, progress: 0, phase: "uploading" })) });
     for (const { file, key } of batch) {
       void uploadFile({
         file,
-        onProgress: (fraction) => updateUpload(key, fraction >= 1 ? { progress: 1, phase: "checking" } : { progress: fraction }),
+        onProgress: (fraction) => dispatch({ type: "upload-progressed", key, change: fraction >= 1 ? { progress: 1, phase: "checking" } : { progress: fraction } }),
       }).then((outcome) => {
         if (outcome.status === "accepted") {
           knownStatuses.current.set(outcome.document.id, outcome.document.status);
-          setDocuments((current) => upsert(current, outcome.document));
-          setUploads((items) => items.filter((item) => item.key !== key));
+          dispatch({ type: "upload-accepted", key, document: outcome.document });
         } else {
-          updateUpload(key, { phase: "refused", message: outcome.message });
-          setAnnouncement(`${file.name} was refused: ${outcome.message}`);
+          dispatch({ type: "upload-refused", key, name: file.name, message: outcome.message });
         }
       });
     }
@@ -163,7 +141,7 @@ export function DocumentLibrary({ initialDocuments, maxUploadBytes, embeddingMod
       if (!carriesFiles(event)) return;
       event.preventDefault();
       depth += 1;
-      setDragActive(true);
+      dispatch({ type: "drag-changed", active: true });
     };
     const onDragOver = (event: DragEvent) => {
       if (!carriesFiles(event)) return;
@@ -173,13 +151,13 @@ export function DocumentLibrary({ initialDocuments, maxUploadBytes, embeddingMod
     const onDragLeave = (event: DragEvent) => {
       if (!carriesFiles(event)) return;
       depth = Math.max(0, depth - 1);
-      if (depth === 0) setDragActive(false);
+      if (depth === 0) dispatch({ type: "drag-changed", active: false });
     };
     const onDrop = (event: DragEvent) => {
       if (!carriesFiles(event) && (event.dataTransfer?.files.length ?? 0) === 0) return;
       event.preventDefault();
       depth = 0;
-      setDragActive(false);
+      dispatch({ type: "drag-changed", active: false });
       onWindowDrop(Array.from(event.dataTransfer?.files ?? []));
     };
     window.addEventListener("dragenter", onDragEnter);
@@ -194,16 +172,8 @@ export function DocumentLibrary({ initialDocuments, maxUploadBytes, embeddingMod
     };
   }, []);
 
-  const setBusy = (id: string, busy: boolean) =>
-    setBusyIds((current) => {
-      const next = new Set(current);
-      if (busy) next.add(id);
-      else next.delete(id);
-      return next;
-    });
-
   const reindex = async (document: DocumentView): Promise<boolean> => {
-    setBusy(document.id, true);
+    dispatch({ type: "reindex-changed", id: document.id, busy: true });
     try {
       const response = await fetch(`/api/documents/${encodeURIComponent(document.id)}/reindex`, { method: "POST" });
       const body: unknown = await response.json().catch(() => null);
@@ -214,45 +184,43 @@ export function DocumentLibrary({ initialDocuments, maxUploadBytes, embeddingMod
       const updated = (body as { document?: DocumentView } | null)?.document;
       if (updated) {
         knownStatuses.current.set(updated.id, updated.status);
-        setDocuments((current) => upsert(current, updated));
+        dispatch({ type: "document-updated", document: updated });
       }
       return true;
     } catch {
       setNotice(`Could not reindex "${document.name}": the server is unreachable.`);
       return false;
     } finally {
-      setBusy(document.id, false);
+      dispatch({ type: "reindex-changed", id: document.id, busy: false });
     }
   };
 
   const staleDocuments = documents.filter((document) => document.needsReindex);
 
   const reindexAll = async () => {
-    setReindexingAll(true);
+    dispatch({ type: "reindex-all-changed", active: true });
     // One at a time: the server queues them anyway, and a failure names its document.
     for (const document of staleDocuments) await reindex(document);
-    setReindexingAll(false);
+    dispatch({ type: "reindex-all-changed", active: false });
     void refresh();
   };
 
   const confirmDelete = async () => {
     if (!pendingDelete) return;
     const document = pendingDelete;
-    setDeleting(true);
+    dispatch({ type: "delete-started" });
     try {
       const response = await fetch(`/api/documents/${encodeURIComponent(document.id)}`, { method: "DELETE" });
       if (!response.ok && response.status !== 404) {
         const body: unknown = await response.json().catch(() => null);
         setNotice(`Could not delete "${document.name}": ${apiErrorMessage(body, `HTTP ${response.status}`)}`);
       } else {
-        setDocuments((current) => current.filter((existing) => existing.id !== document.id));
-        setAnnouncement(`${document.name} was deleted.`);
+        dispatch({ type: "document-deleted", document });
       }
     } catch {
       setNotice(`Could not delete "${document.name}": the server is unreachable.`);
     } finally {
-      setDeleting(false);
-      setPendingDelete(null);
+      dispatch({ type: "delete-ended" });
     }
   };
 
@@ -274,7 +242,7 @@ export function DocumentLibrary({ initialDocuments, maxUploadBytes, embeddingMod
         ref={inputRef}
         type="file"
         multiple
-        accept={ACCEPT}
+        accept={FILE_INPUT_ACCEPT}
         className="sr-only"
         tabIndex={-1}
         aria-hidden="true"
@@ -336,8 +304,8 @@ export function DocumentLibrary({ initialDocuments, maxUploadBytes, embeddingMod
 
       <UploadList
         items={uploads}
-        onDismiss={(key) => setUploads((items) => items.filter((item) => item.key !== key))}
-        onDismissAll={() => setUploads((items) => items.filter((item) => item.phase !== "refused"))}
+        onDismiss={(key) => dispatch({ type: "upload-dismissed", key })}
+        onDismissAll={() => dispatch({ type: "refused-uploads-dismissed" })}
       />
 
       {empty ? (
@@ -352,7 +320,7 @@ export function DocumentLibrary({ initialDocuments, maxUploadBytes, embeddingMod
                 <input
                   type="search"
                   value={query}
-                  onChange={(event) => setQuery(event.target.value)}
+                  onChange={(event) => dispatch({ type: "query-changed", query: event.target.value })}
                   placeholder="Filter by name"
                   className="w-full rounded-lg border border-zinc-300 bg-white py-1.5 pl-8 pr-3 text-sm placeholder:text-zinc-400 dark:border-zinc-700 dark:bg-zinc-900"
                 />
@@ -361,7 +329,7 @@ export function DocumentLibrary({ initialDocuments, maxUploadBytes, embeddingMod
                 Sort
                 <select
                   value={sortKey}
-                  onChange={(event) => setSortKey(event.target.value as SortKey)}
+                  onChange={(event) => dispatch({ type: "sort-changed", sortKey: event.target.value as SortKey })}
                   className="rounded-lg border border-zinc-300 bg-white px-2 py-1.5 text-sm text-zinc-900 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100"
                 >
                   {(Object.keys(SORT_LABELS) as SortKey[]).map((key) => (
@@ -376,7 +344,7 @@ export function DocumentLibrary({ initialDocuments, maxUploadBytes, embeddingMod
               </p>
             </div>
             {visible.length > 0 ? (
-              <DocumentTable documents={visible} busyIds={busyIds} onReindex={(document) => void reindex(document)} onDelete={setPendingDelete} />
+              <DocumentTable documents={visible} busyIds={busyIds} onReindex={(document) => void reindex(document)} onDelete={(document) => dispatch({ type: "delete-asked", document })} />
             ) : (
               <p className="rounded-xl border border-dashed border-zinc-300 px-4 py-8 text-center text-sm text-zinc-500 dark:border-zinc-700">
                 No document name contains “{query.trim()}”.
@@ -405,7 +373,7 @@ export function DocumentLibrary({ initialDocuments, maxUploadBytes, embeddingMod
         destructive
         busy={deleting}
         onConfirm={() => void confirmDelete()}
-        onCancel={() => setPendingDelete(null)}
+        onCancel={() => dispatch({ type: "delete-asked", document: null })}
       >
         <p>The file, its chunks and its vectors are removed, and chat answers will no longer cite it.</p>
         <p className="mt-2">Past conversations keep their quotes, marked as from a deleted document.</p>

@@ -1,14 +1,15 @@
 import type { DocumentView } from "@/lib/documents/document-view";
+import type { ErrorCode } from "@/lib/errors";
 import { apiErrorMessage } from "@/components/ui/format";
 
 /** What the server said about one uploaded file. */
 export type UploadOutcome =
   | { status: "accepted"; document: DocumentView }
-  | { status: "refused"; code: string; message: string };
+  | { status: "refused"; code: ErrorCode | "network" | "aborted" | `http.${number}`; message: string };
 
 interface UploadResponseBody {
-  results?: { name: string; status: "accepted" | "duplicate" | "rejected"; document?: DocumentView; error?: { code: string; message: string } }[];
-  error?: { code: string; message: string };
+  results?: { name: string; status: "accepted" | "duplicate" | "rejected"; document?: DocumentView; error?: { code: ErrorCode; message: string } }[];
+  error?: { code: ErrorCode; message: string };
 }
 
 function parseBody(text: string): UploadResponseBody {

@@ -10,7 +10,7 @@ const TOKEN = "correct-horse-battery-staple";
 
 describe("routeKind", () => {
   it("leaves only sign-in, the health probe and build assets public", () => {
-    for (const pathname of ["/sign-in", "/api/auth/sign-in", "/api/auth/sign-out", "/api/health", "/_next/static/chunks/app.js", "/favicon.ico"]) {
+    for (const pathname of ["/sign-in", "/api/auth/sign-in", "/api/auth/sign-out", "/api/health", "/_next/static/chunks/app.js", "/favicon.ico", "/icon.svg"]) {
       expect(routeKind(pathname), pathname).toBe("public");
     }
   });

@@ -11,7 +11,7 @@ export type RouteKind = "public" | "api" | "page";
 
 // Everything else needs credentials. The health probe stays open but answers anonymous callers
 // with its status only (app/api/health/route.ts); sign-out only ends the session it is sent.
-const PUBLIC_PATHS = new Set(["/sign-in", "/api/auth/sign-in", "/api/auth/sign-out", "/api/health", "/favicon.ico"]);
+const PUBLIC_PATHS = new Set(["/sign-in", "/api/auth/sign-in", "/api/auth/sign-out", "/api/health", "/favicon.ico", "/icon.svg"]);
 // Build output: hashed JS and CSS bundles the sign-in page itself needs, no data.
 const PUBLIC_PREFIXES = ["/_next/static/"];
 

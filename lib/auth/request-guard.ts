@@ -2,32 +2,33 @@ import { NextResponse, type NextRequest } from "next/server";
 import { routeKind, signInPath } from "@/lib/auth/access-policy";
 import { checkCredentials, getAccessServices } from "@/lib/auth/access-service";
 import { isSecureRequest, sessionCookieAttributes, sessionCookieName, sessionIdFrom } from "@/lib/auth/session-cookie";
-import { AppError, isAppError, toErrorBody } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
 import { getConfig } from "@/lib/config";
 import { clientKey } from "@/lib/http/rate-limit";
 import { assertAllowedHost, assertSameOrigin } from "@/lib/http/request-origin";
+import { errorResponse } from "@/lib/http/error-response";
 
 /**
- * The one access check, run by `proxy.ts` before every route (pages, APIs, document files,
- * streams): anonymous API calls get 401 `auth.required`, anonymous page views a redirect to
- * the sign-in page. Without AUTH_TOKEN every request passes.
+ * The one access check: `proxy.ts` runs it before every page, and `apiHandler`
+ * (lib/http/api-handler.ts) before every API route (document files and streams included).
+ * Anonymous API calls get 401 `auth.required`, anonymous page views a redirect to the sign-in
+ * page. Without AUTH_TOKEN every request passes.
  */
 
+/** The error response every route gives (lib/http/error-response.ts), with the challenge a 401 names. */
 function jsonError(error: unknown): NextResponse {
-  const { status, body } = toErrorBody(error);
-  const response = NextResponse.json(body, { status });
-  const retryAfter = isAppError(error) ? error.details?.retryAfterSeconds : undefined;
-  if (typeof retryAfter === "number") response.headers.set("Retry-After", String(retryAfter));
-  if (status === 401) response.headers.set("WWW-Authenticate", 'Bearer realm="cited"');
+  const response = errorResponse(error);
+  if (response.status === 401) response.headers.set("WWW-Authenticate", 'Bearer realm="cited"');
   return response;
 }
 
 /**
  * The answer to a request for a host name this app is not served as (421), to a state-changing
  * request another site's page sent (403; lib/http/request-origin.ts), or to one without valid
- * credentials (401, 429 or a redirect to sign in), or undefined when it may go on. Takes a plain `Request`: the proxy calls it for pages, and every
- * API route calls it through `withRequestLog`, because a proxy matching a route makes Next buffer
- * its request body (and cut it at 10 MB), which would break streamed uploads and their limits.
+ * credentials (401, 429 or a redirect to sign in), or undefined when it may go on. Takes a plain
+ * `Request`: the proxy calls it for pages, and every API route calls it through `apiHandler`
+ * (lib/http/api-handler.ts), because a proxy matching a route makes Next buffer its request body
+ * (and cut it at 10 MB), which would break streamed uploads and their limits.
  */
 export function accessRefusal(request: Request): NextResponse | undefined {
   try {

@@ -50,8 +50,7 @@ const DIVERSITY_WEIGHT = 0.3;
  * quoted at all, whatever the others score. A source can clear the search threshold on its
  * passage's title and section context while none of its sentences is about the question; a
  * sentence under this says nothing the question asked, and with none above it the answer is "no
- * relevant sources" (northwind: every answerable question's best sentence scores 0.70 or more,
- * the one unanswerable question that reached the chat 0.28; 0.35–0.45 measured alike).
+ * relevant sources" (how the floor was chosen: docs/retrieval.md, *Citations round*).
  */
 export const MINIMUM_SENTENCE_SCORE = 0.4;
 const STOP_WORDS = new Set(
@@ -71,16 +70,14 @@ const QUANTITY_QUESTION =
   /\b(how (much|many|long|often|old|soon|far|large|big)|amounts?|costs?|co-?pays?|co-?payments?|co-?insurance|deductibles?|maximums?|minimums?|limits?|fees?|prices?|rates?|percent(age)?s?|premiums?|salar(y|ies)|wages?|numbers? of|totals?|revenues?|sales|income|margins?|earnings|expenses|dates?|deadlines?|what (year|time|day|month)|by when|until when)\b|^\s*when\b/i;
 /**
  * What a sentence stating a number adds to its score when the question asks for one. Measured
- * over 0–0.3 (docs/retrieval.md, *Answer content*): 0.2 took the answers' share of the reference
- * numbers from 0.00 to 0.25 on northwind and from 0.33 to 0.36–0.37 on sec-10q, citations
- * unchanged; 0.3 cost northwind a cited page.
+ * over 0–0.3 (docs/retrieval.md, *Answer content*): 0.2 raised the answers' share of the
+ * reference numbers with the citations unchanged; more cost a cited page.
  */
 export const STATED_NUMBER_BONUS = 0.2;
 /**
  * Weight of a sentence's specificity (the mean rarity of its words the question lacks, 0–1).
- * Measured over 0.1–0.8 (docs/retrieval.md, *Answer content*): 0.4 took the answers' share of the
- * reference numbers from 0.25 to 0.33 on northwind and 0.36 to 0.38 on sec-10q, everything else
- * unchanged; "What types of hearing care services are covered?" then quotes the list of hearing
+ * Measured over 0.1–0.8 (docs/retrieval.md, *Answer content*): 0.4 raised the answers' share of
+ * the reference numbers with everything else unchanged; "What types of hearing care services are covered?" then quotes the list of hearing
  * services instead of "If you have any questions about … hearing care, please contact us."
  */
 export const SPECIFICITY_WEIGHT = 0.4;
@@ -189,7 +186,7 @@ interface ScoredCandidate {
  * Streams the sentences to quote, source by source in retrieval order, each source's sentences in
  * reading order. A source's sentences are embedded only after those of the sources before it,
  * so the first quote is sent as soon as the first source is scored instead of after all of them
- * (five sources hold about 60 shortlisted sentences: ~450 ms of the model on 2 cores).
+ * (docs/performance.md, *The first quote*).
  *
  * Every source may quote up to its share of the slots left (so each source gets a turn, and a
  * source without a good sentence leaves its share to the ones after it); within a source, maximal

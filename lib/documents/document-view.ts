@@ -1,3 +1,4 @@
+import { isErrorCode, type ErrorCode } from "@/lib/errors";
 import type { DocumentRecord, DocumentStatus } from "@/lib/storage/registry-types";
 
 /** The public JSON shape of a document in the API. */
@@ -15,10 +16,15 @@ export interface DocumentView {
   chunkCount: number;
   embeddingModel: string | null;
   title: string | null;
-  error: { code: string; message: string } | null;
+  error: { code: ErrorCode; message: string } | null;
   createdAt: string;
   updatedAt: string;
   indexedAt: string | null;
+}
+
+/** A failure's code as the registry stored it; one no longer in the table reads as an indexing failure. */
+function storedErrorCode(code: string): ErrorCode {
+  return isErrorCode(code) ? code : "indexing.failed";
 }
 
 /** Converts a registry record to its API view. */
@@ -36,7 +42,7 @@ export function toDocumentView(document: DocumentRecord, configuredModel: string
     chunkCount: document.chunkCount,
     embeddingModel: document.embeddingModel,
     title: document.title,
-    error: document.errorCode ? { code: document.errorCode, message: document.errorMessage ?? "" } : null,
+    error: document.errorCode ? { code: storedErrorCode(document.errorCode), message: document.errorMessage ?? "" } : null,
     createdAt: document.createdAt,
     updatedAt: document.updatedAt,
     indexedAt: document.indexedAt,

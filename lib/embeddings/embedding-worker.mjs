@@ -43,8 +43,8 @@ parentPort.on("message", async (job) => {
     // A copy with its own buffer, transferred to the parent without another copy.
     const vectors = Float32Array.from(output.data);
     // The model's input length (special tokens included, truncated at its limit), for the bench's
-    // floor: word-pieces embedded ÷ raw throughput (512 = model_max_length). Tokenizing again costs
-    // well under 1 % of a run.
+    // floor: word-pieces embedded ÷ raw throughput (512 = model_max_length). Tokenizing again is
+    // cheap beside the run itself.
     let wordPieces = 0;
     for (const text of job.texts) wordPieces += Math.min(extractor.tokenizer.encode(text).length, 512);
     parentPort.postMessage({ type: "result", id: job.id, vectors, dimensions: output.dims.at(-1), wordPieces }, [vectors.buffer]);

@@ -102,17 +102,17 @@ const QUERY_RUN_SIZE = 16;
 /**
  * Inputs per model run in the worker, by priority. Document windows run one at a time: a batch
  * is padded to its longest window, and windows vary in length, so one per run embeds the most
- * word-pieces per second (bench-embedding on 2 cores: 1,200–1,700 word-pieces/s at 1 against
- * 750–850 at 4), and a query waits for at most one window. Answer sentences are short and
- * alike, so a few per run cost less than one each.
+ * word-pieces per second (bench-embedding's raw mode; figures in docs/performance.md), and a
+ * query waits for at most one window. Answer sentences are short and alike, so a few per run cost
+ * less than one each.
  */
 const WORKER_RUN_SIZES: Record<ModelPriority, number> = { query: QUERY_RUN_SIZE, sentence: 4, document: 1 };
 
 /**
- * Threads for inference: one per core unless configured. Measured on 2 cores (bench-embedding
- * raw): 1 thread 1,970 word-pieces/s, 2 threads 3,710. Requests do not starve: inference does
- * not spin-wait, and a search's query jumps the queue of indexing runs (which also end twice as
- * soon with two threads).
+ * Threads for inference: one per core unless configured, because throughput grows with the
+ * threads (docs/decisions/0006-model-threads-and-priority.md). Requests do not starve: inference
+ * does not spin-wait, and a search's query jumps the queue of indexing runs (which also end
+ * sooner with more threads).
  */
 export function modelThreads(configured = 0): number {
   return configured > 0 ? configured : Math.max(1, os.availableParallelism());

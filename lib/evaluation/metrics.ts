@@ -1,4 +1,5 @@
 import { matchesAnyGlob, type EvaluationQuestion } from "@/lib/evaluation/questions";
+import { percentile } from "@/lib/util/percentile";
 
 /**
  * Retrieval and answer metrics of the evaluation harness, as pure functions:
@@ -198,14 +199,6 @@ export function answerFactRecall(reference: string, answer: string): number {
   return recallOf(statedNumbers(reference), statedNumbers(answer));
 }
 
-/** Nearest-rank percentile (p in 0–100) of `values`; 0 for an empty list. */
-export function percentile(values: number[], p: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((left, right) => left - right);
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[Math.min(sorted.length, rank) - 1] as number;
-}
-
 function mean(values: number[]): number {
   return values.length === 0 ? Number.NaN : values.reduce((sum, value) => sum + value, 0) / values.length;
 }
@@ -275,6 +268,7 @@ export function summarize(outcomes: QuestionOutcome[], topK: number): Evaluation
   const referenceRecalls = (measure: (reference: string, answer: string) => number) =>
     answerable.flatMap((outcome) => (outcome.question.answer ? [measure(outcome.question.answer, outcome.answerText)] : [])).filter((value) => !Number.isNaN(value));
   const factRecalls = referenceRecalls(answerFactRecall);
+  const latencies = outcomes.map((outcome) => outcome.searchMilliseconds);
   return {
     level: levels.size === 1 ? ([...levels][0] as "page" | "document") : "mixed",
     topK,
@@ -304,13 +298,8 @@ export function summarize(outcomes: QuestionOutcome[], topK: number): Evaluation
     answerWordRecall: mean(referenceRecalls(answerWordRecall)),
     answerFactRecall: mean(factRecalls),
     answersWithFacts: factRecalls.length,
-    latencyP50: percentile(
-      outcomes.map((outcome) => outcome.searchMilliseconds),
-      50,
-    ),
-    latencyP95: percentile(
-      outcomes.map((outcome) => outcome.searchMilliseconds),
-      95,
-    ),
+    // 0 without outcomes: the table shows a figure, not a gap.
+    latencyP50: percentile(latencies, 0.5) ?? 0,
+    latencyP95: percentile(latencies, 0.95) ?? 0,
   };
 }

@@ -1,7 +1,7 @@
 import { accessRefusal } from "@/lib/auth/request-guard";
 import { AppError } from "@/lib/errors";
 import { withRequestLog } from "@/lib/http/request-log";
-import { errorResponse } from "@/lib/http/responses";
+import { errorResponse } from "@/lib/http/error-response";
 
 /**
  * Wraps every API route handler: the access check (401/429 without valid credentials when

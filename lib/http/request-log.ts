@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { errorResponse } from "@/lib/http/responses";
+import { errorResponse } from "@/lib/http/error-response";
 import { logger, withLogContext } from "@/lib/logger";
 
 /** The response header carrying the request id (also accepted from a trusted reverse proxy). */

@@ -1,19 +1,7 @@
 import "server-only";
-import { NextResponse } from "next/server";
 import type { ZodType } from "zod";
-import { AppError, isAppError, toErrorBody } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
 import { mediaTypeOf } from "@/lib/http/request-origin";
-import { logger } from "@/lib/logger";
-
-/** The one JSON error response: `{ error: { code, message } }` with the code's status. */
-export function errorResponse(error: unknown, extraHeaders?: Record<string, string>): NextResponse {
-  const { status, body } = toErrorBody(error);
-  const retryAfter = isAppError(error) ? error.details?.retryAfterSeconds : undefined;
-  if (typeof retryAfter === "number") extraHeaders = { ...extraHeaders, "Retry-After": String(retryAfter) };
-  if (!isAppError(error)) logger.error("request.unhandled_error", { error });
-  else if (status >= 500) logger.warn("request.failed", { code: body.error.code, error });
-  return NextResponse.json(body, { status, headers: extraHeaders });
-}
 
 /** Largest JSON body accepted by default (a long chat history fits comfortably). */
 export const MAXIMUM_JSON_BODY_BYTES = 8 * 1024 * 1024;

@@ -6,8 +6,8 @@
  * silently becomes "no metadata", a page bomb a page without text, and the document would pass
  * as if nothing had happened. Every line the process writes (pdf.js's diagnostics, the app's
  * log) is watched for the failure, so the parse can end `pdf.too_complex` instead. Watching the
- * output costs nothing per allocation (wrapping the typed-array constructors cost pdf.js 25×
- * per small array).
+ * output costs nothing per allocation (wrapping the typed-array constructors slowed every small
+ * array pdf.js allocates).
  */
 
 const ALLOCATION_FAILURE = /allocation failed|out of memory/i;

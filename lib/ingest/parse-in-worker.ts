@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { AppError, type ErrorCode, ERROR_STATUS } from "@/lib/errors";
+import { AppError, isErrorCode } from "@/lib/errors";
 import { inspectPdf, parseDocument } from "@/lib/ingest/parsers";
 import { prepareChunks, type ChunkingOptions, type PreparedChunk } from "@/lib/ingest/prepare-chunks";
 import type { DocumentKind, ParsedDocument } from "@/lib/ingest/types";
@@ -20,8 +20,8 @@ import { logger } from "@/lib/logger";
  * Past either bound the document fails (`parse.too_large`; a PDF `pdf.too_complex`) and the
  * server keeps serving.
  *
- * Processes are kept for the next document: starting one (loading the PDF and DOCX parsers) cost
- * 0.3–0.5 s of CPU, paid per upload before. A process that timed out, crashed or was cancelled is
+ * Processes are kept for the next document: starting one (loading the PDF and DOCX parsers) costs
+ * CPU that was paid per upload before. A process that timed out, crashed or was cancelled is
  * never reused; an idle one ends after IDLE_WORKER_MS, and every one after MAXIMUM_JOBS_PER_WORKER
  * documents, so nothing one parse leaves behind can build up.
  */
@@ -83,10 +83,6 @@ export async function parserVersion(): Promise<string | undefined> {
   } catch {
     return undefined;
   }
-}
-
-function isErrorCode(code: string): code is ErrorCode {
-  return code in ERROR_STATUS;
 }
 
 function takeWorker(options: { workerFile: string; maxMemoryMb: number }): PooledWorker {

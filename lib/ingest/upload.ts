@@ -8,7 +8,7 @@ import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import busboy from "busboy";
 import { toDocumentView, type DocumentView } from "@/lib/documents/document-view";
-import { AppError, isAppError, toErrorBody } from "@/lib/errors";
+import { AppError, isAppError, toErrorBody, type ErrorCode } from "@/lib/errors";
 import { inspectPdfWithBudget } from "@/lib/ingest/parse-in-worker";
 import { sanitizeFileName, validateUploadedFile } from "@/lib/ingest/validation";
 import { logger } from "@/lib/logger";
@@ -26,8 +26,8 @@ import { mediaTypeOf } from "@/lib/http/request-origin";
 
 export type UploadItemResult =
   | { name: string; status: "accepted"; document: DocumentView }
-  | { name: string; status: "duplicate"; document: DocumentView; error: { code: string; message: string } }
-  | { name: string; status: "rejected"; error: { code: string; message: string } };
+  | { name: string; status: "duplicate"; document: DocumentView; error: { code: ErrorCode; message: string } }
+  | { name: string; status: "rejected"; error: { code: ErrorCode; message: string } };
 
 interface ReceivedFile {
   rawName: string;

@@ -2,7 +2,7 @@ import { get_encoding, type Tiktoken } from "tiktoken";
 
 /**
  * Token counting with tiktoken's `cl100k_base`, the unit of chunk sizes and of the chat's
- * context budget. One encoder per process: creating it costs ~50 ms and WASM memory.
+ * context budget. One encoder per process: creating one takes time and WASM memory.
  *
  * tiktoken's byte-pair merge costs the square of a pre-token's length, and a pre-token is any
  * unbroken run of letters, of spaces or of punctuation (a CJK sentence has no spaces at all):

@@ -11,10 +11,9 @@ import type { VectorMatch, VectorRecord, VectorStore } from "@/lib/vector-store/
  * Chroma behind the `VectorStore` interface. Choices that are not obvious:
  * - `upsert`, never `add`: Chroma's `add` silently ignores ids that exist, which would leave
  *   stale vectors after a re-index.
- * - HNSW `ef_search` is set at creation (Chroma's default gives poor recall; 400 measured
- *   recall@10 0.993 at 100,000 real-shaped vectors where 200 gave 0.979, docs/decisions/0005) and
- *   the space is cosine; the model and dimension are also stored in the collection metadata and
- *   checked.
+ * - HNSW `ef_search` is set at creation (Chroma's default gives poor recall; why 400:
+ *   docs/decisions/0005-hnsw-ef-search-400.md) and the space is cosine; the model and dimension
+ *   are also stored in the collection metadata and checked.
  * - Every request carries a deadline (CHROMA_REQUEST_TIMEOUT_MS) on its abort signal: the client
  *   has none of its own, and a hung server must become a `store.unavailable` error, never a hung
  *   request.
@@ -28,8 +27,8 @@ import type { VectorMatch, VectorRecord, VectorStore } from "@/lib/vector-store/
 const HNSW_EF_SEARCH = 400;
 const HNSW_EF_CONSTRUCTION = 200;
 /**
- * Links per node: Chroma's 16 left 25 of 101,067 real-shaped vectors unreachable by any query,
- * 32 none (docs/decisions/0008). Collections created before keep 16.
+ * Links per node: Chroma's 16 left real-shaped vectors unreachable by any query, 32 none
+ * (docs/decisions/0008-hnsw-max-neighbors-32.md). Collections created before keep 16.
  */
 const HNSW_MAX_NEIGHBORS = 32;
 const UPSERT_BATCH = 256;
@@ -81,10 +80,9 @@ export function probeFound(options: { id: string; neighbours: string[]; distance
  * Makes `records` findable by search: the ones a query with their own vector misses are deleted
  * and written again, up to `attempts` times; returns the ids still missed after that.
  * Chroma's index can lose a vector it stores (chroma-core/chroma#7758): `get` returns it, no
- * query reaches it, and upserting it again keeps its place in the index and does not help
- * (measured: 1 of 2 lost vectors found again, once one more lost). A delete and a new write give
- * it a new place: that found every one lost in churn, but only 33 of 44 in a dense 100,000-vector
- * library with 16 links per node (docs/reliability.md).
+ * query reaches it, and upserting it again keeps its place in the index and does not help. A
+ * delete and a new write give it a new place, which finds it again far more often (the
+ * measurements: docs/reliability.md).
  */
 export async function keepSearchable<Item extends { id: string }>(options: {
   records: Item[];
@@ -143,8 +141,8 @@ interface QueryResponse {
 /**
  * Nearest-neighbour queries sent straight to Chroma's REST API through a keep-alive undici pool.
  * Every search makes one, on the request thread, and the client's path (a `Request` built three
- * times, web streams, an abort signal per call for the deadline) cost 5.8–6.2 ms of its CPU per
- * query against 1.9–2.2 ms for this one (200 ids and distances, northwind; docs/performance.md).
+ * times, web streams, an abort signal per call for the deadline) cost that thread several times
+ * the CPU of this one (docs/performance.md, *The vector query*).
  * The pool's connect, headers and body timeouts are the deadline; a failure of any kind is
  * `store.unavailable`, as with the client.
  */
@@ -317,8 +315,8 @@ export async function openChromaVectorStore(options: {
       let where: Where | undefined;
       if (documentIds && documentIds.length === 1) where = { documentId: documentIds[0] ?? "" };
       else if (documentIds && documentIds.length > 1) where = { documentId: { $in: documentIds } };
-      // Ids and distances only: the id says everything a match needs, and Chroma answers about
-      // four times faster without metadata (5 ms instead of 20 ms for 200 matches).
+      // Ids and distances only: the id says everything a match needs, and Chroma answers much
+      // sooner without metadata (docs/performance.md).
       const result = await guard(() => sendQuery({ query_embeddings: [vector], n_results: topK, where, include: ["distances"] }));
       const ids = result.ids?.[0] ?? [];
       const distances = result.distances?.[0] ?? [];

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { startApp, waitForDocuments, type RunningApp } from "@/tests/support/app-server";
-import { startOpenAITestServer, type OpenAITestServer } from "@/tests/support/openai-test-server";
+import { startOpenAITestServer, type OpenAITestServer } from "@/scripts/support/openai-test-server";
 import { e2eSkipReason, launchBrowser, screenshots } from "@/tests/e2e/browser";
 import { PDF_NAME, makeHandbookPdf, recorded, recorderScript } from "@/tests/e2e/fixtures";
 

@@ -43,9 +43,22 @@ describe.skipIf(skipReason !== null)("web app in a browser (production build, ex
   });
 
   it("shows an empty library that tells a new user what to do", async () => {
+    const notFound: string[] = [];
+    const onResponse = (response: { status: () => number; url: () => string }) => {
+      if (response.status() === 404) notFound.push(response.url());
+    };
+    page.on("response", onResponse);
     await page.goto(`${app.baseUrl}/library`);
     await page.getByRole("heading", { name: "Your library is empty" }).waitFor();
     expect(await page.getByRole("button", { name: "Choose files" }).isVisible()).toBe(true);
+    // The app's icon (public/icon.svg) is linked and served: no 404 for it in the console.
+    const icon = await page.locator('link[rel="icon"]').getAttribute("href");
+    expect(icon).toMatch(/^\/icon\.svg/);
+    const iconResponse = await fetch(new URL(icon ?? "", app.baseUrl));
+    expect(iconResponse.status).toBe(200);
+    expect(iconResponse.headers.get("content-type")).toContain("image/svg+xml");
+    page.off("response", onResponse);
+    expect(notFound).toEqual([]);
     await screenshot(page, "library-empty", { dark: true });
   });
 

@@ -129,7 +129,7 @@ describe("embedded Chroma and the vector store", () => {
     // reproduction (inserts, half deleted, a third of the rest updated) on clustered vectors of
     // the local model's size. Chroma loses a vector in some rounds only (measured: in the 4th
     // round of one run, none in 5 rounds of another), so it runs until a loss or for 45 s; the
-    // rewrite itself is covered deterministically in tests/unit/vector-store/keep-searchable.
+    // rewrite itself is covered deterministically in lib/vector-store/keep-searchable.test.ts.
     const raw = await createChromaClient(connection).getCollection({ name: store.collectionName });
     let seed = 3;
     const random = () => {

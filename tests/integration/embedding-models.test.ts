@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasProductionBuild, startApp, waitForDocuments, type RunningApp } from "@/tests/support/app-server";
-import { startOpenAITestServer, type OpenAITestServer } from "@/tests/support/openai-test-server";
+import { startOpenAITestServer, type OpenAITestServer } from "@/scripts/support/openai-test-server";
 
 /**
  * Embedding models are never mixed: one Chroma collection per model and dimension. Indexing

@@ -4,7 +4,7 @@ import http from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasProductionBuild, startApp, waitForDocuments, type RunningApp } from "@/tests/support/app-server";
-import { buildZip } from "@/tests/unit/validation/zip-builder";
+import { buildZip } from "@/tests/support/fixtures/zip-builder";
 
 /**
  * Hostile and broken input over HTTP against the production build (MAX_UPLOAD_MB=1 keeps the

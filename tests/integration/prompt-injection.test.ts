@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AnswerMarkdown } from "@/components/chat/answer-markdown";
 import { SYSTEM_PROMPT } from "@/lib/chat/prompt";
 import { hasProductionBuild, startApp, waitForDocuments, type RunningApp } from "@/tests/support/app-server";
-import { messageContent, startOpenAITestServer, type ChatCompletionsBody, type OpenAITestServer } from "@/tests/support/openai-test-server";
+import { messageContent, startOpenAITestServer, type ChatCompletionsBody, type OpenAITestServer } from "@/scripts/support/openai-test-server";
 import { citationNumbers, readUIMessageStream } from "@/tests/support/ui-message-stream";
 
 /**

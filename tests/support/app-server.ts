@@ -1,13 +1,12 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import fs from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
-import { freePort } from "../../scripts/app-under-test";
+import type { ChildProcess } from "node:child_process";
+import { freePort, hasProductionBuild as hasBuildIn, startProductionApp } from "@/scripts/support/app-under-test";
 
 /**
  * Starts the production build (`next start`) on a free port with its own throw-away DATA_DIR,
- * exactly as a user would run it, and stops it with SIGINT. Tests talk to it over HTTP only.
+ * exactly as a user would run it (with its rate limits), and stops it with SIGINT. Tests talk to
+ * it over HTTP only.
  */
 
 export interface RunningApp {
@@ -25,54 +24,24 @@ export { freePort };
 
 /** True when a production build exists (npm test builds before running vitest). */
 export function hasProductionBuild(): boolean {
-  return existsSync(path.join(projectRoot, ".next", "BUILD_ID"));
+  return hasBuildIn(projectRoot);
 }
 
 export async function startApp(options: { environment?: Record<string, string>; dataDirectory?: string } = {}): Promise<RunningApp> {
-  const dataDirectory = options.dataDirectory ?? (await fs.mkdtemp(path.join(os.tmpdir(), "cited-test-")));
-  const port = await freePort();
-  const nextBinary = path.join(projectRoot, "node_modules", "next", "dist", "bin", "next");
-  let output = "";
-  const child = spawn(process.execPath, [nextBinary, "start", "--port", String(port), "--hostname", "127.0.0.1"], {
-    cwd: projectRoot,
-    // Open (no AUTH_TOKEN from the developer's shell) unless a test asks for access control.
-    env: { ...process.env, AUTH_TOKEN: "", DATA_DIR: dataDirectory, PORT: String(port), LOG_LEVEL: "warn", ...options.environment },
-    stdio: ["ignore", "pipe", "pipe"],
+  const app = await startProductionApp({
+    projectRoot,
+    dataDirectoryPrefix: "cited-test-",
+    pollMilliseconds: 300,
+    rateLimits: true,
+    ...(options.dataDirectory === undefined ? {} : { dataDirectory: options.dataDirectory }),
+    ...(options.environment === undefined ? {} : { environment: options.environment }),
   });
-  child.stdout?.on("data", (data: Buffer) => (output = (output + data.toString()).slice(-20_000)));
-  child.stderr?.on("data", (data: Buffer) => (output = (output + data.toString()).slice(-20_000)));
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`The app exited during start-up:\n${output}`);
-    try {
-      const response = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(5_000) });
-      if (response.ok) break;
-    } catch {
-      // Not up yet.
-    }
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`The app did not become healthy in time:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
   return {
-    baseUrl,
-    dataDirectory,
-    process: child,
-    output: () => output,
-    stop: async (stopOptions) => {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once("exit", resolve));
-        child.kill("SIGINT");
-        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
-        if (child.exitCode === null) child.kill("SIGKILL");
-      }
-      // Give the embedded Chroma server (stopped with SIGINT by the app) a moment to exit.
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      if (!stopOptions?.keepData) await fs.rm(dataDirectory, { recursive: true, force: true });
-    },
+    baseUrl: app.baseUrl,
+    dataDirectory: app.dataDirectory,
+    process: app.child,
+    output: app.output,
+    stop: (stopOptions) => app.stop({ keepDataDirectory: stopOptions?.keepData ?? false }),
   };
 }
 

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { listDocumentViews } from "@/lib/documents/document-service";
 import { handleUpload } from "@/lib/ingest/upload";
-import { errorResponse } from "@/lib/http/responses";
+import { errorResponse } from "@/lib/http/error-response";
 import { apiHandler, otherMethods } from "@/lib/http/api-handler";
 import { getAppServices } from "@/lib/server/app-services";
 import { AppError } from "@/lib/errors";
@@ -25,8 +25,7 @@ export const POST = apiHandler("/api/documents", async (request: Request) => {
   }
   // Nothing accepted: answer with the first refusal's code and status, and every file's result.
   const first = results[0];
-  const error =
-    first && first.status !== "accepted" ? new AppError(first.error.code as ConstructorParameters<typeof AppError>[0], first.error.message) : new AppError("upload.no_files", "No file was accepted.");
+  const error = first && first.status !== "accepted" ? new AppError(first.error.code, first.error.message) : new AppError("upload.no_files", "No file was accepted.");
   const response = errorResponse(error);
   const body = (await response.json()) as Record<string, unknown>;
   return NextResponse.json({ ...body, results }, { status: response.status });

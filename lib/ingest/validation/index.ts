@@ -1,8 +1,5 @@
-export { ALLOWED_EXTENSIONS, ALLOWED_EXTENSIONS_TEXT, EXTENSION_KINDS, kindFromExtension } from "./detect-kind";
+export { ALLOWED_EXTENSIONS, ALLOWED_EXTENSIONS_TEXT, EXTENSION_KINDS, FILE_INPUT_ACCEPT } from "./accepted-files";
+export { kindFromExtension } from "./detect-kind";
 export { MAX_FILE_NAME_LENGTH, fileExtension, sanitizeFileName } from "./file-name";
-export {
-  validateUploadedFile,
-  type UploadLimits,
-  type ValidateUploadedFileOptions,
-  type ValidatedFile,
-} from "./validate-file";
+export type { UploadLimits } from "./upload-limits";
+export { validateUploadedFile, type ValidateUploadedFileOptions, type ValidatedFile } from "./validate-file";

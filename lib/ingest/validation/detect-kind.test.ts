@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ALLOWED_EXTENSIONS, ALLOWED_EXTENSIONS_TEXT, kindFromExtension } from "@/lib/ingest/validation";
+import { ALLOWED_EXTENSIONS, ALLOWED_EXTENSIONS_TEXT, FILE_INPUT_ACCEPT, kindFromExtension } from "@/lib/ingest/validation";
 
 describe("kindFromExtension", () => {
   it.each([
@@ -23,5 +23,11 @@ describe("kindFromExtension", () => {
   it("lists every accepted extension for messages", () => {
     expect(ALLOWED_EXTENSIONS).toEqual(["pdf", "docx", "md", "markdown", "txt", "text"]);
     expect(ALLOWED_EXTENSIONS_TEXT).toBe(".pdf, .docx, .md, .markdown, .txt or .text");
+  });
+
+  it("gives the file picker every accepted extension and each kind's media type", () => {
+    expect(FILE_INPUT_ACCEPT).toBe(
+      ".pdf,.docx,.md,.markdown,.txt,.text,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document,text/markdown,text/plain",
+    );
   });
 });

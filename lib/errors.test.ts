@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AppError, ERROR_STATUS, type ErrorCode, isAppError, toErrorBody } from "@/lib/errors";
+import { AppError, ERROR_STATUS, type ErrorCode, isAppError, isErrorCode, toErrorBody } from "@/lib/errors";
 
 const INTERNAL_MESSAGE = "Something went wrong on the server. The details are in the server log.";
 
@@ -63,5 +63,13 @@ describe("toErrorBody", () => {
     expect(isAppError(nodeError)).toBe(false);
     expect(toErrorBody(nodeError).status).toBe(500);
     expect(JSON.stringify(toErrorBody(nodeError))).not.toContain("/etc/secret");
+  });
+});
+
+describe("isErrorCode", () => {
+  it("knows the table's codes and nothing else, inherited names included", () => {
+    expect(isErrorCode("pdf.encrypted")).toBe(true);
+    expect(isErrorCode("pdf.unknown")).toBe(false);
+    expect(isErrorCode("toString")).toBe(false);
   });
 });

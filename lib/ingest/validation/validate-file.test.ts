@@ -5,7 +5,7 @@ import { deflateRawSync } from "node:zlib";
 import { Document, Packer, Paragraph } from "docx";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type UploadLimits, validateUploadedFile } from "@/lib/ingest/validation";
-import { buildZip } from "./zip-builder";
+import { buildZip } from "@/tests/support/fixtures/zip-builder";
 
 const MEBIBYTE = 1024 * 1024;
 

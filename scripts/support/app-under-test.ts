@@ -1,7 +1,8 @@
 /**
- * The production app as the command-line tools drive it (npm run loadtest, npm run bench): the
- * production build on a free port with a throw-away DATA_DIR, open (no AUTH_TOKEN) and without
- * rate limits, stopped with SIGINT. tests/support/app-server.ts is the test suite's own twin.
+ * The production app as the command-line tools drive it (npm run loadtest, npm run bench) and the
+ * test suite too (tests/support/app-server.ts): the production build on a free port with a
+ * throw-away DATA_DIR, open (no AUTH_TOKEN) and, for the tools, without rate limits, stopped with
+ * SIGINT.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -9,6 +10,7 @@ import fs from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { sleep } from "./cli";
 
 export interface ProductionApp {
   baseUrl: string;
@@ -16,10 +18,11 @@ export interface ProductionApp {
   child: ChildProcess;
   /** From spawning `next start` until /api/health first answered 200. */
   healthMilliseconds: number;
-  stop: () => Promise<void>;
+  /** The last 20,000 characters the app wrote to stdout and stderr. */
+  output: () => string;
+  /** Stops the app; its DATA_DIR is removed unless `keepDataDirectory` (here or at the start) says otherwise. */
+  stop: (options?: { keepDataDirectory?: boolean }) => Promise<void>;
 }
-
-const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
 
 /** A TCP port that was free a moment ago on 127.0.0.1. */
 export async function freePort(): Promise<number> {
@@ -39,11 +42,14 @@ export function hasProductionBuild(projectRoot: string): boolean {
   return existsSync(path.join(projectRoot, ".next", "BUILD_ID"));
 }
 
+const WITHOUT_RATE_LIMITS = { RATE_LIMIT_UPLOADS_PER_MINUTE: "0", RATE_LIMIT_CHATS_PER_MINUTE: "0", RATE_LIMIT_SEARCHES_PER_MINUTE: "0" };
+
 /**
  * Starts the production build and resolves once it is healthy; `pollMilliseconds` bounds the
  * start-up timing's resolution. `dataDirectory` reuses an existing DATA_DIR (the bench restarts
  * the app on one library with another configuration), and `keepDataDirectory` leaves it in place
- * on stop (the caller removes it). `environment` adds settings (e.g. OPENAI_BASE_URL), and
+ * on stop (the caller removes it). Rate limits are off unless `rateLimits` (the tests check them).
+ * `environment` adds settings (e.g. OPENAI_BASE_URL), and
  * `nodeArguments` flags for node itself (`--cpu-prof`, which NODE_OPTIONS refuses; next start's
  * server process inherits them).
  */
@@ -53,6 +59,7 @@ export async function startProductionApp(options: {
   pollMilliseconds: number;
   dataDirectory?: string;
   keepDataDirectory?: boolean;
+  rateLimits?: boolean;
   environment?: Record<string, string>;
   nodeArguments?: string[];
 }): Promise<ProductionApp> {
@@ -63,8 +70,8 @@ export async function startProductionApp(options: {
   const child = spawn(process.execPath, [...(options.nodeArguments ?? []), path.join(options.projectRoot, "node_modules", "next", "dist", "bin", "next"), "start", "--port", String(port), "--hostname", "127.0.0.1"], {
     cwd: options.projectRoot,
     // Open and unthrottled: the tools measure the app, not sign-in or rate limits (an AUTH_TOKEN
-    // from the shell is dropped).
-    env: { ...process.env, AUTH_TOKEN: "", DATA_DIR: dataDirectory, PORT: String(port), LOG_LEVEL: "warn", RATE_LIMIT_UPLOADS_PER_MINUTE: "0", RATE_LIMIT_CHATS_PER_MINUTE: "0", RATE_LIMIT_SEARCHES_PER_MINUTE: "0", ...options.environment },
+    // from the shell is dropped; a test asking for access control sets one in `environment`).
+    env: { ...process.env, AUTH_TOKEN: "", DATA_DIR: dataDirectory, PORT: String(port), LOG_LEVEL: "warn", ...(options.rateLimits ? {} : WITHOUT_RATE_LIMITS), ...options.environment },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout.on("data", (data: Buffer) => (output = (output + data.toString()).slice(-20_000)));
@@ -86,7 +93,8 @@ export async function startProductionApp(options: {
     dataDirectory,
     child,
     healthMilliseconds: performance.now() - started,
-    stop: async () => {
+    output: () => output,
+    stop: async (stopOptions) => {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once("exit", resolve));
         child.kill("SIGINT");
@@ -95,7 +103,7 @@ export async function startProductionApp(options: {
       }
       // Give the embedded Chroma server (stopped with SIGINT by the app) a moment to exit.
       await sleep(500);
-      if (!options.keepDataDirectory) await fs.rm(dataDirectory, { recursive: true, force: true });
+      if (!(stopOptions?.keepDataDirectory ?? options.keepDataDirectory)) await fs.rm(dataDirectory, { recursive: true, force: true });
     },
   };
 }
@@ -139,8 +147,7 @@ export async function forEachStreamPart(body: ReadableStream<Uint8Array>, onPart
 
 /**
  * The CPU model and whether it has AVX-512 VNNI: the quantised model's throughput depends on it
- * (11,500 word-pieces/s at batch 1 on an EPYC with VNNI against 1,700–4,500 on the machines of
- * earlier runs, docs/performance.md), so figures from different machines are not comparable.
+ * (docs/performance.md), so figures from different machines are not comparable.
  */
 export async function cpuDescription(): Promise<string> {
   const model = os.cpus()[0]?.model.trim() ?? "unknown CPU";

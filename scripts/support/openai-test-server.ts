@@ -3,10 +3,11 @@ import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 
 /**
- * A small OpenAI-compatible HTTP server for tests: `POST /v1/chat/completions` (streaming and
- * not) and `POST /v1/embeddings`. Each chat request takes the next scripted behaviour from a
- * queue (or the default one), and every request is recorded with its body and arrival time so
- * tests can assert the prompt that was sent, the number of retries and the delay between them.
+ * A small OpenAI-compatible HTTP server for the tests and the bench's instant-model stage:
+ * `POST /v1/chat/completions` (streaming and not) and `POST /v1/embeddings`. Each chat request
+ * takes the next scripted behaviour from a queue (or the default one), and every request is
+ * recorded with its body and arrival time so tests can assert the prompt that was sent, the
+ * number of retries and the delay between them.
  *
  * The streamed format follows OpenAI's `chat.completion.chunk` events as `@ai-sdk/openai`'s chat
  * model parses them: `data: {json}` lines, a first chunk with the assistant role, content deltas,

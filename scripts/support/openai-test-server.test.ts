@@ -1,7 +1,7 @@
 import { createOpenAI } from "@ai-sdk/openai";
 import { embedMany, generateText, streamText } from "ai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startOpenAITestServer, type OpenAITestServer } from "@/tests/support/openai-test-server";
+import { startOpenAITestServer, type OpenAITestServer } from "@/scripts/support/openai-test-server";
 
 /** The scripted OpenAI-compatible test server speaks the format @ai-sdk/openai expects. */
 
