@@ -13,7 +13,7 @@
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { createLocalEmbedder, embeddingWorkerPath, localModelRoot, modelThreads } from "@/lib/embeddings/local-embedder";
-import { BACKGROUND_NICE } from "@/lib/server/background-priority";
+import { BACKGROUND_NICE } from "@/lib/async/background-priority";
 import { buildWindows } from "@/lib/embeddings/window-builder";
 
 const HUGGING_FACE_MODEL_ID = "onnx-community/all-MiniLM-L6-v2-ONNX";

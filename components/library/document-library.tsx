@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from "react";
-import type { DocumentView } from "@/lib/documents/document-view";
+import type { DocumentView } from "@/lib/domain/document-view";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { AlertIcon, CloseIcon, RefreshIcon, SearchIcon, UploadIcon } from "@/components/ui/icons";
 import { apiErrorMessage } from "@/components/ui/format";

@@ -1,4 +1,4 @@
-import type { DocumentView } from "@/lib/documents/document-view";
+import type { DocumentView } from "@/lib/domain/document-view";
 import { apiErrorMessage } from "@/components/ui/format";
 
 /** What the server said about one uploaded file. */

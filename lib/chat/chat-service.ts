@@ -11,7 +11,7 @@ import { CLOSEST_PASSAGES_TEXT, MAXIMUM_RELATED_PASSAGES, RELATED_PASSAGE_FLOOR,
 import { toChatSources } from "@/lib/chat/sources";
 import { trustedMessages } from "@/lib/chat/trusted-messages";
 import { libraryWordRarity } from "@/lib/chat/word-rarity";
-import type { AnswerMode, CitedUIMessage } from "@/lib/chat/types";
+import type { AnswerMode, CitedUIMessage } from "@/lib/contracts/chat-message";
 import { createDeadline } from "@/lib/async/deadline";
 import { AppError, isAppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";

@@ -1,5 +1,5 @@
 import "server-only";
-import type { ChatPassagePlace, CitedUIMessage } from "@/lib/chat/types";
+import type { ChatPassagePlace, CitedUIMessage } from "@/lib/contracts/chat-message";
 import { AppError } from "@/lib/errors";
 import type { AppServices } from "@/lib/server/app-services";
 import type { ConversationSummary } from "@/lib/storage/conversation-store";

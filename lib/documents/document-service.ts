@@ -1,5 +1,5 @@
 import "server-only";
-import { toDocumentView, type DocumentView } from "@/lib/documents/document-view";
+import { toDocumentView, type DocumentView } from "@/lib/domain/document-view";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import type { AppServices } from "@/lib/server/app-services";

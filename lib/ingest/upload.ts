@@ -7,7 +7,7 @@ import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import busboy from "busboy";
-import { toDocumentView, type DocumentView } from "@/lib/documents/document-view";
+import { toDocumentView, type DocumentView } from "@/lib/domain/document-view";
 import { AppError, isAppError, toErrorBody } from "@/lib/errors";
 import { inspectPdfWithBudget } from "@/lib/ingest/parse-in-worker";
 import { sanitizeFileName, validateUploadedFile } from "@/lib/ingest/validation";

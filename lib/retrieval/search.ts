@@ -11,7 +11,7 @@ import { absentNames } from "@/lib/retrieval/absent-names";
 import { documentNameWords } from "@/lib/retrieval/document-names";
 import { PERIOD_WEIGHT, periodPriors } from "@/lib/retrieval/period-prior";
 import { WHOLE_QUESTION_LEAD, mergePartResults, questionParts, uncoveredWords } from "@/lib/retrieval/question-parts";
-import { titleFromFileName } from "@/lib/ingest/document-title";
+import { titleFromFileName } from "@/lib/domain/document-title";
 import { wholeChunkPassage, type ChunkRecord, type DocumentRecord, type DocumentRegistry, type PageSpan, type PassageRecord } from "@/lib/storage/registry-types";
 import type { VectorStore } from "@/lib/vector-store/types";
 

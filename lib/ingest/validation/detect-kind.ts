@@ -1,4 +1,4 @@
-import { type DocumentKind } from "@/lib/ingest/types";
+import { type DocumentKind } from "@/lib/contracts/documents";
 import { fileExtension } from "./file-name";
 
 /** Every accepted file extension (lower case, without the dot) and the kind it maps to. */

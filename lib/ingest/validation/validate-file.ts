@@ -2,7 +2,7 @@ import { open, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import yauzl, { type Entry, type ZipFile } from "yauzl";
 import { AppError } from "@/lib/errors";
-import { type DocumentKind } from "@/lib/ingest/types";
+import { type DocumentKind } from "@/lib/contracts/documents";
 import { ALLOWED_EXTENSIONS_TEXT, kindFromExtension } from "./detect-kind";
 import { fileExtension, sanitizeFileName } from "./file-name";
 

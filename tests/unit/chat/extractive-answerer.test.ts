@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DISTINGUISHING_WEIGHT, EXTRACTIVE_NOTE, MINIMUM_SENTENCE_SCORE, SPECIFICITY_WEIGHT, STATED_NUMBER_BONUS, asksForQuantity, isQuotable, quotableUnits, renderExtractiveAnswer, selectAnswerSentences, streamAnswerSentences } from "@/lib/chat/extractive-answerer";
-import type { ChatSourceData } from "@/lib/chat/types";
+import type { ChatSourceData } from "@/lib/contracts/chat-message";
 
 /** Normalised bag-of-words vectors over a vocabulary grown as texts arrive: cosine = word overlap. */
 function bagOfWordsEmbedder() {

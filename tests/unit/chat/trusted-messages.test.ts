@@ -5,7 +5,7 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConversation } from "@/lib/chat/conversation-service";
 import { trustedMessages } from "@/lib/chat/trusted-messages";
-import type { ChatSourceData, CitedUIMessage } from "@/lib/chat/types";
+import type { ChatSourceData, CitedUIMessage } from "@/lib/contracts/chat-message";
 import type { AppServices } from "@/lib/server/app-services";
 import { openConversationStore } from "@/lib/storage/conversation-store";
 
