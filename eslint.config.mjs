@@ -1,5 +1,6 @@
 import nextVitals from "eslint-config-next/core-web-vitals";
 import tseslint from "typescript-eslint";
+import { layerConfig } from "./eslint-layers.mjs";
 
 export default tseslint.config(
   {
@@ -24,14 +25,6 @@ export default tseslint.config(
     files: ["**/*.mjs", "**/*.js", "**/*.cjs"],
     ...tseslint.configs.disableTypeChecked,
   },
-  {
-    // lib/ is framework-free and must not depend on the UI or the routes.
-    files: ["lib/**/*.ts"],
-    rules: {
-      "no-restricted-imports": [
-        "error",
-        { patterns: [{ group: ["@/app/*", "@/components/*", "**/app/*", "**/components/*"], message: "lib/ never imports from app/ or components/." }] },
-      ],
-    },
-  },
+  // The layer order (docs/architecture.md): lib/ never imports app/ or components/, nor a higher layer.
+  ...layerConfig,
 );

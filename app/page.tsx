@@ -1,5 +1,5 @@
 import { ChatWorkspace } from "@/components/chat/chat-workspace";
-import { loadChatPageData } from "@/components/chat/chat-page-data";
+import { loadChatPageData } from "@/app/chat/chat-page-data";
 
 export const dynamic = "force-dynamic";
 

@@ -13,7 +13,7 @@
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { createLocalEmbedder, embeddingWorkerPath, localModelRoot, modelThreads } from "@/lib/embeddings/local-embedder";
-import { BACKGROUND_NICE } from "@/lib/server/background-priority";
+import { BACKGROUND_NICE } from "@/lib/async/background-priority";
 import { buildWindows } from "@/lib/embeddings/window-builder";
 import { argument, messageOf, runMain } from "./support/cli";
 

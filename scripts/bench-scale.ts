@@ -28,7 +28,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { createLocalEmbedder } from "@/lib/embeddings/local-embedder";
-import { embeddingPrefix } from "@/lib/ingest/document-title";
+import { embeddingPrefix } from "@/lib/domain/document-title";
 import type { ChunkRecord, NewPassage } from "@/lib/storage/registry-types";
 import { openSqliteRegistry } from "@/lib/storage/sqlite-registry";
 import { splitSentences } from "@/lib/text/sentences";

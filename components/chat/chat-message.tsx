@@ -1,7 +1,7 @@
 "use client";
 
 import { memo, useMemo, useState } from "react";
-import type { CitedUIMessage } from "@/lib/chat/types";
+import type { CitedUIMessage } from "@/lib/contracts/chat-message";
 import { AnswerMarkdown } from "@/components/chat/answer-markdown";
 import { CitationContext, type CitationContextValue } from "@/components/chat/citation-context";
 import { RelatedPassages } from "@/components/chat/related-passages";

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useChat } from "@ai-sdk/react";
 import { DefaultChatTransport } from "ai";
 import { useEffect, useMemo, useRef, useState, type ReactNode, type RefObject } from "react";
-import type { CitedUIMessage } from "@/lib/chat/types";
+import type { CitedUIMessage } from "@/lib/contracts/chat-message";
 import { ChatMessage } from "@/components/chat/chat-message";
 import { Composer } from "@/components/chat/composer";
 import { chatErrorMessage, textOf } from "@/components/chat/message-parts";

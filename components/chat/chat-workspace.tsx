@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { AnswerMode, CitedUIMessage } from "@/lib/chat/types";
+import type { AnswerMode, CitedUIMessage } from "@/lib/contracts/chat-message";
 import type { ConversationSummary } from "@/lib/storage/conversation-store";
 import { ChatThread } from "@/components/chat/chat-thread";
 import { ConversationList } from "@/components/chat/conversation-list";

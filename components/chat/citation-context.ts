@@ -1,7 +1,7 @@
 "use client";
 
 import { createContext, useContext } from "react";
-import type { ChatSourceData } from "@/lib/chat/types";
+import type { ChatSourceData } from "@/lib/contracts/chat-message";
 
 /** What a citation chip needs from the answer it sits in: that answer's sources and how to open one. */
 export interface CitationContextValue {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { copyTextOf, scopeLabel, scopeOf } from "@/components/chat/message-parts";
-import type { ChatRelatedPassage, ChatSourceData, CitedUIMessage } from "@/lib/chat/types";
+import type { ChatRelatedPassage, ChatSourceData, CitedUIMessage } from "@/lib/contracts/chat-message";
 
 const place = { documentId: "d1", documentName: "handbook.pdf", chunkId: "d1:0", page: 3, pageStart: 3, pageEnd: 3, section: null };
 

@@ -1,4 +1,4 @@
-import type { ChatPassagePlace, ChatRelatedPassage, ChatScopeData, ChatSourceData, CitedUIMessage } from "@/lib/chat/types";
+import type { ChatPassagePlace, ChatRelatedPassage, ChatScopeData, ChatSourceData, CitedUIMessage } from "@/lib/contracts/chat-message";
 import { locationLabel } from "@/components/ui/format";
 
 /** The sources an answer cited, in order, from its `data-source` parts. */

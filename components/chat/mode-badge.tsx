@@ -1,4 +1,4 @@
-import type { AnswerMode } from "@/lib/chat/types";
+import type { AnswerMode } from "@/lib/contracts/chat-message";
 
 /** Tells the reader how answers are produced: quoted sentences (no model) or a named language model. */
 export function ModeBadge({ mode, model }: { mode: AnswerMode; model: string | null }) {

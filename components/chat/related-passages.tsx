@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { useId } from "react";
-import type { ChatRelatedPassage } from "@/lib/chat/types";
+import type { ChatRelatedPassage } from "@/lib/contracts/chat-message";
 import { FileTypeIcon } from "@/components/ui/icons";
 import { documentHref, kindFromName, locationLabel } from "@/components/ui/format";
 

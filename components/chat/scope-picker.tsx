@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useId, useRef, useState } from "react";
-import type { DocumentView } from "@/lib/documents/document-view";
+import type { DocumentView } from "@/lib/domain/document-view";
 import { FileTypeIcon, FilterIcon } from "@/components/ui/icons";
 
 export type ScopeDocument = Pick<DocumentView, "id" | "name" | "kind" | "status">;

@@ -1,4 +1,4 @@
-import type { ChatScopeData } from "@/lib/chat/types";
+import type { ChatScopeData } from "@/lib/contracts/chat-message";
 import { scopeLabel } from "@/components/chat/message-parts";
 
 /**

@@ -1,7 +1,7 @@
 "use client";
 
 import { useMemo } from "react";
-import type { ChatSourceData } from "@/lib/chat/types";
+import type { ChatSourceData } from "@/lib/contracts/chat-message";
 import { citingSentences, highlightRanges } from "@/components/chat/passage-highlight";
 import { FileTypeIcon } from "@/components/ui/icons";
 import { kindFromName, locationLabel } from "@/components/ui/format";

@@ -2,9 +2,9 @@
 
 import Link from "next/link";
 import { useEffect, useId, useMemo, useRef, useState } from "react";
-import type { ChatSourceData } from "@/lib/chat/types";
+import type { ChatSourceData } from "@/lib/contracts/chat-message";
 import { highlightRanges, segmentText, type TextRange } from "@/components/chat/passage-highlight";
-import type { ChunkView } from "@/components/documents/chunk-view";
+import type { ChunkView } from "@/lib/domain/chunk-view";
 import { AlertIcon, CloseIcon, ExternalIcon, FileTypeIcon } from "@/components/ui/icons";
 import { documentHref, kindFromName, locationLabel } from "@/components/ui/format";
 import { useMediaQuery } from "@/components/ui/use-media-query";

@@ -1,7 +1,8 @@
 "use client";
 
 import { useEffect, useRef } from "react";
-import { chunkLocation, type ChunkView } from "@/components/documents/chunk-view";
+import { chunkLocation } from "@/components/documents/chunk-view";
+import type { ChunkView } from "@/lib/domain/chunk-view";
 
 interface ChunkListProps {
   documentId: string;

@@ -1,12 +1,4 @@
-import type { ChunkRecord } from "@/lib/storage/registry-types";
-
-/** What the viewer needs of a chunk (the registry record minus storage details). */
-export type ChunkView = Pick<ChunkRecord, "id" | "chunkIndex" | "text" | "pageStart" | "pageEnd" | "section" | "pageSpans" | "tokenCount">;
-
-export function toChunkView(chunk: ChunkRecord): ChunkView {
-  const { id, chunkIndex, text, pageStart, pageEnd, section, pageSpans, tokenCount } = chunk;
-  return { id, chunkIndex, text, pageStart, pageEnd, section, pageSpans, tokenCount };
-}
+import type { ChunkView } from "@/lib/domain/chunk-view";
 
 export function chunkLocation(chunk: ChunkView): string {
   if (chunk.pageStart !== null) {

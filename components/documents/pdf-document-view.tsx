@@ -3,7 +3,8 @@
 import { useEffect, useRef, useState } from "react";
 import type * as PdfJsModule from "pdfjs-dist/legacy/build/pdf.mjs";
 import { ChunkList } from "@/components/documents/chunk-list";
-import { chunkTextOnPage, type ChunkView } from "@/components/documents/chunk-view";
+import { chunkTextOnPage } from "@/components/documents/chunk-view";
+import type { ChunkView } from "@/lib/domain/chunk-view";
 import { matchTextItems } from "@/components/documents/pdf-highlight";
 import { AlertIcon, ChevronLeftIcon, ChevronRightIcon, MinusIcon, PlusIcon, SpinnerIcon } from "@/components/ui/icons";
 

@@ -1,7 +1,8 @@
 "use client";
 
 import { useEffect, useMemo, useRef } from "react";
-import { overlapLength, type ChunkView } from "@/components/documents/chunk-view";
+import { overlapLength } from "@/components/documents/chunk-view";
+import type { ChunkView } from "@/lib/domain/chunk-view";
 
 /**
  * A DOCX, Markdown or text document shown as its indexed text: the chunks in order, each with

@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useEffectEvent, useMemo, useReducer, useRef } from "react";
-import type { DocumentView } from "@/lib/documents/document-view";
+import type { DocumentView } from "@/lib/domain/document-view";
 import { FILE_INPUT_ACCEPT } from "@/lib/ingest/validation/accepted-files";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { AlertIcon, CloseIcon, RefreshIcon, SearchIcon, UploadIcon } from "@/components/ui/icons";

@@ -1,4 +1,4 @@
-import type { DocumentView } from "@/lib/documents/document-view";
+import type { DocumentView } from "@/lib/domain/document-view";
 import { ProgressBar } from "@/components/ui/progress-bar";
 import { SpinnerIcon } from "@/components/ui/icons";
 

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { DocumentView } from "@/lib/documents/document-view";
+import type { DocumentView } from "@/lib/domain/document-view";
 import { DocumentStatus, isInProgress } from "@/components/library/document-status";
 import { FileTypeIcon, RefreshIcon, TrashIcon } from "@/components/ui/icons";
 import { distinctTitle, formatBytes, kindLabel, plural } from "@/components/ui/format";

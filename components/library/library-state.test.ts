@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { DocumentView } from "@/lib/documents/document-view";
+import type { DocumentView } from "@/lib/domain/document-view";
 import { initialLibraryState, libraryReducer, upsert, type LibraryAction, type LibraryState } from "@/components/library/library-state";
 import type { UploadItem } from "@/components/library/upload-list";
 

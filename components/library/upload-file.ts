@@ -1,4 +1,4 @@
-import type { DocumentView } from "@/lib/documents/document-view";
+import type { DocumentView } from "@/lib/domain/document-view";
 import type { ErrorCode } from "@/lib/errors";
 import { apiErrorMessage } from "@/components/ui/format";
 

@@ -10,7 +10,7 @@ import { errorResponse } from "@/lib/http/error-response";
 
 /**
  * The one access check: `proxy.ts` runs it before every page, and `apiHandler`
- * (lib/http/api-handler.ts) before every API route (document files and streams included).
+ * (lib/server/api-handler.ts) before every API route (document files and streams included).
  * Anonymous API calls get 401 `auth.required`, anonymous page views a redirect to the sign-in
  * page. Without AUTH_TOKEN every request passes.
  */
@@ -27,7 +27,7 @@ function jsonError(error: unknown): NextResponse {
  * request another site's page sent (403; lib/http/request-origin.ts), or to one without valid
  * credentials (401, 429 or a redirect to sign in), or undefined when it may go on. Takes a plain
  * `Request`: the proxy calls it for pages, and every API route calls it through `apiHandler`
- * (lib/http/api-handler.ts), because a proxy matching a route makes Next buffer its request body
+ * (lib/server/api-handler.ts), because a proxy matching a route makes Next buffer its request body
  * (and cut it at 10 MB), which would break streamed uploads and their limits.
  */
 export function accessRefusal(request: Request): NextResponse | undefined {

@@ -11,14 +11,17 @@ import { CLOSEST_PASSAGES_TEXT, MAXIMUM_RELATED_PASSAGES, RELATED_PASSAGE_FLOOR,
 import { toChatSources } from "@/lib/chat/sources";
 import { trustedMessages } from "@/lib/chat/trusted-messages";
 import { libraryWordRarity } from "@/lib/chat/word-rarity";
-import type { AnswerMode, CitedUIMessage } from "@/lib/chat/types";
+import type { AnswerMode, CitedUIMessage } from "@/lib/contracts/chat-message";
 import { createDeadline } from "@/lib/async/deadline";
+import type { AppConfig } from "@/lib/config";
+import type { Embedder } from "@/lib/embeddings/types";
 import { AppError, isAppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { MAXIMUM_QUERY_CHARACTERS } from "@/lib/retrieval/search";
-import { cachedSearchChunks, cachedSearchWithScope } from "@/lib/retrieval/search-cache";
-import type { AppServices } from "@/lib/server/app-services";
-import { titleFromQuestion } from "@/lib/storage/conversation-store";
+import { cachedSearchChunks, cachedSearchWithScope, type SearchCache } from "@/lib/retrieval/search-cache";
+import { titleFromQuestion, type ConversationStore } from "@/lib/storage/conversation-store";
+import type { DocumentRegistry } from "@/lib/storage/registry-types";
+import type { VectorStore } from "@/lib/vector-store/types";
 
 /**
  * One chat turn: build the search query from the conversation, retrieve, send the sources,
@@ -28,6 +31,18 @@ import { titleFromQuestion } from "@/lib/storage/conversation-store";
 export const NO_ANSWER_TEXT = "The documents in the library do not answer this question, so there is nothing to cite.";
 const ANSWER_RESERVE_TOKENS = 1_024;
 const MAXIMUM_QUESTION_CHARACTERS = 8_000;
+
+/** What a chat turn uses (lib/server/app-services.ts wires it). */
+export interface ChatDependencies {
+  /** The chat and search settings, and the language model's (createChatModel). */
+  config: AppConfig;
+  /** Whole: the search reads it through lib/retrieval. */
+  registry: DocumentRegistry;
+  conversations: Pick<ConversationStore, "get" | "truncateAfter" | "appendMessages">;
+  embedder: Embedder;
+  getVectorStore: () => Promise<VectorStore>;
+  searchCache: SearchCache;
+}
 
 export interface ChatRequest {
   messages: CitedUIMessage[];
@@ -67,7 +82,7 @@ function abortError(clientSignal: AbortSignal): AppError {
 }
 
 /** Handles a chat request and returns the streamed UI-message response (or throws an AppError). */
-export async function respondToChat(options: { request: ChatRequest; services: AppServices; signal: AbortSignal }): Promise<Response> {
+export async function respondToChat(options: { request: ChatRequest; services: ChatDependencies; signal: AbortSignal }): Promise<Response> {
   const { request, services } = options;
   const { config } = services;
   const started = performance.now();

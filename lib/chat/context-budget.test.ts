@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { fitContextBudget, type BudgetInput, type HistoryTurn } from "@/lib/chat/context-budget";
 import { SYSTEM_PROMPT, renderSources } from "@/lib/chat/prompt";
-import type { ChatSourceData } from "@/lib/chat/types";
+import type { ChatSourceData } from "@/lib/contracts/chat-message";
 import { isAppError } from "@/lib/errors";
 import { countTokens } from "@/lib/text/tokens";
 

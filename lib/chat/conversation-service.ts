@@ -1,11 +1,17 @@
 import "server-only";
-import type { ChatPassagePlace, CitedUIMessage } from "@/lib/chat/types";
+import type { ChatPassagePlace, CitedUIMessage } from "@/lib/contracts/chat-message";
 import { AppError } from "@/lib/errors";
-import type { AppServices } from "@/lib/server/app-services";
-import type { ConversationSummary } from "@/lib/storage/conversation-store";
+import type { ConversationStore, ConversationSummary } from "@/lib/storage/conversation-store";
+import type { DocumentRegistry } from "@/lib/storage/registry-types";
+
+/** What loading a conversation reads (lib/server/app-services.ts wires it). */
+export interface ConversationDependencies {
+  conversations: Pick<ConversationStore, "get">;
+  registry: Pick<DocumentRegistry, "getDocument">;
+}
 
 /** A stored conversation with its messages; citations and closest passages of deleted documents are marked as such. */
-export function loadConversation(services: AppServices, id: string): { conversation: ConversationSummary; messages: CitedUIMessage[] } {
+export function loadConversation(services: ConversationDependencies, id: string): { conversation: ConversationSummary; messages: CitedUIMessage[] } {
   const stored = services.conversations.get(id);
   if (!stored) throw new AppError("conversation.not_found", "No conversation has this id.");
   const existing = new Map<string, boolean>();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DISTINGUISHING_WEIGHT, EXTRACTIVE_NOTE, MINIMUM_SENTENCE_SCORE, SPECIFICITY_WEIGHT, STATED_NUMBER_BONUS, asksForQuantity, renderExtractiveAnswer, selectAnswerSentences, streamAnswerSentences } from "@/lib/chat/extractive-answerer";
 import { isQuotable, quotableUnits } from "@/lib/chat/quotable-units";
-import type { ChatSourceData } from "@/lib/chat/types";
+import type { ChatSourceData } from "@/lib/contracts/chat-message";
 
 /** Normalised bag-of-words vectors over a vocabulary grown as texts arrive: cosine = word overlap. */
 function bagOfWordsEmbedder() {

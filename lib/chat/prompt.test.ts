@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SYSTEM_PROMPT, renderQuestionWithSources, renderSources } from "@/lib/chat/prompt";
-import type { ChatSourceData } from "@/lib/chat/types";
+import type { ChatSourceData } from "@/lib/contracts/chat-message";
 
 function source(index: number, overrides: Partial<ChatSourceData> = {}): ChatSourceData {
   return { index, documentId: `d${index}`, documentName: `doc-${index}.pdf`, chunkId: `d${index}:0`, page: 3, pageStart: 3, pageEnd: 3, section: null, text: "Plain text.", ...overrides };

@@ -1,4 +1,4 @@
-import type { ChatSourceData } from "@/lib/chat/types";
+import type { ChatSourceData } from "@/lib/contracts/chat-message";
 
 /**
  * The system prompt. Document text is wrapped as data and the model is told, before and after

@@ -1,4 +1,4 @@
-import type { ChatRelatedPassage } from "@/lib/chat/types";
+import type { ChatRelatedPassage } from "@/lib/contracts/chat-message";
 import type { SearchResult } from "@/lib/retrieval/search";
 
 /**

@@ -1,4 +1,4 @@
-import type { ChatSourceData } from "@/lib/chat/types";
+import type { ChatSourceData } from "@/lib/contracts/chat-message";
 import type { SearchResult } from "@/lib/retrieval/search";
 
 /**

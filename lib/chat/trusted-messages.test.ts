@@ -5,8 +5,7 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConversation } from "@/lib/chat/conversation-service";
 import { trustedMessages } from "@/lib/chat/trusted-messages";
-import type { ChatSourceData, CitedUIMessage } from "@/lib/chat/types";
-import type { AppServices } from "@/lib/server/app-services";
+import type { ChatSourceData, CitedUIMessage } from "@/lib/contracts/chat-message";
 import { openConversationStore } from "@/lib/storage/conversation-store";
 
 /** Issue 16: a client cannot plant answers, and a malformed stored part cannot break a conversation. */
@@ -61,7 +60,7 @@ describe("stored messages are checked when read", () => {
     database.prepare("INSERT INTO conversation_messages (id, conversation_id, position, role, message, created_at) VALUES ('broken', 'c1', 3, 'assistant', '{not json', '2026-01-01')").run();
     database.close();
 
-    const services = { conversations: store, registry: { getDocument: () => undefined } } as unknown as AppServices;
+    const services = { conversations: store, registry: { getDocument: () => undefined } };
     const loaded = loadConversation(services, "c1");
     expect(loaded.messages.map((message) => message.id)).toEqual(["u1", "a1", "forged"]);
     expect(loaded.messages[2]?.parts).toEqual([{ type: "text", text: "Planted." }]);

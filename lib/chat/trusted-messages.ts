@@ -1,4 +1,4 @@
-import type { CitedUIMessage } from "@/lib/chat/types";
+import type { CitedUIMessage } from "@/lib/contracts/chat-message";
 
 /**
  * What of a chat request's messages this server trusts. The browser sends the whole conversation

@@ -1,24 +1,39 @@
 import "server-only";
-import { toDocumentView, type DocumentView } from "@/lib/documents/document-view";
+import { toDocumentView, type DocumentView } from "@/lib/domain/document-view";
 import { AppError } from "@/lib/errors";
+import type { Embedder } from "@/lib/embeddings/types";
+import type { IndexingQueue } from "@/lib/ingest/indexing-queue";
+import type { ParseCache } from "@/lib/ingest/parse-cache";
 import { logger } from "@/lib/logger";
-import type { AppServices } from "@/lib/server/app-services";
-import type { DocumentRecord } from "@/lib/storage/registry-types";
+import type { FileStore } from "@/lib/storage/file-store";
+import type { DocumentRecord, DocumentRegistry } from "@/lib/storage/registry-types";
+import type { VectorStore } from "@/lib/vector-store/types";
+
+/** What listing, deleting and re-indexing documents use (lib/server/app-services.ts wires it). */
+export interface DocumentDependencies {
+  registry: Pick<DocumentRegistry, "listDocuments" | "getDocument" | "deleteDocument" | "findDocumentBySha256" | "resetForIndexing">;
+  /** The configured model, to tell which documents need re-indexing. */
+  embedder: Pick<Embedder, "modelId">;
+  queue: Pick<IndexingQueue, "cancel" | "enqueue">;
+  getVectorStore: () => Promise<Pick<VectorStore, "deleteDocument">>;
+  fileStore: Pick<FileStore, "remove">;
+  parseCache: Pick<ParseCache, "remove">;
+}
 
 /** Every document in the library, newest first. */
-export function listDocumentViews(services: AppServices): DocumentView[] {
+export function listDocumentViews(services: Pick<DocumentDependencies, "registry" | "embedder">): DocumentView[] {
   return services.registry.listDocuments().map((document) => toDocumentView(document, services.embedder.modelId));
 }
 
 /** The document with `id`, or `document.not_found`. */
-export function requireDocument(services: AppServices, id: string): DocumentRecord {
+export function requireDocument(services: Pick<DocumentDependencies, "registry">, id: string): DocumentRecord {
   const document = services.registry.getDocument(id);
   if (!document) throw new AppError("document.not_found", "No document has this id.");
   return document;
 }
 
 /** Deletes a document's vectors, chunks, row and stored file; vectors go first so none is orphaned. */
-export async function deleteDocument(services: AppServices, id: string): Promise<void> {
+export async function deleteDocument(services: DocumentDependencies, id: string): Promise<void> {
   const document = requireDocument(services, id);
   await services.queue.cancel(id);
   const vectorStore = await services.getVectorStore();
@@ -33,7 +48,7 @@ export async function deleteDocument(services: AppServices, id: string): Promise
 }
 
 /** Queues a document for indexing again (after a failure or an embedding-model change). */
-export async function reindexDocument(services: AppServices, id: string): Promise<DocumentView> {
+export async function reindexDocument(services: DocumentDependencies, id: string): Promise<DocumentView> {
   requireDocument(services, id);
   await services.queue.cancel(id);
   services.registry.resetForIndexing(id);

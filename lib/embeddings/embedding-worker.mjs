@@ -12,7 +12,7 @@ const { modelRoot, modelId, dtype, threads, nice } = workerData;
 // The model is mostly indexing, background work: on Linux this thread's nice value is its own and
 // the inference threads onnxruntime starts below inherit it, so under contention the server's
 // request thread gets the CPU first, while the model still takes every idle cycle. (Not on other
-// systems, where it would lower the whole process; see lib/server/background-priority.ts.)
+// systems, where it would lower the whole process; see lib/async/background-priority.ts.)
 if (process.platform === "linux" && nice > 0) {
   try {
     os.setPriority(0, Math.max(os.getPriority(0), nice));

@@ -11,7 +11,7 @@ import { VectorCache } from "@/lib/embeddings/vector-cache";
 import { buildWindows } from "@/lib/embeddings/window-builder";
 import type { Embedder, EmbeddingStatistics } from "@/lib/embeddings/types";
 import { logger } from "@/lib/logger";
-import { BACKGROUND_NICE } from "@/lib/server/background-priority";
+import { BACKGROUND_NICE } from "@/lib/async/background-priority";
 
 /**
  * The offline default: all-MiniLM-L6-v2 (384 dimensions, q4 ONNX), whose weights ship in the

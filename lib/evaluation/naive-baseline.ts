@@ -1,7 +1,7 @@
 import type { Embedder } from "@/lib/embeddings/types";
 import { MRR_DEPTH, type QuestionOutcome, type RankedLocation } from "@/lib/evaluation/metrics";
 import type { EvaluationQuestion } from "@/lib/evaluation/questions";
-import type { ParsedDocument } from "@/lib/ingest/types";
+import type { ParsedDocument } from "@/lib/contracts/documents";
 
 /**
  * The naive recipe every comparison starts from (`npm run eval -- --baseline`): each page's text

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type ChunkDraft, chunkBlocks } from "@/lib/ingest/chunker";
-import type { TextBlock } from "@/lib/ingest/types";
+import type { TextBlock } from "@/lib/contracts/documents";
 import { countTokens } from "@/lib/text/tokens";
 import { createSeededRandom } from "@/tests/support/seeded-random";
 

@@ -1,4 +1,4 @@
-import type { TextBlock } from "@/lib/ingest/types";
+import type { TextBlock } from "@/lib/contracts/documents";
 import type { PageSpan } from "@/lib/storage/registry-types";
 import { splitSentences } from "@/lib/text/sentences";
 import { countTokens, splitByTokens } from "@/lib/text/tokens";

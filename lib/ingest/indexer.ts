@@ -1,5 +1,5 @@
 import "server-only";
-import { chooseDocumentTitle, embeddingPrefix } from "@/lib/ingest/document-title";
+import { chooseDocumentTitle, embeddingPrefix } from "@/lib/domain/document-title";
 import type { ParseCache } from "@/lib/ingest/parse-cache";
 import { prepareWithBudget, type ParseBudget } from "@/lib/ingest/parse-in-worker";
 import { AppError, isAppError } from "@/lib/errors";

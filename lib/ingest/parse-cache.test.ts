@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createParseCache } from "@/lib/ingest/parse-cache";
 import { parserVersion, parseWorkerPath } from "@/lib/ingest/parse-in-worker";
-import type { ParsedDocument } from "@/lib/ingest/types";
+import type { ParsedDocument } from "@/lib/contracts/documents";
 
 /** The parse cache: keyed on file hash, kind and parser version; one version per file; never trusted when unreadable. */
 

@@ -1,7 +1,7 @@
 import "server-only";
 import fs from "node:fs/promises";
 import path from "node:path";
-import type { DocumentKind, ParsedDocument } from "@/lib/ingest/types";
+import type { DocumentKind, ParsedDocument } from "@/lib/contracts/documents";
 
 /**
  * The parse result of each stored file, kept so that re-indexing an unchanged file does not parse

@@ -7,7 +7,7 @@ import path from "node:path";
 import { AppError, isErrorCode } from "@/lib/errors";
 import { inspectPdf, parseDocument } from "@/lib/ingest/parsers";
 import { prepareChunks, type ChunkingOptions, type PreparedChunk } from "@/lib/ingest/prepare-chunks";
-import type { DocumentKind, ParsedDocument } from "@/lib/ingest/types";
+import type { DocumentKind, ParsedDocument } from "@/lib/contracts/documents";
 import { logger } from "@/lib/logger";
 
 /**

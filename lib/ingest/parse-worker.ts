@@ -10,8 +10,8 @@ import { noteAllocationFailure, takeAllocationFailures, watchAllocationFailures 
 import { reportPdfDiagnostics } from "@/lib/ingest/parsers/pdf-parser";
 import { inspectPdf, parseDocument } from "@/lib/ingest/parsers";
 import { prepareChunks, type ChunkingOptions } from "@/lib/ingest/prepare-chunks";
-import type { DocumentKind, ParsedDocument } from "@/lib/ingest/types";
-import { lowerThisThreadPriority } from "@/lib/server/background-priority";
+import type { DocumentKind, ParsedDocument } from "@/lib/contracts/documents";
+import { lowerThisThreadPriority } from "@/lib/async/background-priority";
 
 // Parsing is background work: a search or chat on the main thread gets the CPU first.
 lowerThisThreadPriority();

@@ -1,6 +1,6 @@
 import { chunkBlocksWithOverlap, type ChunkDraftWithOverlap } from "@/lib/ingest/chunker";
-import type { ParsedDocument } from "@/lib/ingest/types";
-import { buildPassages, inferPassageHeadings, type Passage } from "@/lib/retrieval/passages";
+import type { ParsedDocument } from "@/lib/contracts/documents";
+import { buildPassages, inferPassageHeadings, type Passage } from "@/lib/domain/passages";
 
 /**
  * The text work between parsing and embedding: chunks, and each chunk's retrieval passages with

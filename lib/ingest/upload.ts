@@ -7,15 +7,20 @@ import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import busboy from "busboy";
-import { toDocumentView, type DocumentView } from "@/lib/documents/document-view";
+import { toDocumentView, type DocumentView } from "@/lib/domain/document-view";
 import { AppError, isAppError, toErrorBody, type ErrorCode } from "@/lib/errors";
 import { inspectPdfWithBudget } from "@/lib/ingest/parse-in-worker";
 import { sanitizeFileName, validateUploadedFile } from "@/lib/ingest/validation";
 import { logger } from "@/lib/logger";
 import { uploadableBytes } from "@/lib/storage/disk-space";
 import { writeStreamToFile } from "@/lib/storage/write-stream-to-file";
-import type { AppServices } from "@/lib/server/app-services";
 import { mediaTypeOf } from "@/lib/http/request-origin";
+import type { Semaphore } from "@/lib/async/semaphore";
+import type { AppConfig } from "@/lib/config";
+import type { Embedder } from "@/lib/embeddings/types";
+import type { IndexingQueue } from "@/lib/ingest/indexing-queue";
+import type { FileStore } from "@/lib/storage/file-store";
+import type { DocumentRegistry } from "@/lib/storage/registry-types";
 
 /**
  * Receives a multipart upload without ever buffering it whole: each file streams to a temporary
@@ -23,6 +28,20 @@ import { mediaTypeOf } from "@/lib/http/request-origin";
  * file that passed every check is moved into the content-addressed store, registered and queued;
  * a refused file leaves nothing behind.
  */
+
+/** What receiving and accepting uploads use (lib/server/app-services.ts wires it). */
+export interface UploadDependencies {
+  config: Pick<AppConfig, "upload" | "indexing" | "dataDirectory">;
+  registry: Pick<DocumentRegistry, "findDocumentBySha256" | "createDocument" | "getDocument">;
+  fileStore: Pick<FileStore, "importFile">;
+  queue: Pick<IndexingQueue, "enqueue">;
+  /** The configured model, for the document views returned. */
+  embedder: Pick<Embedder, "modelId">;
+  /** Upload requests received at once; the rest wait their turn. */
+  uploadSlots: Pick<Semaphore, "acquire">;
+  /** Where files stream to before they are checked (on the file store's file system). */
+  temporaryDirectory: string;
+}
 
 export type UploadItemResult =
   | { name: string; status: "accepted"; document: DocumentView }
@@ -43,7 +62,7 @@ const INSPECTION_TIMEOUT_MS = 60_000;
 // Multipart framing and field overhead allowed on top of the file bytes.
 const REQUEST_OVERHEAD_BYTES = 1024 * 1024;
 
-async function receiveFiles(options: { request: Request; services: AppServices }): Promise<ReceivedFile[]> {
+async function receiveFiles(options: { request: Request; services: UploadDependencies }): Promise<ReceivedFile[]> {
   const { request, services } = options;
   const { maxBytes, maxFiles } = services.config.upload;
   const contentType = request.headers.get("content-type") ?? "";
@@ -174,7 +193,7 @@ function rejected(name: string, error: unknown): UploadItemResult {
   return { name, status: "rejected", error: { code: body.error.code, message: body.error.message } };
 }
 
-async function acceptFile(options: { file: ReceivedFile; services: AppServices }): Promise<UploadItemResult> {
+async function acceptFile(options: { file: ReceivedFile; services: UploadDependencies }): Promise<UploadItemResult> {
   const { file, services } = options;
   const { registry, fileStore, config } = services;
   const displayName = sanitizeSafe(file.rawName);
@@ -223,7 +242,7 @@ async function acceptFile(options: { file: ReceivedFile; services: AppServices }
   }
 }
 
-function duplicateOf(name: string, existingId: string, services: AppServices): UploadItemResult {
+function duplicateOf(name: string, existingId: string, services: UploadDependencies): UploadItemResult {
   const existing = services.registry.getDocument(existingId);
   if (!existing) throw new Error("Duplicate target vanished");
   return {
@@ -235,7 +254,7 @@ function duplicateOf(name: string, existingId: string, services: AppServices): U
 }
 
 /** Handles one upload request end to end and returns a result per file, in order. */
-export async function handleUpload(options: { request: Request; services: AppServices }): Promise<UploadItemResult[]> {
+export async function handleUpload(options: { request: Request; services: UploadDependencies }): Promise<UploadItemResult[]> {
   const { services } = options;
   // A bounded number of uploads is received at once (each with its disk check); the rest wait.
   const release = await services.uploadSlots.acquire();
@@ -251,7 +270,7 @@ export async function handleUpload(options: { request: Request; services: AppSer
 }
 
 /** Ingests one file from the local disk (the `npm run ingest` command) through the same checks as an upload. */
-export async function ingestLocalFile(options: { filePath: string; services: AppServices }): Promise<UploadItemResult> {
+export async function ingestLocalFile(options: { filePath: string; services: UploadDependencies }): Promise<UploadItemResult> {
   const { filePath, services } = options;
   const temporaryPath = path.join(services.temporaryDirectory, `${randomUUID()}.upload`);
   const hash = createHash("sha256");

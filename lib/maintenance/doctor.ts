@@ -1,5 +1,10 @@
 import "server-only";
-import type { AppServices } from "@/lib/server/app-services";
+import type { Embedder } from "@/lib/embeddings/types";
+import type { IndexingQueue } from "@/lib/ingest/indexing-queue";
+import type { ParseCache } from "@/lib/ingest/parse-cache";
+import type { FileStore } from "@/lib/storage/file-store";
+import type { DocumentRegistry } from "@/lib/storage/registry-types";
+import type { VectorStore } from "@/lib/vector-store/types";
 import { parseVectorId } from "@/lib/vector-store/vector-id";
 
 /**
@@ -28,6 +33,17 @@ export interface Drift {
   repaired: boolean;
 }
 
+/** What the consistency check reads and repairs (lib/server/app-services.ts wires it). */
+export interface DoctorDependencies {
+  registry: Pick<DocumentRegistry, "listDocuments" | "listChunks" | "resetForIndexing" | "failIndexing">;
+  fileStore: Pick<FileStore, "list" | "exists" | "remove">;
+  parseCache: Pick<ParseCache, "remove">;
+  /** The configured model: documents indexed with another are not checked against their chunks. */
+  embedder: Pick<Embedder, "modelId">;
+  queue: Pick<IndexingQueue, "enqueue">;
+  getVectorStore: () => Promise<VectorStore>;
+}
+
 export interface DoctorReport {
   documents: number;
   readyDocuments: number;
@@ -40,7 +56,7 @@ function chunkIdOfVector(vectorId: string): string {
 }
 
 /** Checks (and with `repair`, fixes) drift between registry, files and vectors. */
-export async function runDoctor(options: { services: AppServices; repair: boolean }): Promise<DoctorReport> {
+export async function runDoctor(options: { services: DoctorDependencies; repair: boolean }): Promise<DoctorReport> {
   const { services, repair } = options;
   const { registry, fileStore } = services;
   const vectorStore = await services.getVectorStore();

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Embedder } from "@/lib/embeddings/types";
-import { titleFromFileName } from "@/lib/ingest/document-title";
+import { titleFromFileName } from "@/lib/domain/document-title";
 import { documentNameWords } from "@/lib/retrieval/document-names";
 import { contentWords } from "@/lib/retrieval/keyword-query";
 import { namedDocuments } from "@/lib/retrieval/named-documents";

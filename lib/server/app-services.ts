@@ -2,20 +2,21 @@ import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import { getConfig, type AppConfig } from "@/lib/config";
-import { createQuietRunner } from "@/lib/async/run-when-quiet";
 import { Semaphore } from "@/lib/async/semaphore";
 import { sharedResult } from "@/lib/async/shared-result";
 import { AppError, isAppError } from "@/lib/errors";
 import { createLocalEmbedder } from "@/lib/embeddings/local-embedder";
 import { createOpenAiEmbedder } from "@/lib/embeddings/openai-embedder";
 import type { Embedder } from "@/lib/embeddings/types";
-import { indexDocument, isTransientIndexingError } from "@/lib/ingest/indexer";
-import { openIndexingAttempts, runCountingAttempts } from "@/lib/ingest/indexing-attempts";
+import { indexDocument } from "@/lib/ingest/indexer";
+import { openIndexingAttempts } from "@/lib/ingest/indexing-attempts";
 import { IndexingQueue } from "@/lib/ingest/indexing-queue";
+import { createRetryingIndexRun } from "@/lib/ingest/indexing-retries";
 import { createParseCache, type ParseCache } from "@/lib/ingest/parse-cache";
 import { parserVersion } from "@/lib/ingest/parse-in-worker";
 import { logger, setLogLevel, withoutLogContext } from "@/lib/logger";
-import { sweepLostVectors } from "@/lib/maintenance/lost-vectors";
+import { scheduleLostVectorSweeps } from "@/lib/maintenance/lost-vectors";
+import { prepareTemporaryDirectory } from "@/lib/maintenance/temporary-files";
 import { RateLimiter } from "@/lib/http/rate-limit";
 import { ensureDataDirectory } from "@/lib/storage/data-directory";
 import { createLocalFileStore, type FileStore } from "@/lib/storage/file-store";
@@ -30,7 +31,11 @@ import type { VectorStore } from "@/lib/vector-store/types";
 /**
  * The process-wide composition root: configuration, registry, file store, embedder, vector
  * store (with the embedded Chroma server unless CHROMA_URL is set) and the indexing queue.
- * Kept on `globalThis` so every route bundle and hot reload shares one instance.
+ * Kept on `globalThis` so every route bundle and hot reload shares one instance. It only wires:
+ * each feature declares the narrow dependencies it uses (ChatDependencies, DocumentDependencies,
+ * UploadDependencies, DoctorDependencies, ...), which this object satisfies, and the policies
+ * live with their features (indexing retries in lib/ingest, the sweep and the temporary folder
+ * in lib/maintenance).
  */
 
 export interface AppServices {
@@ -63,13 +68,8 @@ export interface VectorStoreHealth {
   message?: string;
 }
 
-const RETRY_DELAY_MS = 2_000;
 const HEALTH_SHARED_MILLISECONDS = 1_000;
 const MAXIMUM_WAITING_UPLOADS = 200;
-const MAXIMUM_TRANSIENT_RETRIES = 30;
-const LOST_VECTOR_SWEEP_QUIET_MILLISECONDS = 60_000;
-const LOST_VECTOR_SWEEP_INTERVAL_MILLISECONDS = 600_000;
-const LOST_VECTOR_SWEEP_SHARE = 0.05;
 
 function createEmbedder(config: AppConfig): Embedder {
   if (config.embedding.provider === "openai") {
@@ -98,10 +98,7 @@ function assertWritableDataDirectory(dataDirectory: string): void {
 function createAppServices(config: AppConfig): AppServices {
   setLogLevel(config.logLevel);
   assertWritableDataDirectory(config.dataDirectory);
-  const temporaryDirectory = path.join(config.dataDirectory, "tmp");
-  fs.mkdirSync(temporaryDirectory, { recursive: true });
-  // Leftovers of uploads interrupted by a crash are never referenced: clear them.
-  for (const entry of fs.readdirSync(temporaryDirectory)) fs.rmSync(path.join(temporaryDirectory, entry), { force: true, recursive: true });
+  const temporaryDirectory = prepareTemporaryDirectory(config.dataDirectory);
 
   const registry = openSqliteRegistry(path.join(config.dataDirectory, "app.db"));
   const conversations = openConversationStore(path.join(config.dataDirectory, "app.db"));
@@ -120,23 +117,8 @@ function createAppServices(config: AppConfig): AppServices {
         onStarted: () => searchCache.clear(),
       });
 
-  // After deletes, once the library has been quiet for a minute (at most every 10 minutes, and
-  // at most 5 % of the time), every vector is probed and the ones Chroma's index lost are
-  // written anew.
-  const lostVectorSweep = config.chroma.checkWrites
-    ? createQuietRunner({
-        task: async () => {
-          const sweep = await sweepLostVectors(await getVectorStore());
-          if (sweep.rewritten > 0) searchCache.clear();
-          logger.info("vectors.swept", { lost: sweep.lost, rewritten: sweep.rewritten, stillLost: sweep.stillLost.length, milliseconds: sweep.milliseconds });
-        },
-        onError: (error) => logger.warn("vectors.sweep_failed", { error }),
-        quietMilliseconds: LOST_VECTOR_SWEEP_QUIET_MILLISECONDS,
-        minimumIntervalMilliseconds: LOST_VECTOR_SWEEP_INTERVAL_MILLISECONDS,
-        // A sweep of 100,000 vectors keeps Chroma busy for minutes: at most 5 % of the time.
-        maximumRunShare: LOST_VECTOR_SWEEP_SHARE,
-      })
-    : undefined;
+  // Rewritten vectors may be ones cached results missed.
+  const lostVectorSweep = config.chroma.checkWrites ? scheduleLostVectorSweeps({ getVectorStore: () => getVectorStore(), onRewritten: () => searchCache.clear() }) : undefined;
 
   let vectorStorePromise: Promise<VectorStore> | undefined;
   const getVectorStore = () => {
@@ -163,51 +145,27 @@ function createAppServices(config: AppConfig): AppServices {
     return vectorStorePromise;
   };
 
-  const transientRetries = new Map<string, number>();
   const queue: IndexingQueue = new IndexingQueue({
     concurrency: config.indexing.concurrency,
-    run: async (documentId, signal) => {
-      try {
-        // A document whose indexing the process died in twice is failed rather than resumed again.
-        await runCountingAttempts({
-          attempts: indexingAttempts,
+    run: createRetryingIndexRun({
+      registry,
+      attempts: indexingAttempts,
+      index: (documentId, signal) =>
+        indexDocument({
           documentId,
-          fail: (interruptedRuns) => {
-            logger.warn("indexing.interrupted", { documentId, interruptedRuns });
-            if (registry.getDocument(documentId)) {
-              registry.failIndexing({ id: documentId, code: "indexing.interrupted", message: `Indexing this document stopped the server ${interruptedRuns} times; it is not indexed again automatically.` });
-            }
+          signal,
+          dependencies: {
+            registry,
+            fileStore,
+            embedder,
+            getVectorStore,
+            chunking: config.chunking,
+            parseBudget: { timeoutMs: config.indexing.parseTimeoutMs, maxMemoryMb: config.indexing.parseMaxMemoryMb },
+            parsedDocuments: { cache: parseCache, parserVersion },
           },
-          run: () =>
-            indexDocument({
-              documentId,
-              signal,
-              dependencies: {
-                registry,
-                fileStore,
-                embedder,
-                getVectorStore,
-                chunking: config.chunking,
-                parseBudget: { timeoutMs: config.indexing.parseTimeoutMs, maxMemoryMb: config.indexing.parseMaxMemoryMb },
-                parsedDocuments: { cache: parseCache, parserVersion },
-              },
-            }),
-        });
-        transientRetries.delete(documentId);
-      } catch (error) {
-        if (!isTransientIndexingError(error)) throw error;
-        const attempts = (transientRetries.get(documentId) ?? 0) + 1;
-        transientRetries.set(documentId, attempts);
-        if (attempts > MAXIMUM_TRANSIENT_RETRIES) {
-          registry.failIndexing({ id: documentId, code: "store.unavailable", message: "The vector database stayed unreachable; reindex the document later." });
-          return;
-        }
-        // The store is down (restarting, say): keep the document queued and try again.
-        logger.warn("indexing.retry_later", { documentId, attempts });
-        if (registry.getDocument(documentId)) registry.updateProgress(documentId, { status: "queued" });
-        setTimeout(() => queue.enqueue(documentId), RETRY_DELAY_MS).unref();
-      }
-    },
+        }),
+      requeue: (documentId) => queue.enqueue(documentId),
+    }),
   });
 
   const shutdown = async () => {

@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { migrateModule } from "@/lib/storage/module-schema";
-import { validStoredMessage } from "@/lib/chat/message-schema";
-import type { CitedUIMessage } from "@/lib/chat/types";
+import { validStoredMessage } from "@/lib/contracts/chat-message-schema";
+import type { CitedUIMessage } from "@/lib/contracts/chat-message";
 
 /**
  * Conversations and their messages (with the sources of each answer, as UI message parts) in

@@ -1,4 +1,4 @@
-import type { DocumentKind } from "@/lib/ingest/types";
+import type { DocumentKind } from "@/lib/contracts/documents";
 
 /**
  * The registry's public shapes. The SQLite implementation lives in `sqlite-registry.ts`;
@@ -50,7 +50,7 @@ export interface ChunkRecord {
 
 /**
  * A retrieval passage: a small run of sentences of one chunk, on one page, that is embedded and
- * keyword-indexed on its own (lib/retrieval/passages.ts). The chunk stays the unit shown and cited.
+ * keyword-indexed on its own (lib/domain/passages.ts). The chunk stays the unit shown and cited.
  */
 export interface PassageRecord {
   chunkId: string;

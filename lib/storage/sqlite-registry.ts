@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import type { DocumentKind } from "@/lib/ingest/types";
+import type { DocumentKind } from "@/lib/contracts/documents";
 import type {
   ChunkRecord,
   DocumentProgress,

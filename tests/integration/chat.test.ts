@@ -3,7 +3,7 @@ import { PDFDocument, StandardFonts } from "pdf-lib";
 import { EXTRACTIVE_NOTE, NOTHING_QUOTED_TEXT } from "@/lib/chat/extractive-answerer";
 import { SYSTEM_PROMPT } from "@/lib/chat/prompt";
 import { CLOSEST_PASSAGES_TEXT, MAXIMUM_RELATED_PASSAGES, RELATED_PASSAGE_FLOOR } from "@/lib/chat/related-passages";
-import type { ChatRelatedPassage } from "@/lib/chat/types";
+import type { ChatRelatedPassage } from "@/lib/contracts/chat-message";
 import { hasProductionBuild, startApp, waitForDocuments, type RunningApp } from "@/tests/support/app-server";
 import { messageContent, startOpenAITestServer, type ChatCompletionsBody, type OpenAITestServer } from "@/scripts/support/openai-test-server";
 import { citationNumbers, readUIMessageStream, type ParsedUIMessageStream } from "@/tests/support/ui-message-stream";

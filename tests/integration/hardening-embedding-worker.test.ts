@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createLocalEmbedder, localModelRoot } from "@/lib/embeddings/local-embedder";
-import { BACKGROUND_NICE } from "@/lib/server/background-priority";
+import { BACKGROUND_NICE } from "@/lib/async/background-priority";
 
 /**
  * The local model runs in a worker thread: onnxruntime-node's inference is a synchronous native

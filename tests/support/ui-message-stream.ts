@@ -1,4 +1,4 @@
-import type { ChatSourceData } from "@/lib/chat/types";
+import type { ChatSourceData } from "@/lib/contracts/chat-message";
 
 /**
  * A tiny parser for the AI SDK UI-message stream protocol (SSE): `data: {chunk json}` events,

@@ -1,5 +1,5 @@
 import { AppError } from "@/lib/errors";
-import { apiHandler } from "@/lib/http/api-handler";
+import { apiHandler } from "@/lib/server/api-handler";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { respondToChat } from "@/lib/chat/chat-service";
-import type { CitedUIMessage } from "@/lib/chat/types";
+import type { CitedUIMessage } from "@/lib/contracts/chat-message";
 import { parseJsonBody } from "@/lib/http/responses";
 import { clientKey } from "@/lib/http/rate-limit";
-import { apiHandler, otherMethods } from "@/lib/http/api-handler";
+import { apiHandler, otherMethods } from "@/lib/server/api-handler";
 import { getAppServices } from "@/lib/server/app-services";
 
 export const runtime = "nodejs";
@@ -53,5 +53,5 @@ export const POST = apiHandler("/api/chat", async (request: Request) => {
   });
 });
 
-// Other methods answer 405 after the access check, not before it (lib/http/api-handler.ts).
+// Other methods answer 405 after the access check, not before it (lib/server/api-handler.ts).
 export const { GET, PUT, PATCH, DELETE } = otherMethods("/api/chat", ["POST"]);

@@ -2,7 +2,7 @@ import { NextResponse } from "next/server";
 import { listDocumentViews } from "@/lib/documents/document-service";
 import { handleUpload } from "@/lib/ingest/upload";
 import { errorResponse } from "@/lib/http/error-response";
-import { apiHandler, otherMethods } from "@/lib/http/api-handler";
+import { apiHandler, otherMethods } from "@/lib/server/api-handler";
 import { getAppServices } from "@/lib/server/app-services";
 import { AppError } from "@/lib/errors";
 import { clientKey } from "@/lib/http/rate-limit";
@@ -31,5 +31,5 @@ export const POST = apiHandler("/api/documents", async (request: Request) => {
   return NextResponse.json({ ...body, results }, { status: response.status });
 });
 
-// Other methods answer 405 after the access check, not before it (lib/http/api-handler.ts).
+// Other methods answer 405 after the access check, not before it (lib/server/api-handler.ts).
 export const { PUT, PATCH, DELETE } = otherMethods("/api/documents", ["GET", "POST"]);

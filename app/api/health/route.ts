@@ -3,7 +3,7 @@ import { checkCredentials, getAccessServices } from "@/lib/auth/access-service";
 import { sessionIdFrom } from "@/lib/auth/session-cookie";
 import { getAppServices } from "@/lib/server/app-services";
 import { clientKey } from "@/lib/http/rate-limit";
-import { apiHandler, otherMethods } from "@/lib/http/api-handler";
+import { apiHandler, otherMethods } from "@/lib/server/api-handler";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -48,5 +48,5 @@ export const GET = apiHandler("/api/health", async (request: NextRequest) => {
   );
 });
 
-// Other methods answer 405 after the access check, not before it (lib/http/api-handler.ts).
+// Other methods answer 405 after the access check, not before it (lib/server/api-handler.ts).
 export const { POST, PUT, PATCH, DELETE } = otherMethods("/api/health", ["GET"]);

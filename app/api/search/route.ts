@@ -3,7 +3,7 @@ import { z } from "zod";
 import { parseJsonBody } from "@/lib/http/responses";
 import { MAXIMUM_QUERY_CHARACTERS, SEARCH_MODES } from "@/lib/retrieval/search";
 import { cachedSearchWithScope, type SearchCacheOutcome } from "@/lib/retrieval/search-cache";
-import { apiHandler, otherMethods } from "@/lib/http/api-handler";
+import { apiHandler, otherMethods } from "@/lib/server/api-handler";
 import { clientKey } from "@/lib/http/rate-limit";
 import { getAppServices } from "@/lib/server/app-services";
 
@@ -45,5 +45,5 @@ export const POST = apiHandler("/api/search", async (request: Request) => {
   return NextResponse.json({ results, namedDocuments, tookMs: Math.round(performance.now() - started) }, { headers: { "X-Search-Cache": cacheOutcome } });
 });
 
-// Other methods answer 405 after the access check, not before it (lib/http/api-handler.ts).
+// Other methods answer 405 after the access check, not before it (lib/server/api-handler.ts).
 export const { GET, PUT, PATCH, DELETE } = otherMethods("/api/search", ["POST"]);

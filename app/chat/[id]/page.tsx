@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { ChatWorkspace } from "@/components/chat/chat-workspace";
-import { loadChatPageData } from "@/components/chat/chat-page-data";
+import { loadChatPageData } from "@/app/chat/chat-page-data";
 import { loadConversation } from "@/lib/chat/conversation-service";
 import { isAppError } from "@/lib/errors";
 import { getAppServices } from "@/lib/server/app-services";

@@ -1,14 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { toChunkView } from "@/components/documents/chunk-view";
+import { toChunkView } from "@/lib/domain/chunk-view";
 import { PdfDocumentViewLazy } from "@/components/documents/pdf-document-view-lazy";
 import { TextDocumentView } from "@/components/documents/text-document-view";
 import { DocumentStatus } from "@/components/library/document-status";
 import { ChevronLeftIcon, FileTypeIcon, UploadIcon } from "@/components/ui/icons";
 import { distinctTitle, formatBytes, kindLabel, plural } from "@/components/ui/format";
 import { LocalDate } from "@/components/ui/local-date";
-import { toDocumentView } from "@/lib/documents/document-view";
+import { toDocumentView } from "@/lib/domain/document-view";
 import { getAppServices } from "@/lib/server/app-services";
 
 export const dynamic = "force-dynamic";

@@ -5,7 +5,7 @@
 
 import mammoth from "mammoth";
 import { AppError } from "@/lib/errors";
-import type { ParsedDocument, TextBlock } from "@/lib/ingest/types";
+import type { ParsedDocument, TextBlock } from "@/lib/contracts/documents";
 import { type HtmlElement, type HtmlNode, parseHtml } from "./html-tree";
 import { collapseWhitespace, hasWordCharacters } from "./text-normalization";
 

@@ -1,7 +1,7 @@
 /** Entry point of the parsers: turns stored bytes of any supported kind into blocks. */
 
 import { AppError } from "@/lib/errors";
-import type { DocumentKind, ParsedDocument } from "@/lib/ingest/types";
+import type { DocumentKind, ParsedDocument } from "@/lib/contracts/documents";
 import { parseDocx } from "./docx-parser";
 import { parseMarkdown } from "./markdown-parser";
 import { parsePdf } from "./pdf-parser";

@@ -4,7 +4,7 @@
  * indented code, tables, lists, paragraphs) and keeps the Markdown source of each block.
  */
 
-import type { ParsedDocument, TextBlock } from "@/lib/ingest/types";
+import type { ParsedDocument, TextBlock } from "@/lib/contracts/documents";
 import { collapseWhitespace, normalizeLineEndings, stripByteOrderMark } from "./text-normalization";
 
 const ATX_HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$/;

@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { isAppError } from "@/lib/errors";
 import { inspectPdf, parseDocument, parsePdf } from "@/lib/ingest/parsers";
-import type { ParsedDocument } from "@/lib/ingest/types";
+import type { ParsedDocument } from "@/lib/contracts/documents";
 
 // The shared corpus of awkward real-world files (see its MANIFEST.md); it is not part of the repository.
 const corpusDirectory = path.resolve(process.cwd(), "../shared/corpus/messy");

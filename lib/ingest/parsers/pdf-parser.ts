@@ -3,7 +3,7 @@
 import path from "node:path";
 import type { DocumentInitParameters, PDFDocumentProxy, PDFPageProxy, TextItem, TextMarkedContent } from "pdfjs-dist/types/src/display/api";
 import { AppError } from "@/lib/errors";
-import type { ParsedDocument, TextBlock } from "@/lib/ingest/types";
+import type { ParsedDocument, TextBlock } from "@/lib/contracts/documents";
 import { logger } from "@/lib/logger";
 import { resolveLineEndHyphens } from "./line-end-hyphens";
 import { buildPageParagraphs } from "./pdf-text-layout";

@@ -1,6 +1,6 @@
 /** Plain-text parsing: paragraphs separated by blank lines. */
 
-import type { ParsedDocument, TextBlock } from "@/lib/ingest/types";
+import type { ParsedDocument, TextBlock } from "@/lib/contracts/documents";
 import { collapseWhitespace, normalizeLineEndings, stripByteOrderMark } from "./text-normalization";
 
 // A "paragraph" without blank lines longer than this is most likely one line per paragraph (or a

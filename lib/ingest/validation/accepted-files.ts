@@ -1,4 +1,4 @@
-import { CONTENT_TYPES, DOCUMENT_KINDS, type DocumentKind } from "@/lib/ingest/types";
+import { CONTENT_TYPES, DOCUMENT_KINDS, type DocumentKind } from "@/lib/contracts/documents";
 
 /**
  * The files the library accepts, in one place for the server's check (detect-kind.ts,

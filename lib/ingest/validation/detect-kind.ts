@@ -1,4 +1,4 @@
-import { type DocumentKind } from "@/lib/ingest/types";
+import { type DocumentKind } from "@/lib/contracts/documents";
 import { EXTENSION_KINDS } from "./accepted-files";
 import { fileExtension } from "./file-name";
 

@@ -1,6 +1,6 @@
 import { open, readFile, stat } from "node:fs/promises";
 import { AppError } from "@/lib/errors";
-import { type DocumentKind } from "@/lib/ingest/types";
+import { type DocumentKind } from "@/lib/contracts/documents";
 import { ALLOWED_EXTENSIONS_TEXT } from "./accepted-files";
 import { kindFromExtension } from "./detect-kind";
 import { checkDocxPackage } from "./docx-package";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { ChatSourceData, CitedUIMessage } from "@/lib/chat/types";
+import type { ChatSourceData, CitedUIMessage } from "@/lib/contracts/chat-message";
 import { openConversationStore, titleFromQuestion, type ConversationStore } from "@/lib/storage/conversation-store";
 
 let directory: string;

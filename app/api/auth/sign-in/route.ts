@@ -3,7 +3,7 @@ import { z } from "zod";
 import { getAccessServices, signIn } from "@/lib/auth/access-service";
 import { isSecureRequest, sessionCookieAttributes, sessionCookieName } from "@/lib/auth/session-cookie";
 import { parseJsonBody } from "@/lib/http/responses";
-import { apiHandler, otherMethods } from "@/lib/http/api-handler";
+import { apiHandler, otherMethods } from "@/lib/server/api-handler";
 import { clientKey } from "@/lib/http/rate-limit";
 
 export const runtime = "nodejs";
@@ -19,5 +19,5 @@ export const POST = apiHandler("/api/auth/sign-in", async (request: NextRequest)
   return response;
 });
 
-// Other methods answer 405 after the access check, not before it (lib/http/api-handler.ts).
+// Other methods answer 405 after the access check, not before it (lib/server/api-handler.ts).
 export const { GET, PUT, PATCH, DELETE } = otherMethods("/api/auth/sign-in", ["POST"]);

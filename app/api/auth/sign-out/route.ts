@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getAccessServices, signOut } from "@/lib/auth/access-service";
 import { isSecureRequest, sessionCookieAttributes, sessionCookieName, sessionIdFrom } from "@/lib/auth/session-cookie";
-import { apiHandler, otherMethods } from "@/lib/http/api-handler";
+import { apiHandler, otherMethods } from "@/lib/server/api-handler";
 import { CLEAR_CACHE_HEADER } from "@/lib/http/security-headers";
 
 export const runtime = "nodejs";
@@ -24,5 +24,5 @@ export const POST = apiHandler("/api/auth/sign-out", async (request: NextRequest
   return Promise.resolve(response);
 });
 
-// Other methods answer 405 after the access check, not before it (lib/http/api-handler.ts).
+// Other methods answer 405 after the access check, not before it (lib/server/api-handler.ts).
 export const { GET, PUT, PATCH, DELETE } = otherMethods("/api/auth/sign-out", ["POST"]);

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { loadConversation } from "@/lib/chat/conversation-service";
 import { AppError } from "@/lib/errors";
-import { apiHandler, otherMethods } from "@/lib/http/api-handler";
+import { apiHandler, otherMethods } from "@/lib/server/api-handler";
 import { getAppServices } from "@/lib/server/app-services";
 
 export const runtime = "nodejs";
@@ -22,5 +22,5 @@ export const DELETE = apiHandler("/api/conversations/[id]", async (_request: Req
   return new NextResponse(null, { status: 204 });
 });
 
-// Other methods answer 405 after the access check, not before it (lib/http/api-handler.ts).
+// Other methods answer 405 after the access check, not before it (lib/server/api-handler.ts).
 export const { POST, PUT, PATCH } = otherMethods("/api/conversations/[id]", ["GET", "DELETE"]);

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { deleteDocument, requireDocument } from "@/lib/documents/document-service";
-import { toDocumentView } from "@/lib/documents/document-view";
-import { apiHandler, otherMethods } from "@/lib/http/api-handler";
+import { toDocumentView } from "@/lib/domain/document-view";
+import { apiHandler, otherMethods } from "@/lib/server/api-handler";
 import { getAppServices } from "@/lib/server/app-services";
 
 export const runtime = "nodejs";
@@ -23,5 +23,5 @@ export const DELETE = apiHandler("/api/documents/[id]", async (_request: Request
   return new NextResponse(null, { status: 204 });
 });
 
-// Other methods answer 405 after the access check, not before it (lib/http/api-handler.ts).
+// Other methods answer 405 after the access check, not before it (lib/server/api-handler.ts).
 export const { POST, PUT, PATCH } = otherMethods("/api/documents/[id]", ["GET", "DELETE"]);

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
-import { toChunkView } from "@/components/documents/chunk-view";
+import { toChunkView } from "@/lib/domain/chunk-view";
 import { requireDocument } from "@/lib/documents/document-service";
-import { apiHandler, otherMethods } from "@/lib/http/api-handler";
+import { apiHandler, otherMethods } from "@/lib/server/api-handler";
 import { getAppServices } from "@/lib/server/app-services";
 
 export const runtime = "nodejs";
@@ -29,5 +29,5 @@ export const GET = apiHandler("/api/documents/[id]/chunks", async (request: Requ
   return NextResponse.json({ chunks: chunks.map(toChunkView) });
 });
 
-// Other methods answer 405 after the access check, not before it (lib/http/api-handler.ts).
+// Other methods answer 405 after the access check, not before it (lib/server/api-handler.ts).
 export const { POST, PUT, PATCH, DELETE } = otherMethods("/api/documents/[id]/chunks", ["GET"]);

@@ -1,8 +1,8 @@
 import { Readable } from "node:stream";
 import { requireDocument } from "@/lib/documents/document-service";
 import { AppError } from "@/lib/errors";
-import { CONTENT_TYPES } from "@/lib/ingest/types";
-import { apiHandler, otherMethods } from "@/lib/http/api-handler";
+import { CONTENT_TYPES } from "@/lib/contracts/documents";
+import { apiHandler, otherMethods } from "@/lib/server/api-handler";
 import { getAppServices } from "@/lib/server/app-services";
 import { isAccessControlEnabled } from "@/lib/auth/access-service";
 import { FILE_CONTENT_SECURITY_POLICY, servedFileCacheControl } from "@/lib/http/security-headers";
@@ -35,5 +35,5 @@ export const GET = apiHandler("/api/documents/[id]/file", async (_request: Reque
   });
 });
 
-// Other methods answer 405 after the access check, not before it (lib/http/api-handler.ts).
+// Other methods answer 405 after the access check, not before it (lib/server/api-handler.ts).
 export const { POST, PUT, PATCH, DELETE } = otherMethods("/api/documents/[id]/file", ["GET"]);

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { reindexDocument } from "@/lib/documents/document-service";
-import { apiHandler, otherMethods } from "@/lib/http/api-handler";
+import { apiHandler, otherMethods } from "@/lib/server/api-handler";
 import { getAppServices } from "@/lib/server/app-services";
 
 export const runtime = "nodejs";
@@ -12,5 +12,5 @@ export const POST = apiHandler("/api/documents/[id]/reindex", async (_request: R
   return NextResponse.json({ document }, { status: 202 });
 });
 
-// Other methods answer 405 after the access check, not before it (lib/http/api-handler.ts).
+// Other methods answer 405 after the access check, not before it (lib/server/api-handler.ts).
 export const { GET, PUT, PATCH, DELETE } = otherMethods("/api/documents/[id]/reindex", ["POST"]);

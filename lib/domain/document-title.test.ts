@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chooseDocumentTitle, isIdentifierLikeTitle, titleFromFileName } from "@/lib/ingest/document-title";
+import { chooseDocumentTitle, isIdentifierLikeTitle, titleFromFileName } from "@/lib/domain/document-title";
 
 describe("document titles", () => {
   it("reads a title from a file name", () => {

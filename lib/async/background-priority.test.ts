@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { describe, expect, it } from "vitest";
-import { BACKGROUND_NICE, lowerThisThreadPriority } from "@/lib/server/background-priority";
+import { BACKGROUND_NICE, lowerThisThreadPriority } from "@/lib/async/background-priority";
 
 /** Nice values of this process's threads, from /proc (field 19 of each task's stat line). */
 function threadNiceValues(): number[] {

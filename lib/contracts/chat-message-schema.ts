@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { CitedUIMessage } from "@/lib/chat/types";
+import type { CitedUIMessage } from "@/lib/contracts/chat-message";
 
 /**
  * The shape of a stored chat message, checked part by part whenever one is read: a message

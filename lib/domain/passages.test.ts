@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildPassages, inferPassageHeadings, isHeadingLike, pageAt } from "@/lib/retrieval/passages";
+import { buildPassages, inferPassageHeadings, isHeadingLike, pageAt } from "@/lib/domain/passages";
 
 const PAGE_ONE = "Balance billing is a bill for the difference. It can be large. Ask your provider first.";
 const PAGE_TWO = "Exceptions apply to emergency services. Out-of-network care is not protected.";
