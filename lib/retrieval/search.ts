@@ -12,7 +12,7 @@ import { documentNameWords } from "@/lib/retrieval/document-names";
 import { PERIOD_WEIGHT, periodPriors } from "@/lib/retrieval/period-prior";
 import { WHOLE_QUESTION_LEAD, mergePartResults, questionParts, uncoveredWords } from "@/lib/retrieval/question-parts";
 import { titleFromFileName } from "@/lib/ingest/document-title";
-import { wholeChunkPassage, type ChunkRecord, type DocumentRecord, type DocumentRegistry, type PageSpan, type PassageRecord } from "@/lib/storage/registry-types";
+import { wholeChunkPassage, type ChunkRecord, type DocumentReader, type DocumentRecord, type KeywordIndex, type PageSpan, type PassageRecord, type SearchLibrary } from "@/lib/storage/registry-types";
 import type { VectorStore } from "@/lib/vector-store/types";
 
 /**
@@ -157,7 +157,7 @@ function passageKey(chunkId: string, passageIndex: number): string {
 }
 
 type SearchChunksOptions = SearchOptions & {
-  registry: DocumentRegistry;
+  registry: SearchLibrary;
   embedder: Embedder;
   vectorStore: VectorStore;
   /** Tuning and ablation only: fusion weights and document-prior weights other than the defaults. */
@@ -188,7 +188,7 @@ const namingByCovers = new WeakMap<ReadonlyMap<string, string>, { key: string; n
  * Each document's title text (title and file name) and name words (document-names.ts: "apple"
  * from the cover's "Apple Inc."), for naming, the date prior and keyword coverage.
  */
-function documentNaming(registry: DocumentRegistry, documents: DocumentRecord[]): DocumentNaming {
+function documentNaming(registry: KeywordIndex, documents: DocumentRecord[]): DocumentNaming {
   const titles = new Map(documents.map((document) => [document.id, `${document.title ?? ""} ${titleFromFileName(document.name)}`]));
   // What each document calls itself: title, file name and first page ("Apple Inc." for "2023 Q3 AAPL").
   const covers = documents.length > 1 ? registry.documentCovers() : new Map<string, string>();
@@ -248,7 +248,7 @@ export async function searchChunks(options: SearchChunksOptions): Promise<Search
 }
 
 /** The words of every document's title, file name and name words: a page stands for them without saying them. */
-function documentTitleWords(registry: DocumentRegistry): Set<string> {
+function documentTitleWords(registry: DocumentReader & KeywordIndex): Set<string> {
   const { titles, nameWords } = documentNaming(registry, registry.listDocuments());
   const words = new Set([...titles.values()].flatMap((title) => contentWords(title)));
   for (const names of nameWords.values()) for (const word of names) words.add(word);
@@ -256,13 +256,13 @@ function documentTitleWords(registry: DocumentRegistry): Set<string> {
 }
 
 /** `text` with the words that occur nowhere in the library corrected to the closest indexed word. */
-function correctSpelling(registry: DocumentRegistry, text: string): string {
+function correctSpelling(registry: KeywordIndex, text: string): string {
   const misspelled = unknownWords(text, (word) => registry.passagesContaining(word));
   return misspelled.length > 0 ? correctQuery({ query: text, unknown: misspelled, vocabulary: registry.indexedWords() }).query : text;
 }
 
 /** The documents a search may read: ready, indexed with the configured model, among `documentIds` when given. */
-function searchableDocuments(options: { registry: DocumentRegistry; embedder: Embedder; documentIds?: string[] }): Map<string, DocumentRecord> {
+function searchableDocuments(options: { registry: DocumentReader; embedder: Embedder; documentIds?: string[] }): Map<string, DocumentRecord> {
   return new Map<string, DocumentRecord>(
     options.registry
       .listDocuments()
@@ -283,7 +283,7 @@ function documentsNamedIn(options: { text: string; searchable: Map<string, Docum
 }
 
 /** The documents `searchChunks` prefers because the question names them, in library order (empty: none named). */
-export function documentsNamedInQuery(options: { query: string; registry: DocumentRegistry; embedder: Embedder; documentIds?: string[] }): DocumentRecord[] {
+export function documentsNamedInQuery(options: { query: string; registry: DocumentReader & KeywordIndex; embedder: Embedder; documentIds?: string[] }): DocumentRecord[] {
   const searchable = searchableDocuments(options);
   const { nameWords } = documentNaming(options.registry, [...searchable.values()]);
   const named = documentsNamedIn({ text: correctSpelling(options.registry, options.query.trim()), searchable, nameWords });
