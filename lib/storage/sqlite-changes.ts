@@ -77,7 +77,9 @@ export function createSqliteChanges(database: Database.Database): SqliteChanges 
         });
         return { before, result };
       });
-      const { before, result } = transaction();
+      // IMMEDIATE: the write lock is taken (or waited for) before the read, so another process's
+      // commit between the read and the first write cannot fail the transaction's upgrade.
+      const { before, result } = transaction.immediate();
       const own: ChangeKind[] = bumped.content > 0 ? ["content"] : bumped.documents > 0 ? ["documents"] : [];
       caches.invalidate(["rows", ...changedSince(before), ...own]);
       known = { content: before.content + bumped.content, documents: before.documents + bumped.documents };
