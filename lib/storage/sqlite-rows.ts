@@ -1,4 +1,3 @@
-import type { DocumentKind } from "@/lib/ingest/types";
 import type { ChunkRecord, DocumentRecord, DocumentStatus, PageSpan, PassageRecord } from "@/lib/storage/registry-types";
 
 /** The SQLite registry's rows as better-sqlite3 returns them, and their records (registry-types.ts). */
@@ -62,7 +61,7 @@ export function toDocument(row: DocumentRow): DocumentRecord {
   return {
     id: row.id,
     name: row.name,
-    kind: row.kind as DocumentKind,
+    kind: row.kind as DocumentRecord["kind"],
     sizeBytes: row.size_bytes,
     sha256: row.sha256,
     status: row.status as DocumentStatus,
