@@ -1,4 +1,4 @@
-import type { DocumentRegistry } from "@/lib/storage/registry-types";
+import type { WordCounts } from "@/lib/storage/registry-types";
 
 /**
  * How rare a word is in the library, from the keyword index: log((N + 1) / (n + 1)) / log(N + 1)
@@ -6,7 +6,7 @@ import type { DocumentRegistry } from "@/lib/storage/registry-types";
  * and a word the index lacks (a number, a new word) is 1. The counts come from the registry's
  * cached per-word counts. Feeds the extractive answerer's specificity (extractive-answerer.ts).
  */
-export function libraryWordRarity(registry: Pick<DocumentRegistry, "passageCount" | "passagesContaining">): (word: string) => number {
+export function libraryWordRarity(registry: WordCounts): (word: string) => number {
   const passages = registry.passageCount();
   const scale = Math.log(passages + 1);
   const rarities = new Map<string, number>();

@@ -7,7 +7,7 @@ import { MRR_DEPTH, type QuestionOutcome, type RankedLocation } from "@/lib/eval
 import type { EvaluationQuestion } from "@/lib/evaluation/questions";
 import type { FusionWeights } from "@/lib/retrieval/fusion";
 import { searchChunks, type SearchMode, type SearchResult } from "@/lib/retrieval/search";
-import type { DocumentRegistry } from "@/lib/storage/registry-types";
+import type { SearchLibrary } from "@/lib/storage/registry-types";
 import type { VectorStore } from "@/lib/vector-store/types";
 
 /**
@@ -18,7 +18,7 @@ import type { VectorStore } from "@/lib/vector-store/types";
  */
 
 export interface HarnessDependencies {
-  registry: DocumentRegistry;
+  registry: SearchLibrary;
   embedder: Embedder;
   vectorStore: VectorStore;
 }

@@ -6,7 +6,7 @@ import { AppError, isAppError } from "@/lib/errors";
 import type { Embedder } from "@/lib/embeddings/types";
 import { logger } from "@/lib/logger";
 import type { FileStore } from "@/lib/storage/file-store";
-import type { ChunkRecord, DocumentRegistry, NewPassage } from "@/lib/storage/registry-types";
+import type { ChunkRecord, DocumentRepository, NewPassage } from "@/lib/storage/registry-types";
 import { sameVectorRecord, type VectorRecord, type VectorStore } from "@/lib/vector-store/types";
 import { vectorIdFor, windowIndexFor } from "@/lib/vector-store/vector-id";
 
@@ -29,7 +29,7 @@ interface WindowedChunk {
 }
 
 export interface IndexerDependencies {
-  registry: DocumentRegistry;
+  registry: DocumentRepository;
   fileStore: FileStore;
   embedder: Embedder;
   getVectorStore: () => Promise<VectorStore>;

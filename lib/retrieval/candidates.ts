@@ -2,7 +2,7 @@ import "server-only";
 import type { Embedder } from "@/lib/embeddings/types";
 import { joinedCompoundTerms, keywordTerms } from "@/lib/retrieval/keyword-query";
 import type { SearchMode } from "@/lib/retrieval/search-types";
-import type { DocumentRecord, DocumentRegistry } from "@/lib/storage/registry-types";
+import type { ChunkReader, DocumentRecord, KeywordIndex } from "@/lib/storage/registry-types";
 import type { VectorStore } from "@/lib/vector-store/types";
 
 /** Where a candidate passage is; `page` is undefined until looked up (vector matches carry none). */
@@ -41,7 +41,7 @@ export async function retrieveCandidates(options: {
   searchable: Map<string, DocumentRecord>;
   /** Passed to the stores when the caller restricted the search (a hard scope). */
   documentIds: string[] | undefined;
-  registry: DocumentRegistry;
+  registry: KeywordIndex & Pick<ChunkReader, "getPassages">;
   embedder: Embedder;
   vectorStore: VectorStore;
 }): Promise<Candidates> {

@@ -2,7 +2,7 @@ import "server-only";
 import type { PassagePlace } from "@/lib/retrieval/candidates";
 import { namingWords } from "@/lib/retrieval/named-documents";
 import { periodPriors } from "@/lib/retrieval/period-prior";
-import type { DocumentRegistry } from "@/lib/storage/registry-types";
+import type { KeywordIndex } from "@/lib/storage/registry-types";
 
 /**
  * The document priors (docs/retrieval.md, step 4): each multiplies the fused scores of a
@@ -24,7 +24,7 @@ export function liftByDocument(options: {
   named: Set<string>;
   namedWeight: number;
   periodWeight: number;
-  registry: Pick<DocumentRegistry, "keywordCoverage">;
+  registry: Pick<KeywordIndex, "keywordCoverage">;
 }): Map<string, number> {
   const { fused, places, named, namedWeight } = options;
   const lift = new Map<string, number>();

@@ -5,7 +5,7 @@ import { documentNameWords } from "@/lib/retrieval/document-names";
 import { contentWords } from "@/lib/retrieval/keyword-query";
 import { namedDocuments } from "@/lib/retrieval/named-documents";
 import { correctQuery, unknownWords } from "@/lib/retrieval/spelling";
-import type { DocumentRecord, DocumentRegistry } from "@/lib/storage/registry-types";
+import type { DocumentReader, DocumentRecord, KeywordIndex } from "@/lib/storage/registry-types";
 
 /**
  * The library as a search sees it: the documents it may read, how each names itself, which of
@@ -24,7 +24,7 @@ const namingByCovers = new WeakMap<ReadonlyMap<string, string>, { key: string; n
  * Each document's title text (title and file name) and name words (document-names.ts: "apple"
  * from the cover's "Apple Inc."), for naming, the date prior and keyword coverage.
  */
-export function documentNaming(registry: DocumentRegistry, documents: DocumentRecord[]): DocumentNaming {
+export function documentNaming(registry: Pick<KeywordIndex, "documentCovers">, documents: DocumentRecord[]): DocumentNaming {
   const titles = new Map(documents.map((document) => [document.id, `${document.title ?? ""} ${titleFromFileName(document.name)}`]));
   // What each document calls itself: title, file name and first page ("Apple Inc." for "2023 Q3 AAPL").
   const covers = documents.length > 1 ? registry.documentCovers() : new Map<string, string>();
@@ -40,7 +40,7 @@ export function documentNaming(registry: DocumentRegistry, documents: DocumentRe
 }
 
 /** The words of every document's title, file name and name words: a page stands for them without saying them. */
-export function documentTitleWords(registry: DocumentRegistry): Set<string> {
+export function documentTitleWords(registry: DocumentReader & Pick<KeywordIndex, "documentCovers">): Set<string> {
   const { titles, nameWords } = documentNaming(registry, registry.listDocuments());
   const words = new Set([...titles.values()].flatMap((title) => contentWords(title)));
   for (const names of nameWords.values()) for (const word of names) words.add(word);
@@ -48,13 +48,13 @@ export function documentTitleWords(registry: DocumentRegistry): Set<string> {
 }
 
 /** `text` with the words that occur nowhere in the library corrected to the closest indexed word. */
-export function correctSpelling(registry: DocumentRegistry, text: string): string {
+export function correctSpelling(registry: Pick<KeywordIndex, "passagesContaining" | "indexedWords">, text: string): string {
   const misspelled = unknownWords(text, (word) => registry.passagesContaining(word));
   return misspelled.length > 0 ? correctQuery({ query: text, unknown: misspelled, vocabulary: registry.indexedWords() }).query : text;
 }
 
 /** The documents a search may read: ready, indexed with the configured model, among `documentIds` when given. */
-export function searchableDocuments(options: { registry: DocumentRegistry; embedder: Embedder; documentIds?: string[] }): Map<string, DocumentRecord> {
+export function searchableDocuments(options: { registry: DocumentReader; embedder: Embedder; documentIds?: string[] }): Map<string, DocumentRecord> {
   return new Map<string, DocumentRecord>(
     options.registry
       .listDocuments()

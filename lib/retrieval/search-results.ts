@@ -4,7 +4,7 @@ import { groupNearDuplicates } from "@/lib/retrieval/dedup";
 import { contentWords } from "@/lib/retrieval/keyword-query";
 import { relevanceEvidence, relevanceScore } from "@/lib/retrieval/relevance";
 import type { Highlight, SearchLocation, SearchResult } from "@/lib/retrieval/search-types";
-import { wholeChunkPassage, type ChunkRecord, type DocumentRecord, type DocumentRegistry, type PageSpan, type PassageRecord } from "@/lib/storage/registry-types";
+import { wholeChunkPassage, type ChunkRecord, type ChunkReader, type DocumentRecord, type KeywordIndex, type PageSpan, type PassageRecord } from "@/lib/storage/registry-types";
 
 /**
  * From ranked passages to results (docs/retrieval.md, steps 5–7): the best passage per page
@@ -70,7 +70,7 @@ export function searchResults(options: {
   modelId: string;
   searchable: Map<string, DocumentRecord>;
   nameWords: Map<string, ReadonlySet<string>>;
-  registry: Pick<DocumentRegistry, "getPassages" | "getChunks" | "keywordCoverage">;
+  registry: Pick<ChunkReader, "getPassages" | "getChunks"> & Pick<KeywordIndex, "keywordCoverage">;
 }): SearchResult[] {
   const { candidates, registry } = options;
   const passageRanking = rankPassages({ fused: options.lifted, places: candidates.places });

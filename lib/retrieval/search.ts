@@ -12,7 +12,7 @@ import { correctSpelling, documentNaming, documentTitleWords, documentsNamedIn, 
 import { resultPlaces, searchResults } from "@/lib/retrieval/search-results";
 import { MAXIMUM_QUERY_CHARACTERS, type ScopedSearch, type SearchOptions, type SearchResult } from "@/lib/retrieval/search-types";
 import { closestWord } from "@/lib/retrieval/spelling";
-import type { DocumentRegistry } from "@/lib/storage/registry-types";
+import type { SearchLibrary } from "@/lib/storage/registry-types";
 import type { VectorStore } from "@/lib/vector-store/types";
 
 export { MAXIMUM_QUERY_CHARACTERS, SEARCH_MODES } from "@/lib/retrieval/search-types";
@@ -50,7 +50,7 @@ const CANDIDATES_PER_RESULT = 20;
 const MINIMUM_CANDIDATES = 200;
 
 export type SearchChunksOptions = SearchOptions & {
-  registry: DocumentRegistry;
+  registry: SearchLibrary;
   embedder: Embedder;
   vectorStore: VectorStore;
   /** Tuning and ablation only: fusion weights and document-prior weights other than the defaults. */

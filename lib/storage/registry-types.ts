@@ -1,8 +1,10 @@
 import type { DocumentKind } from "@/lib/contracts/documents";
 
 /**
- * The registry's public shapes. The SQLite implementation lives in `sqlite-registry.ts`;
- * anything that satisfies `DocumentRegistry` (Postgres, say) can replace it.
+ * The registry's public shapes: its records and the small interfaces features depend on
+ * (docs/decisions/0012-storage-interfaces.md). The SQLite implementation is composed in
+ * `sqlite-registry.ts`; anything that passes the contract suites in tests/support/storage-contract/
+ * (PostgreSQL, say) can replace it.
  */
 
 export type DocumentStatus = "queued" | "parsing" | "embedding" | "ready" | "failed";
@@ -95,17 +97,27 @@ export interface DocumentProgress {
   title?: string | null;
 }
 
-export interface DocumentRegistry {
-  createDocument(document: NewDocument): DocumentRecord;
+/**
+ * Documents' records. Every method reads; none fails for an unknown id.
+ */
+export interface DocumentReader {
   getDocument(id: string): DocumentRecord | undefined;
   findDocumentBySha256(sha256: string): DocumentRecord | undefined;
+  /** Newest first, then by name; a copy the caller may change. */
   listDocuments(): DocumentRecord[];
-  /**
-   * Changes whenever what a search can find or how it ranks may have changed: indexed text, or a
-   * ready document's status or title, written by this process or another. Chat and session writes
-   * to the same file leave it alone.
-   */
-  searchGeneration(): string;
+  /** Oldest first. */
+  listDocumentsByStatus(statuses: DocumentStatus[]): DocumentRecord[];
+}
+
+/**
+ * Documents and their indexing lifecycle. A document's indexing result (its chunks, passages and
+ * keyword index) is written together with its status, in one transaction, so no reader sees a
+ * document half indexed. Writes of an unknown id change nothing, except `completeIndexing`,
+ * which refuses chunks of a document that does not exist.
+ */
+export interface DocumentRepository extends DocumentReader {
+  /** Creates a queued document; throws when its id or sha256 is taken. */
+  createDocument(document: NewDocument): DocumentRecord;
   updateProgress(id: string, progress: DocumentProgress): void;
   /** Marks a document queued again, clearing its previous result (reindex and crash recovery). */
   resetForIndexing(id: string): void;
@@ -122,11 +134,29 @@ export interface DocumentRegistry {
     title: string | null;
   }): void;
   failIndexing(options: { id: string; code: string; message: string }): void;
-  listDocumentsByStatus(statuses: DocumentStatus[]): DocumentRecord[];
+  /** Removes a document with its chunks, passages and keyword index; idempotent. */
+  deleteDocument(id: string): void;
+}
+
+/** The chunks and passages written by `completeIndexing`; unknown ids are left out of the answers. */
+export interface ChunkReader {
   getChunks(ids: string[]): Map<string, ChunkRecord>;
+  /** In chunk order. */
   listChunks(documentId: string): ChunkRecord[];
   /** The passages of the given chunks, by chunk id, each list in passage order. */
   getPassages(chunkIds: string[]): Map<string, PassageRecord[]>;
+}
+
+/** How many passages hold a word, for weighing words by rarity. */
+export interface WordCounts {
+  /** How many passages the keyword index holds (all documents). */
+  passageCount(): number;
+  /** How many passages contain `word` (stemmed as the keyword index stems). */
+  passagesContaining(word: string): number;
+}
+
+/** The keyword (BM25) index over every indexed passage, with its title and section as context. */
+export interface KeywordIndex extends WordCounts {
   /**
    * BM25 search of the keyword index for any of `terms` (words or space-separated phrases, from
    * lib/retrieval/keyword-query.ts), best first, optionally within some documents: the ranking
@@ -149,16 +179,30 @@ export interface DocumentRegistry {
    * which names what the document is about ("Apple Inc.", "Form 10-Q"). Keyed by document id.
    */
   documentCovers(): ReadonlyMap<string, string>;
-  /** How many passages the keyword index holds (all documents). */
-  passageCount(): number;
-  /** How many passages contain `word` (stemmed as the keyword index stems). */
-  passagesContaining(word: string): number;
   /**
    * Every word of the keyword index as written (lower-cased, without diacritics) with its number
    * of occurrences, for typo correction (lib/retrieval/spelling.ts). Rebuilt at most once a
    * minute while the index changes, so it may lag the newest documents briefly.
    */
   indexedWords(): ReadonlyMap<string, number>;
-  deleteDocument(id: string): void;
+}
+
+export interface SearchGeneration {
+  /**
+   * Changes whenever what a search can find or how it ranks may have changed: indexed text, or a
+   * ready document's status or title, written by this process or another. Chat and session writes
+   * to the same file leave it alone.
+   */
+  searchGeneration(): string;
+}
+
+/** What a search reads: the documents, their chunks and passages, the keyword index and its generation. */
+export type SearchLibrary = DocumentReader & ChunkReader & KeywordIndex & SearchGeneration;
+
+/**
+ * The whole store as the composition root opens it: every part above on one connection. Features
+ * take the part they use.
+ */
+export interface DocumentRegistry extends DocumentRepository, ChunkReader, KeywordIndex, SearchGeneration {
   close(): void;
 }

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { migrate, openSqliteRegistry } from "@/lib/storage/sqlite-registry";
+import { migrate } from "@/lib/storage/sqlite-migrations";
+import { openSqliteRegistry } from "@/lib/storage/sqlite-registry";
 import type { ChunkRecord, DocumentRegistry, NewDocument } from "@/lib/storage/registry-types";
 
 let directory: string;

@@ -5,7 +5,8 @@ import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { keywordTerms } from "@/lib/retrieval/keyword-query";
 import { openConversationStore } from "@/lib/storage/conversation-store";
-import { migrate, openSqliteRegistry } from "@/lib/storage/sqlite-registry";
+import { migrate } from "@/lib/storage/sqlite-migrations";
+import { openSqliteRegistry } from "@/lib/storage/sqlite-registry";
 import { createSeededRandom } from "@/tests/support/seeded-random";
 import type { ChunkRecord, DocumentRegistry, NewPassage } from "@/lib/storage/registry-types";
 
