@@ -15,9 +15,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          // Unit tests sit beside the code they test (foo.ts + foo.test.ts). tests/unit/ holds those of
-          // lib/storage and lib/retrieval until their restructuring lands (issue 21).
-          include: ["{lib,components,app,scripts}/**/*.test.{ts,tsx}", "tests/unit/**/*.test.ts"],
+          // Unit tests sit beside the code they test (foo.ts + foo.test.ts), the lint layers' test beside eslint-layers.mjs.
+          include: ["{lib,components,app,scripts}/**/*.test.{ts,tsx}", "*.test.ts"],
           environment: "node",
           testTimeout: 60_000,
         },

@@ -2,5 +2,5 @@ import { describeKeywordIndexContract } from "@/tests/support/storage-contract/k
 import { openSqliteContractStore } from "@/tests/support/storage-contract/open-sqlite-store";
 
 // SQLite specifics (bm25() to the bit, one FTS5 read per term, the backfill migration, chats that
-// leave the caches alone) are in tests/unit/retrieval/keyword-index.test.ts.
+// leave the caches alone) are in lib/storage/keyword-index.test.ts.
 describeKeywordIndexContract("SQLite registry", openSqliteContractStore);

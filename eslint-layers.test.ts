@@ -5,7 +5,7 @@ import tseslint from "typescript-eslint";
 import { describe, expect, it } from "vitest";
 import { layerConfig } from "@/eslint-layers.mjs";
 
-const root = path.resolve(import.meta.dirname, "../../..");
+const root = import.meta.dirname;
 
 /**
  * The layer rule of `npm run lint`, run on a probe file placed (in name only) in one folder of the
