@@ -21,7 +21,7 @@ export const LAYERS = [
   {
     layer: "util",
     siblings: true,
-        // "lib": the files directly in lib/ (config.ts, errors.ts, logger.ts); a file in a folder of
+    // "lib": the files directly in lib/ (config.ts, errors.ts, logger.ts); a file in a folder of
     // lib/ belongs to that folder's element.
     elements: ["lib/contracts", "lib/async", "lib/text", "lib/http", "lib"],
   },

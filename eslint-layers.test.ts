@@ -38,7 +38,10 @@ describe("the layer order in npm run lint", () => {
   });
 
   it("refuses lib/ importing from tests/ or scripts/ (outside every layer)", async () => {
-    const errors = await layerErrors("lib/storage/layer-probe.ts", 'import { createSeededRandom } from "@/tests/support/seeded-random";\nexport const probe = createSeededRandom;\n');
+    const errors = await layerErrors(
+      "lib/storage/layer-probe.ts",
+      'import { createSeededRandom } from "@/tests/support/seeded-random";\nexport const probe = createSeededRandom;\n',
+    );
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/^boundaries\/no-unknown-dependencies: /);
   });
@@ -50,7 +53,7 @@ describe("the layer order in npm run lint", () => {
       'import type { DocumentRegistry } from "@/lib/storage/registry-types";',
       'import type { CitedUIMessage } from "@/lib/contracts/chat-message";',
       'import { AppError } from "@/lib/errors";',
-      'export type Probe = [typeof cachedSearchChunks, typeof chooseDocumentTitle, DocumentRegistry, CitedUIMessage, AppError];',
+      "export type Probe = [typeof cachedSearchChunks, typeof chooseDocumentTitle, DocumentRegistry, CitedUIMessage, AppError];",
     ].join("\n");
     expect(await layerErrors("lib/chat/layer-probe.ts", code)).toEqual([]);
   });

@@ -120,15 +120,11 @@ describe("parseConfig: embedding provider", () => {
       batchSize: 32,
       threads: 0,
     });
-    expect(parseConfig({ EMBEDDING_PROVIDER: "openai", OPENAI_API_KEY: "sk-test", EMBEDDING_MODEL: "text-embedding-3-large" }).embedding.model).toBe(
-      "text-embedding-3-large",
-    );
+    expect(parseConfig({ EMBEDDING_PROVIDER: "openai", OPENAI_API_KEY: "sk-test", EMBEDDING_MODEL: "text-embedding-3-large" }).embedding.model).toBe("text-embedding-3-large");
   });
 
   it("rejects an OpenAI embedding model it does not support", () => {
-    const message = configurationErrorOf(() =>
-      parseConfig({ EMBEDDING_PROVIDER: "openai", OPENAI_API_KEY: "sk-test", EMBEDDING_MODEL: "text-embedding-ada-002" }),
-    );
+    const message = configurationErrorOf(() => parseConfig({ EMBEDDING_PROVIDER: "openai", OPENAI_API_KEY: "sk-test", EMBEDDING_MODEL: "text-embedding-ada-002" }));
     expect(message).toContain("text-embedding-ada-002");
   });
 

@@ -59,7 +59,11 @@ const environmentSchema = z
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
     AUTH_TOKEN: optionalString.pipe(z.string().min(MINIMUM_AUTH_TOKEN_LENGTH, `must be at least ${MINIMUM_AUTH_TOKEN_LENGTH} characters`).optional()),
     // Fractions are allowed (0.01 = 36 s), which keeps expiry testable.
-    SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 366).default(12),
+    SESSION_TTL_HOURS: z.coerce
+      .number()
+      .positive()
+      .max(24 * 366)
+      .default(12),
     RATE_LIMIT_SIGN_INS_PER_MINUTE: z.coerce.number().int().min(0).default(10),
     SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3_600).default(10),
     // The address the app listens on (scripts/start.mjs passes what it chose); defaults as there.
@@ -166,26 +170,19 @@ export class ConfigurationError extends Error {
 export function parseConfig(environment: Record<string, string | undefined>): AppConfig {
   const parsed = environmentSchema.safeParse(environment);
   if (!parsed.success) {
-    const details = parsed.error.issues
-      .map((issue) => `${issue.path.join(".") || "environment"}: ${issue.message}`)
-      .join("; ");
+    const details = parsed.error.issues.map((issue) => `${issue.path.join(".") || "environment"}: ${issue.message}`).join("; ");
     throw new ConfigurationError(`Invalid configuration: ${details}`);
   }
   const value = parsed.data;
   const provider: EmbeddingProviderName = value.EMBEDDING_PROVIDER ?? "local";
-  const embeddingModel =
-    provider === "openai"
-      ? (value.EMBEDDING_MODEL ?? DEFAULT_OPENAI_EMBEDDING_MODEL)
-      : LOCAL_EMBEDDING_MODEL;
+  const embeddingModel = provider === "openai" ? (value.EMBEDDING_MODEL ?? DEFAULT_OPENAI_EMBEDDING_MODEL) : LOCAL_EMBEDDING_MODEL;
   if (provider === "local" && value.EMBEDDING_MODEL && value.EMBEDDING_MODEL !== LOCAL_EMBEDDING_MODEL) {
     throw new ConfigurationError(
       `Invalid configuration: EMBEDDING_MODEL=${value.EMBEDDING_MODEL} is not available offline; the local provider only has ${LOCAL_EMBEDDING_MODEL} (set EMBEDDING_PROVIDER=openai for OpenAI models)`,
     );
   }
   if (provider === "openai" && !["text-embedding-3-small", "text-embedding-3-large"].includes(embeddingModel)) {
-    throw new ConfigurationError(
-      `Invalid configuration: EMBEDDING_MODEL must be text-embedding-3-small or text-embedding-3-large, got ${embeddingModel}`,
-    );
+    throw new ConfigurationError(`Invalid configuration: EMBEDDING_MODEL must be text-embedding-3-small or text-embedding-3-large, got ${embeddingModel}`);
   }
   let chatMode: AppConfig["chat"]["mode"] = "extractive";
   let chatModel: string | undefined;
@@ -236,10 +233,17 @@ export function parseConfig(environment: Record<string, string | undefined>): Ap
       parseTimeoutMs: value.PARSE_TIMEOUT_SECONDS * 1000,
       parseMaxMemoryMb: value.PARSE_MAX_MEMORY_MB,
     },
-    rateLimits: { uploadsPerMinute: value.RATE_LIMIT_UPLOADS_PER_MINUTE, chatsPerMinute: value.RATE_LIMIT_CHATS_PER_MINUTE, searchesPerMinute: value.RATE_LIMIT_SEARCHES_PER_MINUTE },
+    rateLimits: {
+      uploadsPerMinute: value.RATE_LIMIT_UPLOADS_PER_MINUTE,
+      chatsPerMinute: value.RATE_LIMIT_CHATS_PER_MINUTE,
+      searchesPerMinute: value.RATE_LIMIT_SEARCHES_PER_MINUTE,
+    },
     logLevel: value.LOG_LEVEL,
     shutdownGraceMs: Math.round(value.SHUTDOWN_GRACE_SECONDS * 1000),
-    http: { trustProxyHops: value.TRUST_PROXY, allowedHosts: allowedHosts({ allowedHosts: value.ALLOWED_HOSTS, host: value.HOST ?? (value.AUTH_TOKEN ? "0.0.0.0" : "127.0.0.1") }) },
+    http: {
+      trustProxyHops: value.TRUST_PROXY,
+      allowedHosts: allowedHosts({ allowedHosts: value.ALLOWED_HOSTS, host: value.HOST ?? (value.AUTH_TOKEN ? "0.0.0.0" : "127.0.0.1") }),
+    },
     auth: {
       token: value.AUTH_TOKEN,
       sessionTtlMs: Math.round(value.SESSION_TTL_HOURS * 3_600_000),
@@ -257,9 +261,17 @@ const WILDCARD_ADDRESSES = new Set(["0.0.0.0", "::", "[::]"]);
  * listens on every interface (then AUTH_TOKEN guards it, and a rebinding page has no session).
  */
 function allowedHosts(options: { allowedHosts: string | undefined; host: string }): readonly string[] | undefined {
-  const normalise = (name: string) => name.trim().toLowerCase().replace(/^\[(.*)\]$/, "$1").replace(/\.$/, "");
+  const normalise = (name: string) =>
+    name
+      .trim()
+      .toLowerCase()
+      .replace(/^\[(.*)\]$/, "$1")
+      .replace(/\.$/, "");
   if (options.allowedHosts !== undefined) {
-    const names = options.allowedHosts.split(",").map(normalise).filter((name) => name !== "");
+    const names = options.allowedHosts
+      .split(",")
+      .map(normalise)
+      .filter((name) => name !== "");
     return names.includes("*") ? undefined : Object.freeze(names);
   }
   if (WILDCARD_ADDRESSES.has(options.host.trim())) return undefined;

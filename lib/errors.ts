@@ -84,10 +84,7 @@ export class AppError extends Error {
 
 /** True when `error` is an `AppError` (also across module copies, by shape). */
 export function isAppError(error: unknown): error is AppError {
-  return (
-    error instanceof AppError ||
-    (error instanceof Error && error.name === "AppError" && typeof (error as AppError).code === "string")
-  );
+  return error instanceof AppError || (error instanceof Error && error.name === "AppError" && typeof (error as AppError).code === "string");
 }
 
 /** An error as a client sees it, alone or beside a result (an upload's refused file). */

@@ -67,9 +67,18 @@ interface RawResult {
 
 async function raw(windowCount: number): Promise<{ raw: RawResult[] }> {
   const countWordPieces = await loadTokenizer();
-  const windows = buildWindows({ text: prose(windowCount * 1_400, 1), maxTokens: MAX_INPUT_WORD_PIECES, overlapTokens: WINDOW_OVERLAP_WORD_PIECES, countTokens: countWordPieces }).slice(0, windowCount);
+  const windows = buildWindows({
+    text: prose(windowCount * 1_400, 1),
+    maxTokens: MAX_INPUT_WORD_PIECES,
+    overlapTokens: WINDOW_OVERLAP_WORD_PIECES,
+    countTokens: countWordPieces,
+  }).slice(0, windowCount);
   // The app's settings: one inference thread per core, background priority.
-  const worker = new Worker(embeddingWorkerPath(), { workerData: { modelRoot: localModelRoot(), modelId: HUGGING_FACE_MODEL_ID, dtype: "q4", threads: modelThreads(), nice: BACKGROUND_NICE }, stdout: false, stderr: false });
+  const worker = new Worker(embeddingWorkerPath(), {
+    workerData: { modelRoot: localModelRoot(), modelId: HUGGING_FACE_MODEL_ID, dtype: "q4", threads: modelThreads(), nice: BACKGROUND_NICE },
+    stdout: false,
+    stderr: false,
+  });
   let nextId = 0;
   const pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   await new Promise<void>((resolve, reject) => {
@@ -106,7 +115,19 @@ async function raw(windowCount: number): Promise<{ raw: RawResult[] }> {
   return { raw: results };
 }
 
-async function pipeline(chunkCount: number): Promise<{ pipeline: { batchSize: number; chunks: number; windows: number; wordPieces: number; windowingMilliseconds: number; embeddingMilliseconds: number; msPerChunk: number; msPerWindow: number; wordPiecesPerSecond: number } }> {
+async function pipeline(chunkCount: number): Promise<{
+  pipeline: {
+    batchSize: number;
+    chunks: number;
+    windows: number;
+    wordPieces: number;
+    windowingMilliseconds: number;
+    embeddingMilliseconds: number;
+    msPerChunk: number;
+    msPerWindow: number;
+    wordPiecesPerSecond: number;
+  };
+}> {
   const countWordPieces = await loadTokenizer();
   const embedder = createLocalEmbedder({ batchSize: PIPELINE_BATCH_SIZE });
   // Warm-up: loads the model in its worker and runs it once.

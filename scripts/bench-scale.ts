@@ -58,7 +58,6 @@ const EF_SWEEP = [100, 200];
 const EF_CONFIGURED = 400;
 const HELD_OUT_SENTENCES = 50;
 
-
 function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random());
 }
@@ -199,9 +198,37 @@ async function main(): Promise<void> {
         const page = Math.floor(offset / 4) + 1;
         const chunkId = `${id}:${offset}`;
         const context = embeddingPrefix({ title, section: null });
-        chunks.push({ id: chunkId, documentId: id, chunkIndex: offset, text, pageStart: page, pageEnd: page, section: null, pageSpans: [{ page, start: 0, end: text.length }], tokenCount: Math.ceil(text.length / 4), embeddingModel: embedder.modelId, createdAt });
+        chunks.push({
+          id: chunkId,
+          documentId: id,
+          chunkIndex: offset,
+          text,
+          pageStart: page,
+          pageEnd: page,
+          section: null,
+          pageSpans: [{ page, start: 0, end: text.length }],
+          tokenCount: Math.ceil(text.length / 4),
+          embeddingModel: embedder.modelId,
+          createdAt,
+        });
         passages.push({ chunkId, documentId: id, passageIndex: 0, start: 0, end: text.length, page, context });
-        records.push({ id: vectorIdFor(chunkId, windowIndexFor(0, 0)), chunkId, documentId: id, chunkIndex: offset, windowIndex: 0, passageIndex: 0, passagePage: page, vector: Array.from(vector), text: `${context}\n${text}`, source: name, pageStart: page, pageEnd: page, section: null, tokenCount: Math.ceil(text.length / 4), createdAt });
+        records.push({
+          id: vectorIdFor(chunkId, windowIndexFor(0, 0)),
+          chunkId,
+          documentId: id,
+          chunkIndex: offset,
+          windowIndex: 0,
+          passageIndex: 0,
+          passagePage: page,
+          vector: Array.from(vector),
+          text: `${context}\n${text}`,
+          source: name,
+          pageStart: page,
+          pageEnd: page,
+          section: null,
+          tokenCount: Math.ceil(text.length / 4),
+          createdAt,
+        });
       }
       // Vectors first, then the registry commit: the indexer's order.
       const vectorsStarted = performance.now();
@@ -264,7 +291,13 @@ async function main(): Promise<void> {
         top10.push(small.filter((match) => truth.has(match.id)).length / RECALL_K);
         top10Of200.push(large.slice(0, RECALL_K).filter((match) => truth.has(match.id)).length / RECALL_K);
       }
-      return { efSearch, recallAt10: mean(top10), minimumRecallAt10: Math.min(...top10), recallAt10Of200: mean(top10Of200), query200Ms: { p50: percentile(milliseconds, 0.5) ?? 0, p95: percentile(milliseconds, 0.95) ?? 0 } };
+      return {
+        efSearch,
+        recallAt10: mean(top10),
+        minimumRecallAt10: Math.min(...top10),
+        recallAt10Of200: mean(top10Of200),
+        query200Ms: { p50: percentile(milliseconds, 0.5) ?? 0, p95: percentile(milliseconds, 0.95) ?? 0 },
+      };
     };
     const sweep = [];
     try {

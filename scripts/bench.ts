@@ -104,7 +104,14 @@ async function startApp(dataDirectory: string, environment: Record<string, strin
   if (!hasProductionBuild(projectRoot)) usage("no production build: run `npm run build` first");
   // Short polls: the interval bounds the cold-start resolution. The search result cache is off:
   // each stage asks the same questions again, and the bench measures searches, not cache hits.
-  return startProductionApp({ projectRoot, dataDirectoryPrefix: "cited-bench-", pollMilliseconds: 50, dataDirectory, keepDataDirectory: true, environment: { SEARCH_CACHE_ENTRIES: "0", ...environment } });
+  return startProductionApp({
+    projectRoot,
+    dataDirectoryPrefix: "cited-bench-",
+    pollMilliseconds: 50,
+    dataDirectory,
+    keepDataDirectory: true,
+    environment: { SEARCH_CACHE_ENTRIES: "0", ...environment },
+  });
 }
 
 /** Descendant process ids of `pid` (via /proc/<pid>/task/<tid>/children). */
@@ -193,7 +200,12 @@ async function timedSearch(baseUrl: string, query: string, mode: string): Promis
   let response: Response;
   let text: string;
   try {
-    response = await fetch(`${baseUrl}/api/search`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, mode }), signal: AbortSignal.timeout(60_000) });
+    response = await fetch(`${baseUrl}/api/search`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query, mode }),
+      signal: AbortSignal.timeout(60_000),
+    });
     text = await response.text();
   } catch (error) {
     // A refused or timed-out request is a failure to report, not a reason to lose the other stages.
@@ -209,7 +221,10 @@ async function timedSearch(baseUrl: string, query: string, mode: string): Promis
 }
 
 /** One extractive chat turn, parsed like scripts/loadtest.ts does (AI SDK UI message stream over SSE). */
-async function timedChat(baseUrl: string, question: string): Promise<{ firstSource: number | undefined; firstText: number | undefined; firstAnswer: number | undefined; total: number }> {
+async function timedChat(
+  baseUrl: string,
+  question: string,
+): Promise<{ firstSource: number | undefined; firstText: number | undefined; firstAnswer: number | undefined; total: number }> {
   const started = performance.now();
   const response = await fetch(`${baseUrl}/api/chat`, {
     method: "POST",
@@ -247,13 +262,20 @@ const QUICK_FACTS = [
   "Flights are booked through the travel desk at least {n} days ahead, and the daily meal allowance abroad is sixty-five euros.",
   "Expense reports are filed within {n} days of the purchase, with the receipt attached as a PDF.",
 ];
-const QUICK_QUESTIONS = ["How many days of paid vacation do employees get?", "When do unused vacation days expire?", "How far ahead must flights be booked?", "What is the daily meal allowance abroad?", "How soon must expense reports be filed?"];
+const QUICK_QUESTIONS = [
+  "How many days of paid vacation do employees get?",
+  "When do unused vacation days expire?",
+  "How far ahead must flights be booked?",
+  "What is the daily meal allowance abroad?",
+  "How soon must expense reports be filed?",
+];
 
 function quickMarkdown(index: number): string {
   const lines = [`# Policy edition ${index}`, ""];
   for (let section = 0; section < 3; section += 1) {
     lines.push(`## Part ${section + 1}`, "");
-    for (const [paragraph, fact] of QUICK_FACTS.entries()) lines.push(`${fact.replace("{n}", String(10 + index + section + paragraph))} Paragraph ${paragraph + 1} of part ${section + 1}.`, "");
+    for (const [paragraph, fact] of QUICK_FACTS.entries())
+      lines.push(`${fact.replace("{n}", String(10 + index + section + paragraph))} Paragraph ${paragraph + 1} of part ${section + 1}.`, "");
   }
   return lines.join("\n");
 }
@@ -274,7 +296,14 @@ async function quickPdf(index: number): Promise<Uint8Array> {
 async function inputs(options: Options): Promise<{ files: InputFile[]; questions: string[] }> {
   if (options.quick) {
     const encoder = new TextEncoder();
-    return { files: [{ name: "bench-quick-1.md", bytes: encoder.encode(quickMarkdown(1)) }, { name: "bench-quick-2.md", bytes: encoder.encode(quickMarkdown(2)) }, { name: "bench-quick-3.pdf", bytes: await quickPdf(3) }], questions: QUICK_QUESTIONS };
+    return {
+      files: [
+        { name: "bench-quick-1.md", bytes: encoder.encode(quickMarkdown(1)) },
+        { name: "bench-quick-2.md", bytes: encoder.encode(quickMarkdown(2)) },
+        { name: "bench-quick-3.pdf", bytes: await quickPdf(3) },
+      ],
+      questions: QUICK_QUESTIONS,
+    };
   }
   const directory = CORPORA[options.corpus] ?? "";
   if (!existsSync(directory)) usage(`corpus directory ${directory} not found`);
@@ -294,10 +323,24 @@ function runEmbeddingChild(mode: "raw" | "pipeline", count: number): Promise<unk
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [path.join(projectRoot, "node_modules", "tsx", "dist", "cli.mjs"), "--conditions=react-server", "--tsconfig", "tsconfig.json", "scripts/bench-embedding.ts", "--mode", mode, "--count", String(count)],
+      [
+        path.join(projectRoot, "node_modules", "tsx", "dist", "cli.mjs"),
+        "--conditions=react-server",
+        "--tsconfig",
+        "tsconfig.json",
+        "scripts/bench-embedding.ts",
+        "--mode",
+        mode,
+        "--count",
+        String(count),
+      ],
       { cwd: projectRoot, env: { ...process.env, LOG_LEVEL: "warn" }, timeout: 600_000, maxBuffer: 4 * 1024 * 1024 },
       (error, stdout, stderr) => {
-        const line = stdout.trim().split("\n").reverse().find((candidate) => candidate.startsWith(`{"${mode}"`));
+        const line = stdout
+          .trim()
+          .split("\n")
+          .reverse()
+          .find((candidate) => candidate.startsWith(`{"${mode}"`));
         if (error || !line) {
           fail(`embedding ${mode}: ${error?.message ?? "no result"} ${stderr.slice(-500)}`);
           resolve(undefined);
@@ -328,7 +371,14 @@ async function embeddingStage(options: Options) {
   const bestRaw = Math.max(0, ...raw.map((row) => row.wordPiecesPerSecond));
   return {
     raw: raw.map((row) => ({ batchSize: row.batchSize, wordPiecesPerSecond: round(row.wordPiecesPerSecond, 0) })),
-    pipeline: pipeline ? { batchSize: pipeline.batchSize, msPerChunk: round(pipeline.msPerChunk), msPerWindow: round(pipeline.msPerWindow), wordPiecesPerSecond: round(pipeline.wordPiecesPerSecond, 0) } : null,
+    pipeline: pipeline
+      ? {
+          batchSize: pipeline.batchSize,
+          msPerChunk: round(pipeline.msPerChunk),
+          msPerWindow: round(pipeline.msPerWindow),
+          wordPiecesPerSecond: round(pipeline.wordPiecesPerSecond, 0),
+        }
+      : null,
     pipelineShareOfRaw: pipeline && bestRaw > 0 ? round(pipeline.wordPiecesPerSecond / bestRaw, 3) : null,
   };
 }
@@ -383,7 +433,13 @@ async function chatStage(baseUrl: string, questions: string[]) {
     else firstTexts.push(firstText);
   }
   if (firstSources.length === 0) fail("chat: no turn streamed a data-source part");
-  return { count: questions.length, firstSourceMs: latencySummary(firstSources), firstTextMs: latencySummary(firstTexts), firstAnswerMs: latencySummary(firstAnswers), totalMs: latencySummary(totals) };
+  return {
+    count: questions.length,
+    firstSourceMs: latencySummary(firstSources),
+    firstTextMs: latencySummary(firstTexts),
+    firstAnswerMs: latencySummary(firstAnswers),
+    totalMs: latencySummary(totals),
+  };
 }
 
 // Linux counts thread CPU time in clock ticks of 1/100 s (USER_HZ).
@@ -474,10 +530,26 @@ function runScaleChild(dataDirectory: string, target: number, queriesPath: strin
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [path.join(projectRoot, "node_modules", "tsx", "dist", "cli.mjs"), "--conditions=react-server", "--tsconfig", "tsconfig.json", "scripts/bench-scale.ts", "--data-dir", dataDirectory, "--target", String(target), "--queries", queriesPath],
+      [
+        path.join(projectRoot, "node_modules", "tsx", "dist", "cli.mjs"),
+        "--conditions=react-server",
+        "--tsconfig",
+        "tsconfig.json",
+        "scripts/bench-scale.ts",
+        "--data-dir",
+        dataDirectory,
+        "--target",
+        String(target),
+        "--queries",
+        queriesPath,
+      ],
       { cwd: projectRoot, env: { ...process.env, LOG_LEVEL: "warn" }, timeout: 3_600_000, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
-        const line = stdout.trim().split("\n").reverse().find((candidate) => candidate.startsWith('{"scale"'));
+        const line = stdout
+          .trim()
+          .split("\n")
+          .reverse()
+          .find((candidate) => candidate.startsWith('{"scale"'));
         if (error || !line) {
           fail(`scale ${target}: ${error?.message ?? "no result"} ${stderr.slice(-1_000)}`);
           resolve(undefined);
@@ -519,7 +591,11 @@ async function embeddingStatistics(baseUrl: string): Promise<{ busyMilliseconds:
   return body.embedding?.statistics;
 }
 
-async function indexAll(baseUrl: string, files: InputFile[], timeoutMs: number): Promise<{ ids: string[]; seconds: number; modelBusySeconds: number | null; windowsEmbedded: number | null; wordPiecesEmbedded: number | null }> {
+async function indexAll(
+  baseUrl: string,
+  files: InputFile[],
+  timeoutMs: number,
+): Promise<{ ids: string[]; seconds: number; modelBusySeconds: number | null; windowsEmbedded: number | null; wordPiecesEmbedded: number | null }> {
   const before = await embeddingStatistics(baseUrl);
   const started = performance.now();
   const ids = (await Promise.all(files.map((file) => uploadFile(baseUrl, file.name, file.bytes)))).filter((id): id is string => id !== undefined);
@@ -576,15 +652,16 @@ async function main(): Promise<number> {
   // One library for every stage: the app is restarted on it with another chat model, and grown.
   const dataDirectory = await fs.mkdtemp(path.join(os.tmpdir(), "cited-bench-"));
   let app: AppUnderTest | undefined = await startApp(dataDirectory);
-  const stopOnSignal = () =>
-    void (app?.stop() ?? Promise.resolve())
-      .then(() => fs.rm(dataDirectory, { recursive: true, force: true }))
-      .finally(() => process.exit(130));
+  const stopOnSignal = () => void (app?.stop() ?? Promise.resolve()).then(() => fs.rm(dataDirectory, { recursive: true, force: true })).finally(() => process.exit(130));
   process.once("SIGINT", stopOnSignal);
   try {
     const firstSearchStarted = performance.now();
     const firstSearch = await timedSearch(app.baseUrl, "vacation", "hybrid");
-    const coldStart = { healthMs: round(app.healthMilliseconds, 0), firstSearchMs: round(app.healthMilliseconds + (performance.now() - firstSearchStarted), 0), firstSearchAloneMs: round(firstSearch.milliseconds, 0) };
+    const coldStart = {
+      healthMs: round(app.healthMilliseconds, 0),
+      firstSearchMs: round(app.healthMilliseconds + (performance.now() - firstSearchStarted), 0),
+      firstSearchAloneMs: round(firstSearch.milliseconds, 0),
+    };
 
     const megabytes = files.reduce((total, file) => total + file.bytes.length, 0) / 1024 / 1024;
     const indexTimeout = options.corpus === "sec-10q" ? 3_600_000 : 1_200_000;
@@ -628,7 +705,21 @@ async function main(): Promise<number> {
 
     const scale = await scaleStage(dataDirectory, scales, benchQuestions);
 
-    const report = { date: new Date().toISOString(), corpus: options.quick ? "quick" : options.corpus, machine, embedding, coldStart, indexing, reindex, search, chat, requestCost, chatInstantModel, scale, failures };
+    const report = {
+      date: new Date().toISOString(),
+      corpus: options.quick ? "quick" : options.corpus,
+      machine,
+      embedding,
+      coldStart,
+      indexing,
+      reindex,
+      search,
+      chat,
+      requestCost,
+      chatInstantModel,
+      scale,
+      failures,
+    };
     printTable(report);
     const jsonPath = options.json ?? path.join(projectRoot, "bench-results", `${report.date.replace(/[:.]/g, "-")}.json`);
     await fs.mkdir(path.dirname(jsonPath), { recursive: true });
@@ -671,10 +762,16 @@ function printTable(report: Report): void {
   const rows: [string, string][] = [];
   for (const row of report.embedding.raw) rows.push([`Embedding raw, batch ${row.batchSize}`, `${row.wordPiecesPerSecond ?? "n/a"} word-pieces/s`]);
   const pipeline = report.embedding.pipeline;
-  rows.push(["Embedding as the pipeline calls it", pipeline ? `${pipeline.msPerChunk} ms/chunk, ${pipeline.msPerWindow} ms/window, ${pipeline.wordPiecesPerSecond} word-pieces/s (batch ${pipeline.batchSize})` : "n/a"]);
+  rows.push([
+    "Embedding as the pipeline calls it",
+    pipeline ? `${pipeline.msPerChunk} ms/chunk, ${pipeline.msPerWindow} ms/window, ${pipeline.wordPiecesPerSecond} word-pieces/s (batch ${pipeline.batchSize})` : "n/a",
+  ]);
   rows.push(["Pipeline ÷ best raw throughput", report.embedding.pipelineShareOfRaw === null ? "n/a" : `${Math.round(report.embedding.pipelineShareOfRaw * 100)} %`]);
   rows.push(["Cold start: health 200 / first search", `${formatMs(report.coldStart.healthMs)} / ${formatMs(report.coldStart.firstSearchMs)}`]);
-  rows.push(["Indexing (upload → ready)", `${report.indexing.documents} files, ${report.indexing.megabytes} MB in ${report.indexing.seconds} s = ${report.indexing.secondsPerMegabyte} s/MB`]);
+  rows.push([
+    "Indexing (upload → ready)",
+    `${report.indexing.documents} files, ${report.indexing.megabytes} MB in ${report.indexing.seconds} s = ${report.indexing.secondsPerMegabyte} s/MB`,
+  ]);
   rows.push(["Peak RSS of next-server (VmHWM)", report.indexing.peakRssMegabytes === null ? "n/a" : `${report.indexing.peakRssMegabytes} MB`]);
   rows.push([
     "Indexing floor (word-pieces ÷ best raw rate)",
@@ -682,30 +779,37 @@ function printTable(report: Report): void {
   ]);
   rows.push([
     "Pipeline efficiency (model busy ÷ wall)",
-    report.indexing.pipelineEfficiency === null ? "n/a" : `${Math.round(report.indexing.pipelineEfficiency * 100)} % (model busy ${report.indexing.modelBusySeconds} s, ${report.indexing.windowsEmbedded} windows)`,
+    report.indexing.pipelineEfficiency === null
+      ? "n/a"
+      : `${Math.round(report.indexing.pipelineEfficiency * 100)} % (model busy ${report.indexing.modelBusySeconds} s, ${report.indexing.windowsEmbedded} windows)`,
   ]);
   rows.push(["Re-indexing unchanged corpus", `${report.reindex.seconds} s = ${report.reindex.ratioToFirstIndexing} × first indexing`]);
   for (const [mode, byConcurrency] of Object.entries(report.search)) {
-    for (const [concurrency, summary] of Object.entries(byConcurrency)) rows.push([`Search ${mode}, concurrency ${concurrency.slice(1)} p50/p95/p99`, `${formatMs(summary.p50)} / ${formatMs(summary.p95)} / ${formatMs(summary.p99)} (n=${summary.count})`]);
+    for (const [concurrency, summary] of Object.entries(byConcurrency))
+      rows.push([
+        `Search ${mode}, concurrency ${concurrency.slice(1)} p50/p95/p99`,
+        `${formatMs(summary.p50)} / ${formatMs(summary.p95)} / ${formatMs(summary.p99)} (n=${summary.count})`,
+      ]);
   }
   rows.push(["Chat first source part p50/p95", `${formatMs(report.chat.firstSourceMs.p50)} / ${formatMs(report.chat.firstSourceMs.p95)} (n=${report.chat.firstSourceMs.count})`]);
   rows.push(["Chat first text-delta p50/p95", `${formatMs(report.chat.firstTextMs.p50)} / ${formatMs(report.chat.firstTextMs.p95)}`]);
   rows.push(["Chat first answer text (after the extractive note) p50/p95", `${formatMs(report.chat.firstAnswerMs.p50)} / ${formatMs(report.chat.firstAnswerMs.p95)}`]);
   const cost = report.requestCost;
-  rows.push([
-    "Request-thread CPU per request: list / search / chat",
-    cost ? `${formatMs(cost.listDocumentsMs)} / ${formatMs(cost.searchMs)} / ${formatMs(cost.chatMs)}` : "n/a",
-  ]);
+  rows.push(["Request-thread CPU per request: list / search / chat", cost ? `${formatMs(cost.listDocumentsMs)} / ${formatMs(cost.searchMs)} / ${formatMs(cost.chatMs)}` : "n/a"]);
   const instant = report.chatInstantModel;
   rows.push(["Chat, instant LLM: first source p50/p95", `${formatMs(instant.firstSourceMs.p50)} / ${formatMs(instant.firstSourceMs.p95)} (n=${instant.firstSourceMs.count})`]);
   rows.push(["Chat, instant LLM: first text-delta p50/p95", `${formatMs(instant.firstTextMs.p50)} / ${formatMs(instant.firstTextMs.p95)} (n=${instant.firstTextMs.count})`]);
   for (const row of report.scale) {
     const label = `Scale ${row.chunks} chunks (${row.vectors} vectors)`;
     for (const sweep of row.recall.byEfSearch) {
-      rows.push([`${label}: recall@10, ef_search ${sweep.efSearch}`, `${round(sweep.recallAt10, 3)} (min ${round(sweep.minimumRecallAt10, 2)}; top 10 of 200: ${round(sweep.recallAt10Of200, 3)}; Chroma k=200 p50 ${round(sweep.query200Ms.p50)} ms, n=${row.recall.queries})`]);
+      rows.push([
+        `${label}: recall@10, ef_search ${sweep.efSearch}`,
+        `${round(sweep.recallAt10, 3)} (min ${round(sweep.minimumRecallAt10, 2)}; top 10 of 200: ${round(sweep.recallAt10Of200, 3)}; Chroma k=200 p50 ${round(sweep.query200Ms.p50)} ms, n=${row.recall.queries})`,
+      ]);
     }
     for (const [mode, byConcurrency] of Object.entries(row.search)) {
-      for (const [concurrency, summary] of Object.entries(byConcurrency)) rows.push([`${label}: search ${mode}, c${concurrency.slice(1)}`, `${formatMs(summary.p50)} / ${formatMs(summary.p95)} / ${formatMs(summary.p99)} (n=${summary.count})`]);
+      for (const [concurrency, summary] of Object.entries(byConcurrency))
+        rows.push([`${label}: search ${mode}, c${concurrency.slice(1)}`, `${formatMs(summary.p50)} / ${formatMs(summary.p95)} / ${formatMs(summary.p99)} (n=${summary.count})`]);
     }
   }
   const width = [Math.max(...rows.map((row) => row[0].length)), Math.max(...rows.map((row) => row[1].length))];

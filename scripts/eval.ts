@@ -182,11 +182,13 @@ function parseArguments(argv: string[]): Arguments {
 
 async function collectDocuments(directory: string): Promise<string[]> {
   const entries = await fs.readdir(directory, { recursive: true, withFileTypes: true });
-  return entries
-    // A corpus folder's README describes the corpus; it is not one of its documents.
-    .filter((entry) => entry.isFile() && kindFromExtension(entry.name) !== undefined && !/^readme\.(md|txt)$/i.test(entry.name))
-    .map((entry) => path.join(entry.parentPath, entry.name))
-    .sort();
+  return (
+    entries
+      // A corpus folder's README describes the corpus; it is not one of its documents.
+      .filter((entry) => entry.isFile() && kindFromExtension(entry.name) !== undefined && !/^readme\.(md|txt)$/i.test(entry.name))
+      .map((entry) => path.join(entry.parentPath, entry.name))
+      .sort()
+  );
 }
 
 /** A kept data directory must be new or one this command created: never the app's DATA_DIR. */
@@ -217,7 +219,9 @@ async function main(): Promise<number> {
     options = parseArguments(process.argv.slice(2));
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    console.error(`${error.message}\nusage: npm run eval -- --docs DIR --questions FILE [--split dev|test] [--mode hybrid|vector|keyword] [--top-k 5] [--json out.json] [--compare BEFORE.json] [--baseline] [--ablation] [--min-hit5 0.80]`);
+    console.error(
+      `${error.message}\nusage: npm run eval -- --docs DIR --questions FILE [--split dev|test] [--mode hybrid|vector|keyword] [--top-k 5] [--json out.json] [--compare BEFORE.json] [--baseline] [--ablation] [--min-hit5 0.80]`,
+    );
     return 2;
   }
   const documentsDirectory = path.resolve(options.docs);
@@ -332,7 +336,9 @@ async function runAblation(options: Arguments, allQuestions: EvaluationQuestion[
     console.error(`  without ${ablation.name}`);
     variants.push({ name: ablation.name, values: await run({ ...base, ...ablation.settings, tuning: { ...options.tuning, ...ablation.settings.tuning } }) });
   }
-  console.log(`${path.basename(path.resolve(options.docs))}${options.split ? ` (${options.split} split)` : ""}: ${questions.length} answerable questions, threshold ${threshold}; paired differences without each component (95 % CI):\n`);
+  console.log(
+    `${path.basename(path.resolve(options.docs))}${options.split ? ` (${options.split} split)` : ""}: ${questions.length} answerable questions, threshold ${threshold}; paired differences without each component (95 % CI):\n`,
+  );
   console.log(formatAblation({ full, variants, topK: options.topK }).join("\n"));
   return 0;
 }

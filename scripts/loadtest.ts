@@ -58,7 +58,9 @@ interface Options {
 
 function usage(message: string): never {
   console.error(`loadtest: ${message}`);
-  console.error("usage: npm run loadtest -- [--url http://127.0.0.1:PORT] [--data-dir DIR] [--duration 60] [--uploads 20] [--upload-waves 2] [--chats 50] [--search-rate 100] [--seed 5] [--max-requests 50000] [--json out.json]");
+  console.error(
+    "usage: npm run loadtest -- [--url http://127.0.0.1:PORT] [--data-dir DIR] [--duration 60] [--uploads 20] [--upload-waves 2] [--chats 50] [--search-rate 100] [--seed 5] [--max-requests 50000] [--json out.json]",
+  );
   process.exit(2);
 }
 
@@ -164,7 +166,7 @@ function markdownDocument(index: number): string {
   for (let section = 0; section < 4; section += 1) {
     lines.push(`## Part ${section + 1}`, "");
     for (let paragraph = 0; paragraph < 4; paragraph += 1) {
-      const n = (index * 31 + section * 7 + paragraph) % 90 + 5;
+      const n = ((index * 31 + section * 7 + paragraph) % 90) + 5;
       lines.push(`${fact.replace("{n}", String(n))} This paragraph ${paragraph + 1} of part ${section + 1} belongs to edition ${index} and was reviewed by committee ${n}.`, "");
     }
   }
@@ -178,7 +180,7 @@ async function pdfDocument(index: number): Promise<Uint8Array> {
     const pdfPage = pdf.addPage([612, 792]);
     const { fact } = TOPICS[(index + page) % TOPICS.length] ?? { fact: "Rule {n} applies." };
     for (let line = 0; line < 30; line += 1) {
-      const text = `${fact.replace("{n}", String((index * 13 + line) % 90 + 5))} (document ${index}, page ${page + 1}, line ${line + 1})`;
+      const text = `${fact.replace("{n}", String(((index * 13 + line) % 90) + 5))} (document ${index}, page ${page + 1}, line ${line + 1})`;
       pdfPage.drawText(text.slice(0, 120), { x: 36, y: 750 - line * 22, size: 8, font });
     }
   }
@@ -224,7 +226,12 @@ interface UploadedFile {
   acceptedAt: number;
 }
 
-async function upload(options: { baseUrl: string; name: string; bytes: Uint8Array | string; counters: Counters }): Promise<{ id: string | undefined; milliseconds: number; status: number }> {
+async function upload(options: {
+  baseUrl: string;
+  name: string;
+  bytes: Uint8Array | string;
+  counters: Counters;
+}): Promise<{ id: string | undefined; milliseconds: number; status: number }> {
   const { baseUrl, name, bytes, counters } = options;
   const body = new FormData();
   body.append("file", new Blob([typeof bytes === "string" ? bytes : new Uint8Array(bytes)]), name);
@@ -287,7 +294,11 @@ async function search(options: { baseUrl: string; query: string; counters: Count
 }
 
 /** One extractive chat turn; resolves with the time to the first text-delta part of the SSE stream. */
-async function chat(options: { baseUrl: string; question: string; counters: Counters }): Promise<{ firstTokenMilliseconds: number | undefined; totalMilliseconds: number; status: number }> {
+async function chat(options: {
+  baseUrl: string;
+  question: string;
+  counters: Counters;
+}): Promise<{ firstTokenMilliseconds: number | undefined; totalMilliseconds: number; status: number }> {
   const { baseUrl, question, counters } = options;
   const started = performance.now();
   counters.requests += 1;
@@ -373,7 +384,11 @@ function runDoctor(dataDirectory: string): Promise<{ clean: boolean; output: str
 }
 
 /** Vector ids of each document against its registry chunks; counts orphans and duplicates. */
-async function checkVectors(options: { baseUrl: string; dataDirectory: string; documents: DocumentJson[] }): Promise<{ mismatched: string[]; orphanVectors: number; vectors: number }> {
+async function checkVectors(options: {
+  baseUrl: string;
+  dataDirectory: string;
+  documents: DocumentJson[];
+}): Promise<{ mismatched: string[]; orphanVectors: number; vectors: number }> {
   const record = JSON.parse(await fs.readFile(path.join(options.dataDirectory, "chroma", "cited-chroma.pid"), "utf8")) as { port: number };
   const collection = await new ChromaClient({ host: "127.0.0.1", port: record.port }).getCollection({ name: COLLECTION });
   const mismatched: string[] = [];
@@ -415,7 +430,10 @@ async function run(options: Options, app: AppUnderTest): Promise<number> {
   console.log(`loadtest: ${options.durationSeconds} s against ${target}`);
   const counters = new Counters();
   // The numbers mean little without the machine they were measured on.
-  const machine = `${os.availableParallelism()} cores (${await cpuDescription()}), load average ${os.loadavg().map((value) => value.toFixed(1)).join(" / ")} at the start`;
+  const machine = `${os.availableParallelism()} cores (${await cpuDescription()}), load average ${os
+    .loadavg()
+    .map((value) => value.toFixed(1))
+    .join(" / ")} at the start`;
   const runId = Date.now().toString(36);
 
   // Seed documents so searches and chats have something to find.
@@ -558,7 +576,10 @@ async function run(options: Options, app: AppUnderTest): Promise<number> {
   const http5xx = counters.count((status) => status >= 500);
   const serverErrors = http5xx + counters.networkErrors;
   const achievedRate = searchLatencies.length / loadSeconds;
-  const statusSummary = [...counters.byStatus].sort(([left], [right]) => left - right).map(([status, count]) => `${status}×${count}`).join(", ");
+  const statusSummary = [...counters.byStatus]
+    .sort(([left], [right]) => left - right)
+    .map(([status, count]) => `${status}×${count}`)
+    .join(", ");
   const checks = {
     zero5xx: serverErrors === 0,
     nothingLost: lost.length === 0 && duplicated.length === 0 && indexing.done,
@@ -569,20 +590,40 @@ async function run(options: Options, app: AppUnderTest): Promise<number> {
   };
   const mark = (ok: boolean) => (ok ? "ok" : "MISSED");
   const rows: [string, string, string][] = [
-    ["Load phase", `${loadSeconds.toFixed(1)} s; ${options.uploads} uploads × ${options.uploadWaves} waves, ${options.chats} concurrent chats, ${options.searchRate} searches/s`, ""],
+    [
+      "Load phase",
+      `${loadSeconds.toFixed(1)} s; ${options.uploads} uploads × ${options.uploadWaves} waves, ${options.chats} concurrent chats, ${options.searchRate} searches/s`,
+      "",
+    ],
     ["Machine", machine, ""],
     ["Requests (all, incl. seeding)", `${counters.requests} (${statusSummary})`, ""],
     ["HTTP 5xx / failed connections", `${http5xx} / ${counters.networkErrors}`, `0 → ${mark(checks.zero5xx)}`],
-    ["Searches", `${searchLatencies.length} (${achievedRate.toFixed(1)}/s achieved${searchesSkipped ? `, ${searchesSkipped} skipped by the client` : ""})`, `${options.searchRate}/s`],
-    ["Search latency p50 / p95 / p99", `${milliseconds(percentile(searchLatencies, 0.5))} / ${milliseconds(searchP95)} / ${milliseconds(percentile(searchLatencies, 0.99))}`, `p95 ≤ 200 ms → ${mark(checks.searchP95)}`],
+    [
+      "Searches",
+      `${searchLatencies.length} (${achievedRate.toFixed(1)}/s achieved${searchesSkipped ? `, ${searchesSkipped} skipped by the client` : ""})`,
+      `${options.searchRate}/s`,
+    ],
+    [
+      "Search latency p50 / p95 / p99",
+      `${milliseconds(percentile(searchLatencies, 0.5))} / ${milliseconds(searchP95)} / ${milliseconds(percentile(searchLatencies, 0.99))}`,
+      `p95 ≤ 200 ms → ${mark(checks.searchP95)}`,
+    ],
     ["Search results cache (searches and chats)", cacheSummary, ""],
     ...searchBreakdown(searchOutcomes),
     ["Chats completed (with text)", `${chatTotals.length} (${chatTotals.length - chatsWithoutText})`, ""],
     ["Chat first token p50 / p95", `${milliseconds(percentile(firstTokens, 0.5))} / ${milliseconds(firstTokenP95)}`, `p95 ≤ 1 s → ${mark(checks.chatFirstTokenP95)}`],
     ["Chat full answer p50 / p95", `${milliseconds(percentile(chatTotals, 0.5))} / ${milliseconds(percentile(chatTotals, 0.95))}`, ""],
     ["Uploads accepted (refused)", `${uploaded.length} (${uploadRefusals})`, ""],
-    ["Upload accept latency p50 / p95 / max", `${milliseconds(percentile(uploadLatencies, 0.5))} / ${milliseconds(percentile(uploadLatencies, 0.95))} / ${milliseconds(percentile(uploadLatencies, 1))}`, ""],
-    ["Indexing complete after last upload", indexing.done ? `${indexingSeconds.toFixed(1)} s (${ours.length - failed.length} ready, ${failed.length} failed)` : "NOT within 15 min", ""],
+    [
+      "Upload accept latency p50 / p95 / max",
+      `${milliseconds(percentile(uploadLatencies, 0.5))} / ${milliseconds(percentile(uploadLatencies, 0.95))} / ${milliseconds(percentile(uploadLatencies, 1))}`,
+      "",
+    ],
+    [
+      "Indexing complete after last upload",
+      indexing.done ? `${indexingSeconds.toFixed(1)} s (${ours.length - failed.length} ready, ${failed.length} failed)` : "NOT within 15 min",
+      "",
+    ],
     ["Documents lost / duplicated", `${lost.length} / ${duplicated.length}`, `0 / 0 → ${mark(checks.nothingLost)}`],
     ["Vectors vs registry chunks", vectorSummary, `exact → ${mark(checks.vectors)}`],
     ["Doctor", doctorSummary.split("\n")[0] ?? "", `no drift → ${mark(checks.doctor)}`],
@@ -597,12 +638,22 @@ async function run(options: Options, app: AppUnderTest): Promise<number> {
   printTimeline({ title: "Search latency by when it was sent (p50 / p95, searches; * = an upload wave starts):", samples: searchOutcomes, started, waveSeconds });
   printTimeline({ title: "Chat first token by when the chat was sent (p50 / p95, chats; * = an upload wave starts):", samples: firstTokenTimeline, started, waveSeconds });
   if (counters.serverErrors.length > 0) console.log(`First server errors:\n  ${counters.serverErrors.slice(0, 10).join("\n  ")}`);
-  if (failed.length > 0) console.log(`Failed documents:\n  ${failed.slice(0, 10).map((document) => `${document.name}: ${document.error?.code} ${document.error?.message}`).join("\n  ")}`);
+  if (failed.length > 0)
+    console.log(
+      `Failed documents:\n  ${failed
+        .slice(0, 10)
+        .map((document) => `${document.name}: ${document.error?.code} ${document.error?.message}`)
+        .join("\n  ")}`,
+    );
   if (!doctorOk) console.log(doctorSummary);
   if (options.json) {
     await fs.writeFile(
       options.json,
-      JSON.stringify({ options, loadSeconds, statuses: Object.fromEntries(counters.byStatus), rows, checks, searchLatencies: searchLatencies.length, firstTokens: firstTokens.length }, null, 2),
+      JSON.stringify(
+        { options, loadSeconds, statuses: Object.fromEntries(counters.byStatus), rows, checks, searchLatencies: searchLatencies.length, firstTokens: firstTokens.length },
+        null,
+        2,
+      ),
     );
   }
   return Object.values(checks).every(Boolean) ? 0 : 1;
@@ -628,7 +679,9 @@ function printTimeline(options: { title: string; samples: TimedLatency[]; starte
   console.log(options.title);
   for (const [bucket, latencies] of [...buckets].sort(([left], [right]) => left - right)) {
     const wave = options.waveSeconds.some((second) => second >= bucket * step && second < (bucket + 1) * step) ? "*" : " ";
-    console.log(`  ${wave} ${String(bucket * step).padStart(3)}–${String((bucket + 1) * step).padEnd(3)} s: ${milliseconds(percentile(latencies, 0.5))} / ${milliseconds(percentile(latencies, 0.95))}, ${latencies.length}`);
+    console.log(
+      `  ${wave} ${String(bucket * step).padStart(3)}–${String((bucket + 1) * step).padEnd(3)} s: ${milliseconds(percentile(latencies, 0.5))} / ${milliseconds(percentile(latencies, 0.95))}, ${latencies.length}`,
+    );
   }
   console.log("");
 }

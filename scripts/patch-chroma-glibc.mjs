@@ -198,10 +198,7 @@ export function patchElfBuffer(buffer) {
       const name = dynamicString(nameOffset);
       // An already redirected entry reads "sscanf" but sits right after "__isoc23_" in .dynstr.
       const alreadyRedirected =
-        name === plainName &&
-        nameOffset >= C23_PREFIX.length &&
-        dynamicString(nameOffset - C23_PREFIX.length) === symbolName &&
-        versionIndex === baseline.index;
+        name === plainName && nameOffset >= C23_PREFIX.length && dynamicString(nameOffset - C23_PREFIX.length) === symbolName && versionIndex === baseline.index;
       if (name !== symbolName && !alreadyRedirected) continue;
       ensure(buffer.readUInt16LE(symbolOffset + 6) === 0, `${symbolName} is not an undefined (imported) symbol`);
       ensure(alreadyRedirected || versionIndex === c23Version.index, `${symbolName} is not at ${WEAK_VERSIONS[0]}`);

@@ -144,7 +144,10 @@ describe.skipIf(!installed)("patch-chroma-glibc", () => {
       expect(before.libcVersions.get(version)?.flags).toBe(0);
       expect(after.libcVersions.get(version)?.flags).toBe(0x2);
     }
-    for (const [c23Name, plainName] of [["__isoc23_sscanf", "sscanf"], ["__isoc23_strtol", "strtol"]] as const) {
+    for (const [c23Name, plainName] of [
+      ["__isoc23_sscanf", "sscanf"],
+      ["__isoc23_strtol", "strtol"],
+    ] as const) {
       const symbol = before.symbols.find((candidate) => candidate.name === c23Name);
       expect(symbol).toBeDefined();
       expect(after.symbols[symbol?.index ?? -1]).toEqual({ index: symbol?.index, name: plainName, versionIndex: baselineIndex });

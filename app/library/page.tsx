@@ -12,11 +12,7 @@ export default function LibraryPage() {
   const services = getAppServices();
   return (
     <main id="main" className="mx-auto max-w-6xl px-4 py-8 sm:px-6 2xl:max-w-7xl">
-      <DocumentLibrary
-        initialDocuments={listDocumentViews(services)}
-        maxUploadBytes={services.config.upload.maxBytes}
-        embeddingModel={services.embedder.modelId}
-      />
+      <DocumentLibrary initialDocuments={listDocumentViews(services)} maxUploadBytes={services.config.upload.maxBytes} embeddingModel={services.embedder.modelId} />
     </main>
   );
 }

@@ -18,6 +18,11 @@ export function libraryHref(href: string | undefined): string | undefined {
 
 /** The visible text of a link, to tell whether showing its address would repeat it. */
 export function linkShowsItsAddress(text: string, href: string): boolean {
-  const normalise = (value: string) => value.trim().replace(/^mailto:/i, "").replace(/\/$/, "").toLowerCase();
+  const normalise = (value: string) =>
+    value
+      .trim()
+      .replace(/^mailto:/i, "")
+      .replace(/\/$/, "")
+      .toLowerCase();
   return normalise(text) === normalise(href);
 }

@@ -20,7 +20,8 @@ interface ChatMessageProps {
   onRetry?: () => void;
 }
 
-const ACTION = "inline-flex items-center gap-1 rounded-md px-2 py-1 text-xs font-medium text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 dark:hover:bg-zinc-800 dark:hover:text-zinc-100";
+const ACTION =
+  "inline-flex items-center gap-1 rounded-md px-2 py-1 text-xs font-medium text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 dark:hover:bg-zinc-800 dark:hover:text-zinc-100";
 
 function CopyButton({ text }: { text: string }) {
   const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
@@ -74,7 +75,10 @@ export const ChatMessage = memo(function ChatMessage({ message, streaming, activ
 
   return (
     <article className="flex gap-3" data-testid="assistant-message" data-streaming={streaming || undefined} aria-busy={streaming}>
-      <span aria-hidden="true" className="mt-1 grid size-7 shrink-0 place-items-center rounded-lg bg-zinc-900 text-[0.6rem] font-bold text-white dark:bg-zinc-100 dark:text-zinc-900">
+      <span
+        aria-hidden="true"
+        className="mt-1 grid size-7 shrink-0 place-items-center rounded-lg bg-zinc-900 text-[0.6rem] font-bold text-white dark:bg-zinc-100 dark:text-zinc-900"
+      >
         [1]
       </span>
       <div className="min-w-0 flex-1">

@@ -111,10 +111,18 @@ export function ChatThread({ chatId, initialMessages, scope, readyDocumentCount,
             </div>
           )}
           {error && !busy && (
-            <div role="alert" className="flex flex-wrap items-start gap-3 rounded-xl border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800 dark:border-red-900 dark:bg-red-950/40 dark:text-red-200" data-testid="chat-error">
+            <div
+              role="alert"
+              className="flex flex-wrap items-start gap-3 rounded-xl border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800 dark:border-red-900 dark:bg-red-950/40 dark:text-red-200"
+              data-testid="chat-error"
+            >
               <AlertIcon className="mt-0.5 size-4 shrink-0" />
               <p className="min-w-0 flex-1">{chatErrorMessage(error)}</p>
-              <button type="button" onClick={retry} className="inline-flex items-center gap-1 rounded-md bg-white px-2.5 py-1 text-xs font-medium text-red-800 ring-1 ring-red-200 hover:bg-red-100 dark:bg-red-950 dark:text-red-200 dark:ring-red-800">
+              <button
+                type="button"
+                onClick={retry}
+                className="inline-flex items-center gap-1 rounded-md bg-white px-2.5 py-1 text-xs font-medium text-red-800 ring-1 ring-red-200 hover:bg-red-100 dark:bg-red-950 dark:text-red-200 dark:ring-red-800"
+              >
                 <RefreshIcon />
                 Retry
               </button>
@@ -146,8 +154,8 @@ function Welcome({ readyDocumentCount }: { readyDocumentCount: number }) {
       <h1 className="text-2xl font-semibold tracking-tight sm:text-3xl">Ask your documents</h1>
       {readyDocumentCount > 0 ? (
         <p className="mx-auto mt-3 max-w-md text-zinc-600 dark:text-zinc-400">
-          {readyDocumentCount === 1 ? "One document is" : `${readyDocumentCount} documents are`} ready. Every answer cites the page or section it came from;
-          click a citation to read the passage.
+          {readyDocumentCount === 1 ? "One document is" : `${readyDocumentCount} documents are`} ready. Every answer cites the page or section it came from; click a citation to
+          read the passage.
         </p>
       ) : (
         <p className="mx-auto mt-3 max-w-md text-zinc-600 dark:text-zinc-400">

@@ -46,12 +46,16 @@ export function ConversationList({ conversations, activeId, onNewChat, onSelect,
                       onSelect(conversation.id);
                     }}
                     className={`block rounded-lg py-2 pl-2.5 pr-9 text-sm ${
-                      active ? "bg-zinc-200/70 font-medium text-zinc-900 dark:bg-zinc-800 dark:text-zinc-50" : "text-zinc-700 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800/60"
+                      active
+                        ? "bg-zinc-200/70 font-medium text-zinc-900 dark:bg-zinc-800 dark:text-zinc-50"
+                        : "text-zinc-700 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800/60"
                     }`}
                     data-testid="conversation-link"
                   >
                     <span className="block truncate">{conversation.title}</span>
-                    <span className="block text-xs font-normal text-zinc-500"><LocalDate iso={conversation.updatedAt} style="short" /></span>
+                    <span className="block text-xs font-normal text-zinc-500">
+                      <LocalDate iso={conversation.updatedAt} style="short" />
+                    </span>
                   </a>
                   <button
                     type="button"

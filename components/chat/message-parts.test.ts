@@ -20,7 +20,7 @@ describe("copyTextOf", () => {
     expect(copyTextOf(message)).toBe("Meals are paid [1]. Flights too [2].\n\nSources:\n[1] handbook.pdf, page 3\n[2] notes.md, Travel");
   });
 
-  it("adds the closest passages, marked as not cited, to a \"no\"", () => {
+  it('adds the closest passages, marked as not cited, to a "no"', () => {
     const passage: ChatRelatedPassage = { ...place, excerpt: "Late reports are approved by the finance director.", score: 0.6 };
     const message = answer([
       { type: "data-related", id: "related", data: { passages: [passage] } },
@@ -32,7 +32,9 @@ describe("copyTextOf", () => {
   });
 
   it("copies a bare answer as it is", () => {
-    expect(copyTextOf(answer([{ type: "text", text: "  The documents in the library do not answer this question. " }]))).toBe("The documents in the library do not answer this question.");
+    expect(copyTextOf(answer([{ type: "text", text: "  The documents in the library do not answer this question. " }]))).toBe(
+      "The documents in the library do not answer this question.",
+    );
   });
 
   it("says which named documents the search preferred", () => {
@@ -42,7 +44,9 @@ describe("copyTextOf", () => {
       { type: "text", text: "The documents in the library do not answer this question." },
     ]);
     expect(scopeOf(message)).toEqual(scope.documents);
-    expect(copyTextOf(message)).toBe("The documents in the library do not answer this question.\n\nPreferred 2023 Q2 AMZN.pdf, which the question names; the rest of the library was searched too.");
+    expect(copyTextOf(message)).toBe(
+      "The documents in the library do not answer this question.\n\nPreferred 2023 Q2 AMZN.pdf, which the question names; the rest of the library was searched too.",
+    );
   });
 });
 
@@ -51,6 +55,8 @@ describe("scopeLabel", () => {
   it("lists up to three names, then a count", () => {
     expect(scopeLabel(named("a.pdf"))).toBe("Preferred a.pdf, which the question names; the rest of the library was searched too.");
     expect(scopeLabel(named("a.pdf", "b.pdf"))).toBe("Preferred a.pdf and b.pdf, which the question names; the rest of the library was searched too.");
-    expect(scopeLabel(named("a.pdf", "b.pdf", "c.pdf", "d.pdf", "e.pdf"))).toBe("Preferred a.pdf, b.pdf, c.pdf and 2 more, which the question names; the rest of the library was searched too.");
+    expect(scopeLabel(named("a.pdf", "b.pdf", "c.pdf", "d.pdf", "e.pdf"))).toBe(
+      "Preferred a.pdf, b.pdf, c.pdf and 2 more, which the question names; the rest of the library was searched too.",
+    );
   });
 });

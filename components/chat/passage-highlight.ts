@@ -13,7 +13,9 @@ export interface TextRange {
 
 const CITATION = /\[(\d+(?:\s*,\s*\d+)*)\]/g;
 const STOP_WORDS = new Set(
-  "the and for with from that this these those are was were been being have has had not but you your our their its can could should would will may might must what which who whom how when where why than then there here into onto about also only just over under such each other more most some any all per via".split(" "),
+  "the and for with from that this these those are was were been being have has had not but you your our their its can could should would will may might must what which who whom how when where why than then there here into onto about also only just over under such each other more most some any all per via".split(
+    " ",
+  ),
 );
 
 function citedIndices(marker: string): number[] {

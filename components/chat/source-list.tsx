@@ -6,7 +6,6 @@ import { citingSentences, highlightRanges } from "@/components/chat/passage-high
 import { FileTypeIcon } from "@/components/ui/icons";
 import { kindFromName, locationLabel } from "@/components/ui/format";
 
-
 /** A card's excerpt: the passage from the first sentence the answer relied on, else its start. */
 function excerpt(source: ChatSourceData, answerText: string): string {
   const first = highlightRanges(source.text, citingSentences(answerText, source.index))[0];
@@ -54,9 +53,7 @@ export function SourceList({ sources, answerText, activeIndex, onOpen }: SourceL
                     <FileTypeIcon kind={kindFromName(source.documentName)} className="h-4 w-3.5" />
                     <span className={`truncate font-medium ${source.documentDeleted ? "text-zinc-500 line-through" : ""}`}>{source.documentName}</span>
                   </span>
-                  <span className="mt-0.5 block text-xs text-zinc-500">
-                    {source.documentDeleted ? "Document deleted" : (location ?? "Passage")}
-                  </span>
+                  <span className="mt-0.5 block text-xs text-zinc-500">{source.documentDeleted ? "Document deleted" : (location ?? "Passage")}</span>
                   <span className="mt-1 line-clamp-2 text-xs text-zinc-600 dark:text-zinc-400">{excerpts.get(source.index)}</span>
                 </span>
               </button>

@@ -100,7 +100,10 @@ function PanelContent({ selection, onClose, titleId }: { selection: SourceSelect
         )}
         <div>
           <h3 className="mb-2 text-xs font-medium uppercase tracking-wide text-zinc-500">Passage</h3>
-          <blockquote className="whitespace-pre-wrap rounded-lg border border-zinc-200 bg-zinc-50 px-3 py-2.5 text-sm leading-relaxed text-zinc-800 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-200" data-testid="source-passage">
+          <blockquote
+            className="whitespace-pre-wrap rounded-lg border border-zinc-200 bg-zinc-50 px-3 py-2.5 text-sm leading-relaxed text-zinc-800 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-200"
+            data-testid="source-passage"
+          >
             {segments.map((segment, position) => {
               if (!segment.highlighted) return <span key={position}>{segment.text}</span>;
               return (
@@ -110,9 +113,7 @@ function PanelContent({ selection, onClose, titleId }: { selection: SourceSelect
               );
             })}
           </blockquote>
-          <p className="mt-2 text-xs text-zinc-500">
-            {highlighted ? "Highlighted: the sentences the answer relied on." : "The answer drew on this passage as a whole."}
-          </p>
+          <p className="mt-2 text-xs text-zinc-500">{highlighted ? "Highlighted: the sentences the answer relied on." : "The answer drew on this passage as a whole."}</p>
         </div>
       </div>
 

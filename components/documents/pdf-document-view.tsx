@@ -272,12 +272,7 @@ export function PdfDocumentView({ documentId, fileUrl, pageCount, initialPage, c
       </section>
 
       <aside aria-label="Chunks" className="lg:sticky lg:top-[calc(var(--header-height)+1rem)] lg:max-h-[calc(100dvh-var(--header-height)-2rem)] lg:w-80 lg:overflow-y-auto">
-        <ChunkList
-          documentId={documentId}
-          chunks={chunks}
-          activeChunkId={highlightChunkId}
-          onSelect={(chunk) => goTo(chunk.pageStart ?? currentPage, chunk.id)}
-        />
+        <ChunkList documentId={documentId} chunks={chunks} activeChunkId={highlightChunkId} onSelect={(chunk) => goTo(chunk.pageStart ?? currentPage, chunk.id)} />
       </aside>
     </div>
   );

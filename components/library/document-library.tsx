@@ -226,9 +226,7 @@ export function DocumentLibrary({ initialDocuments, maxUploadBytes, embeddingMod
 
   const visible = useMemo(() => {
     const needle = query.trim().toLowerCase();
-    const filtered = needle
-      ? documents.filter((document) => document.name.toLowerCase().includes(needle) || (document.title ?? "").toLowerCase().includes(needle))
-      : documents;
+    const filtered = needle ? documents.filter((document) => document.name.toLowerCase().includes(needle) || (document.title ?? "").toLowerCase().includes(needle)) : documents;
     return sortDocuments(filtered, sortKey);
   }, [documents, query, sortKey]);
 
@@ -256,9 +254,7 @@ export function DocumentLibrary({ initialDocuments, maxUploadBytes, embeddingMod
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">Library</h1>
-          <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
-            Drop files anywhere on this page. PDF, Word (.docx), Markdown and text, up to {maxMb} MB each.
-          </p>
+          <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">Drop files anywhere on this page. PDF, Word (.docx), Markdown and text, up to {maxMb} MB each.</p>
         </div>
         <button
           type="button"
@@ -275,7 +271,10 @@ export function DocumentLibrary({ initialDocuments, maxUploadBytes, embeddingMod
       </p>
 
       {notice && (
-        <div role="alert" className="flex items-start gap-2 rounded-lg border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950/40 dark:text-amber-200">
+        <div
+          role="alert"
+          className="flex items-start gap-2 rounded-lg border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950/40 dark:text-amber-200"
+        >
           <AlertIcon className="mt-0.5 size-4 shrink-0" />
           <p className="flex-1">{notice}</p>
           <button type="button" onClick={() => setNotice(null)} aria-label="Dismiss message" className="rounded p-0.5 hover:bg-amber-100 dark:hover:bg-amber-900/50">
@@ -302,11 +301,7 @@ export function DocumentLibrary({ initialDocuments, maxUploadBytes, embeddingMod
         </div>
       )}
 
-      <UploadList
-        items={uploads}
-        onDismiss={(key) => dispatch({ type: "upload-dismissed", key })}
-        onDismissAll={() => dispatch({ type: "refused-uploads-dismissed" })}
-      />
+      <UploadList items={uploads} onDismiss={(key) => dispatch({ type: "upload-dismissed", key })} onDismissAll={() => dispatch({ type: "refused-uploads-dismissed" })} />
 
       {empty ? (
         <EmptyLibrary onPick={openPicker} maxMb={maxMb} />
@@ -344,7 +339,12 @@ export function DocumentLibrary({ initialDocuments, maxUploadBytes, embeddingMod
               </p>
             </div>
             {visible.length > 0 ? (
-              <DocumentTable documents={visible} busyIds={busyIds} onReindex={(document) => void reindex(document)} onDelete={(document) => dispatch({ type: "delete-asked", document })} />
+              <DocumentTable
+                documents={visible}
+                busyIds={busyIds}
+                onReindex={(document) => void reindex(document)}
+                onDelete={(document) => dispatch({ type: "delete-asked", document })}
+              />
             ) : (
               <p className="rounded-xl border border-dashed border-zinc-300 px-4 py-8 text-center text-sm text-zinc-500 dark:border-zinc-700">
                 No document name contains “{query.trim()}”.

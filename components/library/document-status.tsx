@@ -48,9 +48,7 @@ export function DocumentStatus({ document }: { document: DocumentView }) {
           </span>
         )}
       </div>
-      {status === "embedding" && progress.chunksTotal > 0 && (
-        <ProgressBar value={progress.chunksEmbedded / progress.chunksTotal} label={`Embedding ${document.name}`} />
-      )}
+      {status === "embedding" && progress.chunksTotal > 0 && <ProgressBar value={progress.chunksEmbedded / progress.chunksTotal} label={`Embedding ${document.name}`} />}
       {(status === "parsing" || status === "queued") && <ProgressBar label={`Indexing ${document.name}`} />}
       {status === "failed" && document.error && <p className="text-xs text-red-700 dark:text-red-400">{document.error.message}</p>}
     </div>

@@ -53,7 +53,13 @@ export function DocumentTable({ documents, busyIds, onReindex, onDelete }: Docum
             const busy = busyIds.has(document.id);
             const title = distinctTitle(document.name, document.title);
             return (
-              <tr key={document.id} data-testid="document-row" data-document-id={document.id} data-status={document.status} className="hover:bg-zinc-50/70 dark:hover:bg-zinc-900/40">
+              <tr
+                key={document.id}
+                data-testid="document-row"
+                data-document-id={document.id}
+                data-status={document.status}
+                className="hover:bg-zinc-50/70 dark:hover:bg-zinc-900/40"
+              >
                 <td className={`${TD} max-w-0 w-full md:w-auto md:max-w-xs`}>
                   <div className="flex items-start gap-2.5">
                     <FileTypeIcon kind={document.kind} className="h-8 w-7" />
@@ -72,7 +78,12 @@ export function DocumentTable({ documents, busyIds, onReindex, onDelete }: Docum
                         </p>
                       )}
                       <p className="mt-0.5 text-xs text-zinc-500 md:hidden">
-                        {[kindLabel(document.kind), formatBytes(document.sizeBytes), document.pageCount ? plural(document.pageCount, "page") : null, document.chunkCount ? plural(document.chunkCount, "chunk") : null]
+                        {[
+                          kindLabel(document.kind),
+                          formatBytes(document.sizeBytes),
+                          document.pageCount ? plural(document.pageCount, "page") : null,
+                          document.chunkCount ? plural(document.chunkCount, "chunk") : null,
+                        ]
                           .filter(Boolean)
                           .join(" · ")}
                       </p>
@@ -89,7 +100,9 @@ export function DocumentTable({ documents, busyIds, onReindex, onDelete }: Docum
                 <td className={`${TD} hidden min-w-32 sm:table-cell`}>
                   <DocumentStatus document={document} />
                 </td>
-                <td className={`${TD} hidden whitespace-nowrap text-zinc-600 xl:table-cell dark:text-zinc-400`}><LocalDate iso={document.createdAt} /></td>
+                <td className={`${TD} hidden whitespace-nowrap text-zinc-600 xl:table-cell dark:text-zinc-400`}>
+                  <LocalDate iso={document.createdAt} />
+                </td>
                 <td className={`${TD} hidden whitespace-nowrap text-xs text-zinc-600 2xl:table-cell dark:text-zinc-400`}>
                   <code>{document.embeddingModel ?? "—"}</code>
                 </td>

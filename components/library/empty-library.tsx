@@ -18,9 +18,11 @@ export function EmptyLibrary({ onPick, maxMb }: { onPick: () => void; maxMb: num
         Your library is empty
       </h2>
       <p className="mx-auto mt-2 max-w-md text-sm text-zinc-600 dark:text-zinc-400">
-        Drag handbooks, policies or notes onto this page, or choose them from your computer. Cited reads and indexes them on this server; then ask a
-        question in <Link href="/" className="font-medium text-indigo-700 underline dark:text-indigo-300">Chat</Link> and every answer cites the page it
-        came from.
+        Drag handbooks, policies or notes onto this page, or choose them from your computer. Cited reads and indexes them on this server; then ask a question in{" "}
+        <Link href="/" className="font-medium text-indigo-700 underline dark:text-indigo-300">
+          Chat
+        </Link>{" "}
+        and every answer cites the page it came from.
       </p>
       <button
         type="button"

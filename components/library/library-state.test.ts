@@ -35,12 +35,27 @@ describe("libraryReducer", () => {
   it("starts with the server's documents and nothing else going on", () => {
     const state = initialLibraryState([documentView("a")]);
     expect(state.documents.map((document) => document.id)).toEqual(["a"]);
-    expect(state).toMatchObject({ uploads: [], query: "", sortKey: "newest", dragActive: false, pendingDelete: null, deleting: false, notice: null, announcement: "", reindexingAll: false });
+    expect(state).toMatchObject({
+      uploads: [],
+      query: "",
+      sortKey: "newest",
+      dragActive: false,
+      pendingDelete: null,
+      deleting: false,
+      notice: null,
+      announcement: "",
+      reindexingAll: false,
+    });
     expect(state.busyIds.size).toBe(0);
   });
 
   it("puts a new batch of uploads first and clears the last notice", () => {
-    const state = reduce(initialLibraryState([]), { type: "notice-changed", notice: "old problem" }, { type: "uploads-started", uploads: [upload("u1")] }, { type: "uploads-started", uploads: [upload("u2"), upload("u3")] });
+    const state = reduce(
+      initialLibraryState([]),
+      { type: "notice-changed", notice: "old problem" },
+      { type: "uploads-started", uploads: [upload("u1")] },
+      { type: "uploads-started", uploads: [upload("u2"), upload("u3")] },
+    );
     expect(state.uploads.map((item) => item.key)).toEqual(["u2", "u3", "u1"]);
     expect(state.notice).toBeNull();
   });
@@ -49,7 +64,11 @@ describe("libraryReducer", () => {
     const started = reduce(initialLibraryState([documentView("a")]), { type: "uploads-started", uploads: [upload("u1"), upload("u2")] });
     const progressed = libraryReducer(started, { type: "upload-progressed", key: "u1", change: { progress: 1, phase: "checking" } });
     expect(progressed.uploads[0]).toMatchObject({ key: "u1", progress: 1, phase: "checking" });
-    const settled = reduce(progressed, { type: "upload-accepted", key: "u1", document: documentView("b") }, { type: "upload-refused", key: "u2", name: "u2.md", message: "Not UTF-8." });
+    const settled = reduce(
+      progressed,
+      { type: "upload-accepted", key: "u1", document: documentView("b") },
+      { type: "upload-refused", key: "u2", name: "u2.md", message: "Not UTF-8." },
+    );
     expect(settled.documents.map((document) => document.id)).toEqual(["b", "a"]);
     expect(settled.uploads).toEqual([{ ...upload("u2"), phase: "refused", message: "Not UTF-8." }]);
     expect(settled.announcement).toBe("u2.md was refused: Not UTF-8.");
@@ -67,7 +86,12 @@ describe("libraryReducer", () => {
   });
 
   it("tracks reindex requests per document", () => {
-    const state = reduce(initialLibraryState([]), { type: "reindex-changed", id: "a", busy: true }, { type: "reindex-changed", id: "b", busy: true }, { type: "reindex-changed", id: "a", busy: false });
+    const state = reduce(
+      initialLibraryState([]),
+      { type: "reindex-changed", id: "a", busy: true },
+      { type: "reindex-changed", id: "b", busy: true },
+      { type: "reindex-changed", id: "a", busy: false },
+    );
     expect([...state.busyIds]).toEqual(["b"]);
   });
 

@@ -97,7 +97,11 @@ export function libraryReducer(state: LibraryState, action: LibraryAction): Libr
     case "upload-accepted":
       return { ...state, documents: upsert(state.documents, action.document), uploads: withoutUpload(state.uploads, action.key) };
     case "upload-refused":
-      return { ...state, uploads: changeUpload(state.uploads, action.key, { phase: "refused", message: action.message }), announcement: `${action.name} was refused: ${action.message}` };
+      return {
+        ...state,
+        uploads: changeUpload(state.uploads, action.key, { phase: "refused", message: action.message }),
+        announcement: `${action.name} was refused: ${action.message}`,
+      };
     case "upload-dismissed":
       return { ...state, uploads: withoutUpload(state.uploads, action.key) };
     case "refused-uploads-dismissed":

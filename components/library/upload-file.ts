@@ -3,9 +3,7 @@ import type { ErrorCode } from "@/lib/errors";
 import { apiErrorMessage } from "@/components/ui/format";
 
 /** What the server said about one uploaded file. */
-export type UploadOutcome =
-  | { status: "accepted"; document: DocumentView }
-  | { status: "refused"; code: ErrorCode | "network" | "aborted" | `http.${number}`; message: string };
+export type UploadOutcome = { status: "accepted"; document: DocumentView } | { status: "refused"; code: ErrorCode | "network" | "aborted" | `http.${number}`; message: string };
 
 interface UploadResponseBody {
   results?: { name: string; status: "accepted" | "duplicate" | "rejected"; document?: DocumentView; error?: { code: ErrorCode; message: string } }[];

@@ -14,7 +14,6 @@ export interface UploadItem {
   message?: string;
 }
 
-
 /** The files in flight and the refused ones, each with its own bar or the server's reason. */
 export function UploadList({ items, onDismiss, onDismissAll }: { items: UploadItem[]; onDismiss: (key: string) => void; onDismissAll: () => void }) {
   if (items.length === 0) return null;
@@ -49,9 +48,7 @@ export function UploadList({ items, onDismiss, onDismissAll }: { items: UploadIt
               ) : (
                 <div className="flex items-center gap-3">
                   <ProgressBar value={item.phase === "checking" ? undefined : item.progress} label={`Uploading ${item.name}`} />
-                  <span className="text-xs text-zinc-500 tabular-nums">
-                    {item.phase === "checking" ? "Checking…" : `${Math.round(item.progress * 100)}%`}
-                  </span>
+                  <span className="text-xs text-zinc-500 tabular-nums">{item.phase === "checking" ? "Checking…" : `${Math.round(item.progress * 100)}%`}</span>
                 </div>
               )}
             </div>

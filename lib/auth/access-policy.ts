@@ -30,12 +30,7 @@ export type AuthenticationResult =
   | { status: "rejected"; method: "bearer" | "session" };
 
 /** Checks the bearer token (preferred when present) or the session cookie of a request. */
-export function authenticate(options: {
-  authorization: string | null | undefined;
-  sessionId: string | undefined;
-  token: string;
-  sessions: SessionStore;
-}): AuthenticationResult {
+export function authenticate(options: { authorization: string | null | undefined; sessionId: string | undefined; token: string; sessions: SessionStore }): AuthenticationResult {
   const presented = bearerToken(options.authorization);
   if (presented !== undefined) {
     return tokensMatch(presented, options.token) ? { status: "authenticated", method: "bearer" } : { status: "rejected", method: "bearer" };

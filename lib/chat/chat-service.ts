@@ -220,7 +220,12 @@ export async function respondToChat(options: { request: ChatRequest; services: C
         emit(`${EXTRACTIVE_NOTE}\n\n`);
         // Each quote is sent as soon as its source is scored: the first arrives long before the last.
         let quoted = 0;
-        for await (const sentence of streamAnswerSentences({ question, sources, embed: (texts) => services.embedder.embedSentences(texts, options.signal), wordRarity: libraryWordRarity(services.registry) })) {
+        for await (const sentence of streamAnswerSentences({
+          question,
+          sources,
+          embed: (texts) => services.embedder.embedSentences(texts, options.signal),
+          wordRarity: libraryWordRarity(services.registry),
+        })) {
           quoted += 1;
           emit(`- ${renderExtractiveLine(sentence)}\n`);
         }

@@ -146,7 +146,10 @@ describe("fitContextBudget", () => {
       const limit = 1_024 + random(6_000);
       const answerReserve = random(600);
       const sources = Array.from({ length: 1 + random(6) }, (_, index) => source(index + 1, text(1 + random(3_000), round * 10 + index)));
-      const history: HistoryTurn[] = Array.from({ length: random(10) }, (_, index) => ({ role: index % 2 === 0 ? "user" : "assistant", text: text(1 + random(1_500), round * 100 + index) }));
+      const history: HistoryTurn[] = Array.from({ length: random(10) }, (_, index) => ({
+        role: index % 2 === 0 ? "user" : "assistant",
+        text: text(1 + random(1_500), round * 100 + index),
+      }));
       const budget = input({ limit, answerReserve, sources, history, question: text(5 + random(200), round) });
       let result: ReturnType<typeof fitContextBudget>;
       try {

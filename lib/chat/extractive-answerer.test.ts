@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { DISTINGUISHING_WEIGHT, EXTRACTIVE_NOTE, MINIMUM_SENTENCE_SCORE, SPECIFICITY_WEIGHT, STATED_NUMBER_BONUS, asksForQuantity, renderExtractiveAnswer, selectAnswerSentences, streamAnswerSentences } from "@/lib/chat/extractive-answerer";
+import {
+  DISTINGUISHING_WEIGHT,
+  EXTRACTIVE_NOTE,
+  MINIMUM_SENTENCE_SCORE,
+  SPECIFICITY_WEIGHT,
+  STATED_NUMBER_BONUS,
+  asksForQuantity,
+  renderExtractiveAnswer,
+  selectAnswerSentences,
+  streamAnswerSentences,
+} from "@/lib/chat/extractive-answerer";
 import { isQuotable, quotableUnits } from "@/lib/chat/quotable-units";
 import type { ChatSourceData } from "@/lib/contracts/chat-message";
 
@@ -7,7 +17,11 @@ import type { ChatSourceData } from "@/lib/contracts/chat-message";
 function bagOfWordsEmbedder() {
   const vocabulary = new Map<string, number>();
   const calls: string[][] = [];
-  const words = (text: string) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const words = (text: string) =>
+    text
+      .toLowerCase()
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter(Boolean);
   const embed = (texts: string[]): Promise<number[][]> => {
     calls.push(texts);
     for (const text of texts) for (const word of words(text)) if (!vocabulary.has(word)) vocabulary.set(word, vocabulary.size);
@@ -84,7 +98,13 @@ describe("selectAnswerSentences", () => {
     const common = new Set(["questions", "please", "contact", "about", "have"]);
     const pick = async (wordRarity?: (word: string) => number) => {
       const { embed } = bagOfWordsEmbedder();
-      const sentences = await selectAnswerSentences({ question: "What hearing care services are covered by the plan?", sources: [source(1, `${filler} ${specific}`)], embed, maximumSentences: 1, ...(wordRarity ? { wordRarity } : {}) });
+      const sentences = await selectAnswerSentences({
+        question: "What hearing care services are covered by the plan?",
+        sources: [source(1, `${filler} ${specific}`)],
+        embed,
+        maximumSentences: 1,
+        ...(wordRarity ? { wordRarity } : {}),
+      });
       return sentences.map((sentence) => sentence.text);
     };
     expect(await pick()).toEqual([filler]);
@@ -99,7 +119,13 @@ describe("selectAnswerSentences", () => {
     const rarity = (word: string) => (["specialty", "drugs"].includes(word) ? 1 : 0.05);
     const pick = async (wordRarity: (word: string) => number) => {
       const { embed } = bagOfWordsEmbedder();
-      const sentences = await selectAnswerSentences({ question: "Which Northwind plan covers specialty drugs for employees?", sources: [source(1, `${general} ${specific}`)], embed, maximumSentences: 1, wordRarity });
+      const sentences = await selectAnswerSentences({
+        question: "Which Northwind plan covers specialty drugs for employees?",
+        sources: [source(1, `${general} ${specific}`)],
+        embed,
+        maximumSentences: 1,
+        wordRarity,
+      });
       return sentences.map((sentence) => sentence.text);
     };
     expect(await pick(rarity)).toEqual([specific]);
@@ -118,10 +144,22 @@ describe("selectAnswerSentences", () => {
   });
 
   it("tells questions asking for a quantity, a time or a date from others", () => {
-    for (const question of ["How much is the deductible?", "what is copay for Northwind Health Plus?", "How many vacation days do I get?", "What was Apple's revenue in Q3?", "When is the enrollment deadline?", "What percentage is covered?"]) {
+    for (const question of [
+      "How much is the deductible?",
+      "what is copay for Northwind Health Plus?",
+      "How many vacation days do I get?",
+      "What was Apple's revenue in Q3?",
+      "When is the enrollment deadline?",
+      "What percentage is covered?",
+    ]) {
       expect(asksForQuantity(question), question).toBe(true);
     }
-    for (const question of ["Who approves expense reports?", "What does a product manager do?", "Is acupuncture covered?", "How are benefits coordinated when using an in-network provider?"]) {
+    for (const question of [
+      "Who approves expense reports?",
+      "What does a product manager do?",
+      "Is acupuncture covered?",
+      "How are benefits coordinated when using an in-network provider?",
+    ]) {
       expect(asksForQuantity(question), question).toBe(false);
     }
   });
@@ -189,7 +227,9 @@ describe("selectAnswerSentences", () => {
 });
 
 describe("streamAnswerSentences", () => {
-  const sources = [1, 2, 3, 4, 5].map((index) => source(index, `Source ${index} says employees receive twenty-eight days of paid vacation. Source ${index} also covers paid vacation requests.`));
+  const sources = [1, 2, 3, 4, 5].map((index) =>
+    source(index, `Source ${index} says employees receive twenty-eight days of paid vacation. Source ${index} also covers paid vacation requests.`),
+  );
   const question = "How many days of paid vacation do employees receive?";
 
   it("sends the first source's quote before the sources after the next one are embedded", async () => {
@@ -209,10 +249,7 @@ describe("streamAnswerSentences", () => {
     const { embed } = bagOfWordsEmbedder();
     const sentences = await selectAnswerSentences({
       question,
-      sources: [
-        source(1, "The cafeteria menu changes every week for all staff members."),
-        source(2, `${VACATION} Employees receive paid vacation days for each year of service.`),
-      ],
+      sources: [source(1, "The cafeteria menu changes every week for all staff members."), source(2, `${VACATION} Employees receive paid vacation days for each year of service.`)],
       embed,
       maximumSentences: 2,
     });
@@ -258,7 +295,9 @@ describe("quotableUnits", () => {
       "Call first.\n\nThe Northwind Standard plan covers services such as:\n\n- Preventive care services, including physicals and screenings\n\n- Diagnostic tests and treatments\n\n- Mental health services\n\nNorthwind Standard does not cover cosmetic services.";
     const units = quotableUnits(text);
     const lead = units.find((unit) => unit.text.startsWith("The Northwind Standard plan"));
-    expect(lead?.text).toBe("The Northwind Standard plan covers services such as: Preventive care services, including physicals and screenings; Diagnostic tests and treatments; Mental health services.");
+    expect(lead?.text).toBe(
+      "The Northwind Standard plan covers services such as: Preventive care services, including physicals and screenings; Diagnostic tests and treatments; Mental health services.",
+    );
     expect(lead?.start).toBe(text.indexOf("The Northwind Standard plan"));
     expect(isQuotable(lead?.text ?? "")).toBe(true);
     expect(units.map((unit) => unit.text)).toContain("- Diagnostic tests and treatments");

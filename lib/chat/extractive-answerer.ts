@@ -11,8 +11,7 @@ import { isQuotable, quotableUnits } from "@/lib/chat/quotable-units";
  * by source.
  */
 
-export const EXTRACTIVE_NOTE =
-  "_Extractive answer: no language model is configured, so these are the most relevant sentences quoted from your documents._";
+export const EXTRACTIVE_NOTE = "_Extractive answer: no language model is configured, so these are the most relevant sentences quoted from your documents._";
 
 /**
  * The extractive answer when its sources passed the threshold but none of their sentences is
@@ -54,7 +53,9 @@ const DIVERSITY_WEIGHT = 0.3;
  */
 export const MINIMUM_SENTENCE_SCORE = 0.4;
 const STOP_WORDS = new Set(
-  "a an the and or but of to in on at for with by from is are was were be been being do does did what which who whom whose how when where why can could should would will shall may might must i you he she it we they my your our their this that these those there here as if than then so not no yes any all some".split(" "),
+  "a an the and or but of to in on at for with by from is are was were be been being do does did what which who whom whose how when where why can could should would will shall may might must i you he she it we they my your our their this that these those there here as if than then so not no yes any all some".split(
+    " ",
+  ),
 );
 
 /**
@@ -236,7 +237,8 @@ export async function* streamAnswerSentences(options: ExtractiveOptions): AsyncG
       // Retrieval rank is a prior: the search already judged the passage as a whole.
       const relevance = dot(question, vector) + 0.15 * overlap - 0.01 * candidate.rank;
       const rarityBonus = options.wordRarity
-        ? SPECIFICITY_WEIGHT * specificity({ words, questionWords, wordRarity: options.wordRarity }) + DISTINGUISHING_WEIGHT * distinguishingShare({ words, questionWords, wordRarity: options.wordRarity })
+        ? SPECIFICITY_WEIGHT * specificity({ words, questionWords, wordRarity: options.wordRarity }) +
+          DISTINGUISHING_WEIGHT * distinguishingShare({ words, questionWords, wordRarity: options.wordRarity })
         : 0;
       const score = relevance + (numberBonus > 0 && /\d/.test(candidate.text) ? numberBonus : 0) + rarityBonus;
       return { text: candidate.text, sourceIndex: candidate.sourceIndex, start: candidate.start, rank: candidate.rank, vector, relevance, score };

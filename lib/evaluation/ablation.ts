@@ -35,6 +35,8 @@ export function formatAblation(options: {
   const mean = (values: Map<string, number>) => [...values.values()].reduce((sum, value) => sum + value, 0) / Math.max(1, values.size);
   const header = `| without | hit@1 Δ | hit@${options.topK} Δ | MRR@10 Δ |`;
   const full = `| (nothing: the defaults) | ${mean(options.full.hitAt1).toFixed(2)} | ${mean(options.full.hitAtK).toFixed(2)} | ${mean(options.full.mrrAt10).toFixed(2)} |`;
-  const rows = options.variants.map(({ name, values }) => `| ${name} | ${ABLATION_METRICS.map((metric) => formatDifference(pairedDifference(options.full[metric], values[metric]))).join(" | ")} |`);
+  const rows = options.variants.map(
+    ({ name, values }) => `| ${name} | ${ABLATION_METRICS.map((metric) => formatDifference(pairedDifference(options.full[metric], values[metric]))).join(" | ")} |`,
+  );
   return [header, "| --- | --- | --- | --- |", full, ...rows];
 }

@@ -35,7 +35,16 @@ describe("pairedDifference", () => {
   });
 
   it("uses only questions both runs have", () => {
-    const difference = pairedDifference(new Map([["a", 0], ["b", 1]]), new Map([["a", 1], ["c", 0]]));
+    const difference = pairedDifference(
+      new Map([
+        ["a", 0],
+        ["b", 1],
+      ]),
+      new Map([
+        ["a", 1],
+        ["c", 0],
+      ]),
+    );
     expect(difference.count).toBe(1);
     expect(difference.mean).toBe(1);
   });

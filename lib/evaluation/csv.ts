@@ -59,7 +59,5 @@ export function parseCsvRecords(text: string): Record<string, string>[] {
   const [header, ...rows] = parseCsv(text);
   if (!header) return [];
   const names = header.map((name) => name.trim());
-  return rows
-    .filter((row) => row.some((value) => value.trim().length > 0))
-    .map((row) => Object.fromEntries(names.map((name, index) => [name, row[index] ?? ""])));
+  return rows.filter((row) => row.some((value) => value.trim().length > 0)).map((row) => Object.fromEntries(names.map((name, index) => [name, row[index] ?? ""])));
 }

@@ -51,7 +51,6 @@ function toLocation(result: SearchResult): RankedLocation {
   return { documentName: result.documentName, page: result.page, pageStart: result.pageStart, pageEnd: result.pageEnd, score: result.score };
 }
 
-
 /** Evaluates every question; outcomes are in question order. */
 export async function evaluateQuestions(options: {
   questions: EvaluationQuestion[];

@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { parseCsv, parseCsvRecords } from "@/lib/evaluation/csv";
-import { answerFactRecall, answerWordRecall, citationMatch, citedInGoldDocuments, firstHitRank, isHit, isHitOnePageOff, statedNumbers, summarize, type QuestionOutcome } from "@/lib/evaluation/metrics";
+import {
+  answerFactRecall,
+  answerWordRecall,
+  citationMatch,
+  citedInGoldDocuments,
+  firstHitRank,
+  isHit,
+  isHitOnePageOff,
+  statedNumbers,
+  summarize,
+  type QuestionOutcome,
+} from "@/lib/evaluation/metrics";
 import { globToRegExp, parseCsvQuestions, parseJsonLinesQuestions, type EvaluationQuestion } from "@/lib/evaluation/questions";
 
 describe("parseCsv", () => {
@@ -94,7 +105,12 @@ describe("metrics", () => {
   it("scores citation match as the share of gold pages cited, zero above five cited pages", () => {
     expect(citationMatch(pageQuestion, [location(3), location(3), location(4)])).toBe(0.5);
     expect(citationMatch(pageQuestion, [location(3), location(9)])).toBe(1);
-    expect(citationMatch(pageQuestion, [1, 2, 3, 4, 5, 9].map((page) => location(page)))).toBe(0);
+    expect(
+      citationMatch(
+        pageQuestion,
+        [1, 2, 3, 4, 5, 9].map((page) => location(page)),
+      ),
+    ).toBe(0);
   });
 
   it("latency percentiles are 0 without outcomes", () => {
@@ -119,7 +135,10 @@ describe("metrics", () => {
         outcome(pageQuestion, [location(3), location(4)]),
         outcome(pageQuestion, [location(1), location(2), location(9, "a.pdf", 8, 10)]),
         outcome(pageQuestion, [], { rankedWithoutThreshold: [location(9)], searchMilliseconds: 30 }),
-        outcome(pageQuestion, [1, 2, 4, 5, 6, 9].map((page) => location(page))),
+        outcome(
+          pageQuestion,
+          [1, 2, 4, 5, 6, 9].map((page) => location(page)),
+        ),
         outcome(unanswerable, []),
         outcome(unanswerable, [location(7)]),
       ],

@@ -177,7 +177,13 @@ function answerWords(text: string): Set<string> {
 /** The numbers a text states, normalised ("$2,000" → "2000", "20%" → "20"). */
 export function statedNumbers(text: string): Set<string> {
   const numbers = new Set<string>();
-  for (const match of text.matchAll(/\d[\d,]*(?:\.\d+)?/g)) numbers.add(match[0].replace(/,(?=\d{3})/g, "").replace(/,$/, "").replace(/\.0+$/, ""));
+  for (const match of text.matchAll(/\d[\d,]*(?:\.\d+)?/g))
+    numbers.add(
+      match[0]
+        .replace(/,(?=\d{3})/g, "")
+        .replace(/,$/, "")
+        .replace(/\.0+$/, ""),
+    );
   return numbers;
 }
 
@@ -260,7 +266,8 @@ export function summarize(outcomes: QuestionOutcome[], topK: number): Evaluation
   const answerable = outcomes.filter((outcome) => outcome.question.answerable);
   const unanswerable = outcomes.filter((outcome) => !outcome.question.answerable);
   const levels = new Set(answerable.map((outcome) => outcome.question.level));
-  const hitWithin = (outcome: QuestionOutcome, ranked: RankedLocation[], depth: number, hits = isHit) => (ranked.slice(0, depth).some((location) => hits(outcome.question, location)) ? 1 : 0);
+  const hitWithin = (outcome: QuestionOutcome, ranked: RankedLocation[], depth: number, hits = isHit) =>
+    ranked.slice(0, depth).some((location) => hits(outcome.question, location)) ? 1 : 0;
   const hitAtK = mean(answerable.map((outcome) => hitWithin(outcome, outcome.ranked, topK)));
   const hitAtKWithoutThreshold = mean(answerable.map((outcome) => hitWithin(outcome, outcome.rankedWithoutThreshold, topK)));
   const results = answerable.flatMap((outcome) => outcome.ranked.slice(0, topK));
@@ -286,9 +293,7 @@ export function summarize(outcomes: QuestionOutcome[], topK: number): Evaluation
     hitAt1OnePageOff: mean(answerable.map((outcome) => hitWithin(outcome, outcome.ranked, 1, isHitOnePageOff))),
     hitAtKOnePageOff: mean(answerable.map((outcome) => hitWithin(outcome, outcome.ranked, topK, isHitOnePageOff))),
     thresholdLoss: hitAtKWithoutThreshold > 0 ? Math.max(0, (hitAtKWithoutThreshold - hitAtK) / hitAtKWithoutThreshold) : 0,
-    pagesPerResult: mean(
-      results.map((result) => (result.page !== null ? 1 : result.pageStart !== null && result.pageEnd !== null ? result.pageEnd - result.pageStart + 1 : 1)),
-    ),
+    pagesPerResult: mean(results.map((result) => (result.page !== null ? 1 : result.pageStart !== null && result.pageEnd !== null ? result.pageEnd - result.pageStart + 1 : 1))),
     chunkPagesPerResult: mean(results.map((result) => (result.pageStart !== null && result.pageEnd !== null ? result.pageEnd - result.pageStart + 1 : 1))),
     citationMatch: mean(answerable.map((outcome) => citationMatch(outcome.question, outcome.cited))),
     citedInGoldDocuments: mean(answerable.map((outcome) => citedInGoldDocuments(outcome.question, outcome.cited)).filter((value) => !Number.isNaN(value))),

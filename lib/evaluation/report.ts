@@ -43,18 +43,18 @@ export function formatIntervals(perQuestion: Record<PerQuestionMetric, Map<strin
     return [metricLabel(metric, topK), formatInterval(interval), String(interval.count)] as const;
   });
   const width = Math.max(...rows.map(([name]) => name.length));
-  return [`| ${"figure".padEnd(width)} | mean [95 % CI] | n |`, `| ${"-".repeat(width)} | -------------- | - |`, ...rows.map(([name, value, count]) => `| ${name.padEnd(width)} | ${value} | ${count} |`)];
+  return [
+    `| ${"figure".padEnd(width)} | mean [95 % CI] | n |`,
+    `| ${"-".repeat(width)} | -------------- | - |`,
+    ...rows.map(([name, value, count]) => `| ${name.padEnd(width)} | ${value} | ${count} |`),
+  ];
 }
 
 /**
  * Paired differences `after − before` over the questions both runs answered, each with its 95 %
  * bootstrap interval: an interval that excludes 0 is a change the questions show, not noise.
  */
-export function formatComparison(
-  before: Record<string, Map<string, number>>,
-  after: Record<PerQuestionMetric, Map<string, number>>,
-  topK: number,
-): string[] {
+export function formatComparison(before: Record<string, Map<string, number>>, after: Record<PerQuestionMetric, Map<string, number>>, topK: number): string[] {
   const rows = PER_QUESTION_METRICS.flatMap((metric) => {
     const previous = before[metric];
     if (!previous) return [];
@@ -66,7 +66,16 @@ export function formatComparison(
     const improved = sign > 0 ? difference.low > 0 : difference.high < 0;
     const worsened = sign > 0 ? difference.high < 0 : difference.low > 0;
     const judgement = Number.isNaN(difference.mean) ? "" : improved ? "better" : worsened ? "worse" : "within noise";
-    return [[metricLabel(metric, topK), Number.isNaN(beforeMean) ? "n/a" : beforeMean.toFixed(2), Number.isNaN(afterMean) ? "n/a" : afterMean.toFixed(2), formatDifference(difference), String(difference.count), judgement] as const];
+    return [
+      [
+        metricLabel(metric, topK),
+        Number.isNaN(beforeMean) ? "n/a" : beforeMean.toFixed(2),
+        Number.isNaN(afterMean) ? "n/a" : afterMean.toFixed(2),
+        formatDifference(difference),
+        String(difference.count),
+        judgement,
+      ] as const,
+    ];
   });
   const width = Math.max(...rows.map(([name]) => name.length));
   return [
@@ -93,9 +102,14 @@ export function formatReport(summary: EvaluationSummary, context: ReportContext)
     [`hit@${k} (${level})`, fixed(summary.hitAtK)],
     [`MRR@10 (${level})`, fixed(summary.mrrAt10)],
     [`hit@${k} without threshold`, `${fixed(summary.hitAtKWithoutThreshold)} (threshold loss ${share(summary.thresholdLoss)})`],
-    ...(summary.level === "document" ? [] : ([[`hit@1 / hit@${k} one page off (diagnosis)`, `${fixed(summary.hitAt1OnePageOff)} / ${fixed(summary.hitAtKOnePageOff)}`]] as [string, string][])),
+    ...(summary.level === "document"
+      ? []
+      : ([[`hit@1 / hit@${k} one page off (diagnosis)`, `${fixed(summary.hitAt1OnePageOff)} / ${fixed(summary.hitAtKOnePageOff)}`]] as [string, string][])),
     ["pages per result", `${fixed(summary.pagesPerResult)} attributed (chunks span ${fixed(summary.chunkPagesPerResult)})`],
-    ["citation match (≤ 5 cited pages)", context.chat === false ? "n/a (--skip-chat)" : `${fixed(summary.citationMatch)} (${summary.answersOverCitationLimit} answers over the limit)`],
+    [
+      "citation match (≤ 5 cited pages)",
+      context.chat === false ? "n/a (--skip-chat)" : `${fixed(summary.citationMatch)} (${summary.answersOverCitationLimit} answers over the limit)`,
+    ],
     ["cited pages in gold documents", context.chat === false ? "n/a (--skip-chat)" : fixed(summary.citedInGoldDocuments)],
     ["answerable answered", context.chat === false ? "n/a (--skip-chat)" : share(summary.answerableAnswered)],
     ["answer word recall (reference answers)", context.chat === false ? "n/a (--skip-chat)" : fixed(summary.answerWordRecall)],

@@ -6,7 +6,12 @@ describe("questionSplit", () => {
     const ids = Array.from({ length: 400 }, (_, index) => `set:q${index}`);
     const sides = ids.map(questionSplit);
     expect(ids.map(questionSplit)).toEqual(sides);
-    expect(inSplit(ids.slice(100).map((id) => ({ id })), "dev").map((item) => item.id)).toEqual(ids.slice(100).filter((id) => questionSplit(id) === "dev"));
+    expect(
+      inSplit(
+        ids.slice(100).map((id) => ({ id })),
+        "dev",
+      ).map((item) => item.id),
+    ).toEqual(ids.slice(100).filter((id) => questionSplit(id) === "dev"));
   });
 
   it("splits about half and half", () => {

@@ -17,7 +17,14 @@ function outcome(id: string, gold: { file: string; page: number }[], results: [f
 
 describe("threshold calibration", () => {
   const answerable = [
-    outcome("a1", [{ file: "x.pdf", page: 1 }], [["x.pdf", 2, 0.9], ["x.pdf", 1, 0.62]]),
+    outcome(
+      "a1",
+      [{ file: "x.pdf", page: 1 }],
+      [
+        ["x.pdf", 2, 0.9],
+        ["x.pdf", 1, 0.62],
+      ],
+    ),
     outcome("a2", [{ file: "x.pdf", page: 3 }], [["x.pdf", 3, 0.8]]),
     outcome("a3", [{ file: "x.pdf", page: 4 }], [["x.pdf", 5, 0.8]]),
   ];
@@ -38,6 +45,14 @@ describe("threshold calibration", () => {
     expect(strict).toBe(0.62);
     // A second corpus whose hit scores lower pulls the threshold down: every run counts.
     const other = [outcome("b1", [{ file: "y.pdf", page: 1 }], [["y.pdf", 1, 0.5]])];
-    expect(calibrateThreshold({ runs: [{ outcomes: answerable, topK: 5 }, { outcomes: other, topK: 5 }], maximumLoss: 0 })).toBe(0.5);
+    expect(
+      calibrateThreshold({
+        runs: [
+          { outcomes: answerable, topK: 5 },
+          { outcomes: other, topK: 5 },
+        ],
+        maximumLoss: 0,
+      }),
+    ).toBe(0.5);
   });
 });

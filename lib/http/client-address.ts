@@ -52,12 +52,19 @@ function ipv6Groups(address: string): string[] | undefined {
  * no new allowance.
  */
 export function addressKey(address: string): string {
-  const trimmed = address.trim().replace(/^\[(.*)\]$/, "$1").replace(/%.*$/, "");
+  const trimmed = address
+    .trim()
+    .replace(/^\[(.*)\]$/, "$1")
+    .replace(/%.*$/, "");
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(trimmed)?.[1];
   if (mapped && isIPv4(mapped)) return mapped;
   if (isIPv4(trimmed)) return trimmed;
   const groups = ipv6Groups(trimmed);
-  if (groups) return `${groups.slice(0, 4).map((group) => group.toLowerCase().replace(/^0+(?=.)/, "")).join(":")}::/64`;
+  if (groups)
+    return `${groups
+      .slice(0, 4)
+      .map((group) => group.toLowerCase().replace(/^0+(?=.)/, ""))
+      .join(":")}::/64`;
   return trimmed;
 }
 

@@ -18,7 +18,9 @@ describe("assertSameOrigin", () => {
     ];
     for (const headers of cases) {
       for (const method of ["POST", "PUT", "PATCH", "DELETE"]) {
-        expect(() => assertSameOrigin(request(method, headers)), `${method} ${JSON.stringify(headers)}`).toThrow(expect.objectContaining({ code: "request.cross_site", status: 403 }) as Error);
+        expect(() => assertSameOrigin(request(method, headers)), `${method} ${JSON.stringify(headers)}`).toThrow(
+          expect.objectContaining({ code: "request.cross_site", status: 403 }) as Error,
+        );
       }
     }
   });

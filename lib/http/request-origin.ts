@@ -32,7 +32,10 @@ export function assertAllowedHost(request: Request, allowed: AllowedHosts): void
   if (allowed === undefined) return;
   const host = request.headers.get("host");
   if (host !== null && allowed.includes(hostNameOf(host))) return;
-  throw new AppError("request.host_not_allowed", `This app is not served as ${host === null ? "a request without a Host header" : `"${hostNameOf(host)}"`}; add it to ALLOWED_HOSTS to allow it.`);
+  throw new AppError(
+    "request.host_not_allowed",
+    `This app is not served as ${host === null ? "a request without a Host header" : `"${hostNameOf(host)}"`}; add it to ALLOWED_HOSTS to allow it.`,
+  );
 }
 
 /** Throws `request.cross_site` for a state-changing request that a page of another site (or origin) sent. */

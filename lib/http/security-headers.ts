@@ -62,10 +62,7 @@ export const BASE_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.fr
 
 /** All security headers for `next.config.ts` `headers()` or a proxy, as name/value pairs. */
 export function securityHeaders(options: ContentSecurityPolicyOptions = {}): { key: string; value: string }[] {
-  return [
-    { key: "Content-Security-Policy", value: buildContentSecurityPolicy(options) },
-    ...Object.entries(BASE_SECURITY_HEADERS).map(([key, value]) => ({ key, value })),
-  ];
+  return [{ key: "Content-Security-Policy", value: buildContentSecurityPolicy(options) }, ...Object.entries(BASE_SECURITY_HEADERS).map(([key, value]) => ({ key, value }))];
 }
 
 /**

@@ -4,13 +4,50 @@ import type { TextBlock } from "@/lib/contracts/documents";
 import { countTokens } from "@/lib/text/tokens";
 import { createSeededRandom } from "@/tests/support/seeded-random";
 
-
 // Ordinary words, none of them an abbreviation the sentence splitter would refuse to end on.
 const WORDS = [
-  "policy", "covers", "dental", "vision", "care", "for", "employees", "and", "their", "families", "the", "plan",
-  "pays", "claims", "within", "thirty", "days", "after", "approval", "managers", "review", "requests", "each",
-  "quarter", "budget", "travel", "expenses", "require", "receipts", "teams", "share", "reports", "with", "finance",
-  "leave", "accrues", "monthly", "benefits", "start", "on", "first", "day",
+  "policy",
+  "covers",
+  "dental",
+  "vision",
+  "care",
+  "for",
+  "employees",
+  "and",
+  "their",
+  "families",
+  "the",
+  "plan",
+  "pays",
+  "claims",
+  "within",
+  "thirty",
+  "days",
+  "after",
+  "approval",
+  "managers",
+  "review",
+  "requests",
+  "each",
+  "quarter",
+  "budget",
+  "travel",
+  "expenses",
+  "require",
+  "receipts",
+  "teams",
+  "share",
+  "reports",
+  "with",
+  "finance",
+  "leave",
+  "accrues",
+  "monthly",
+  "benefits",
+  "start",
+  "on",
+  "first",
+  "day",
 ];
 
 /** The smallest piece of text the chunker may place: a sentence, a table/list line or a heading. */
@@ -230,13 +267,9 @@ describe("chunkBlocks: input handling", () => {
 
 describe("chunkBlocks: size, overlap and sentence boundaries", () => {
   it("packs a long document with the default 1000/200 into full, bounded, overlapping chunks", () => {
-    const paragraphs = Array.from({ length: 40 }, (_, index) =>
-      sentences(6, { seed: index + 1, wordsPerSentence: 14, prefix: `Fact ${index}-` }).join(" "),
-    );
+    const paragraphs = Array.from({ length: 40 }, (_, index) => sentences(6, { seed: index + 1, wordsPerSentence: 14, prefix: `Fact ${index}-` }).join(" "));
     const blocks: TextBlock[] = paragraphs.map((text) => ({ kind: "paragraph", text }));
-    const units: SourceUnit[] = paragraphs.flatMap((paragraph) =>
-      paragraph.split(/(?<=\.) /).map((text) => ({ text, page: undefined, sectionPath: [], isHeading: false })),
-    );
+    const units: SourceUnit[] = paragraphs.flatMap((paragraph) => paragraph.split(/(?<=\.) /).map((text) => ({ text, page: undefined, sectionPath: [], isHeading: false })));
     const chunks = chunkBlocks({ blocks, sizeTokens: 1000, overlapTokens: 200 });
 
     expect(chunks.length).toBeGreaterThanOrEqual(5);
@@ -321,7 +354,12 @@ describe("chunkBlocks: structure", () => {
     const firstChunk = chunks[0]?.text ?? "";
     expect(firstChunk.startsWith(`${first}\n\n`)).toBe(true);
     expect(firstChunk.length).toBeGreaterThan(first.length + 2);
-    expect(chunks.map((chunk) => chunk.text).join(" ").replace("\n\n", " ")).toBe(`${first} ${second}`);
+    expect(
+      chunks
+        .map((chunk) => chunk.text)
+        .join(" ")
+        .replace("\n\n", " "),
+    ).toBe(`${first} ${second}`);
   });
 
   it("starts a new chunk at a heading once the current chunk is mostly full", () => {
@@ -490,7 +528,10 @@ describe("chunkBlocks: oversized units and line-based blocks", () => {
     const sentence = `Policy ${words(createSeededRandom(22), 150)}.`;
     const text = `Before it comes this. ${sentence} After it comes that.`;
     const chunks = chunkBlocks({ blocks: [{ kind: "paragraph", text }], sizeTokens: 60, overlapTokens: 10 });
-    const joined = chunks.map((chunk) => chunk.text).join(" ").replace(/\s+/g, " ");
+    const joined = chunks
+      .map((chunk) => chunk.text)
+      .join(" ")
+      .replace(/\s+/g, " ");
     expect(joined.startsWith("Before it comes this. ")).toBe(true);
     expect(joined.endsWith(" After it comes that.")).toBe(true);
     expect(joined.replace(/\s+/g, "")).toContain(sentence.replace(/\s+/g, ""));
@@ -512,9 +553,7 @@ describe("chunkBlocks: oversized units and line-based blocks", () => {
   });
 
   it.each(["table", "list"] as const)("splits a %s block by lines and keeps every line whole", (kind) => {
-    const rows = Array.from({ length: 40 }, (_, index) =>
-      kind === "table" ? `| Row ${index + 1} | Dental | ${(index + 1) * 17} |` : `- Item ${index + 1} needs receipts.`,
-    );
+    const rows = Array.from({ length: 40 }, (_, index) => (kind === "table" ? `| Row ${index + 1} | Dental | ${(index + 1) * 17} |` : `- Item ${index + 1} needs receipts.`));
     const chunks = chunkBlocks({ blocks: [{ kind, text: rows.join("\n") }], sizeTokens: 60, overlapTokens: 10 });
     expect(chunks.length).toBeGreaterThan(3);
     for (const chunk of chunks) {

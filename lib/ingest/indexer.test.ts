@@ -78,7 +78,9 @@ afterEach(async () => {
   await rm(directory, { recursive: true, force: true });
 });
 
-async function storeMarkdown(text: string): Promise<{ id: string; dependencies: IndexerDependencies; embedder: ReturnType<typeof countingEmbedder>; store: ReturnType<typeof memoryVectorStore> }> {
+async function storeMarkdown(
+  text: string,
+): Promise<{ id: string; dependencies: IndexerDependencies; embedder: ReturnType<typeof countingEmbedder>; store: ReturnType<typeof memoryVectorStore> }> {
   const fileStore = createLocalFileStore(path.join(directory, "files"));
   const sha256 = createHash("sha256").update(text).digest("hex");
   const temporaryPath = path.join(directory, "upload.tmp");
@@ -100,7 +102,10 @@ async function storeMarkdown(text: string): Promise<{ id: string; dependencies: 
 
 const GUIDE = [
   "# Guide",
-  ...Array.from({ length: 12 }, (_, index) => `## Part ${index}\n\nRule ${index}: the parking badge ${index} is renewed every ${index + 2} weeks at the front desk, and lost badges are replaced within a day.`),
+  ...Array.from(
+    { length: 12 },
+    (_, index) => `## Part ${index}\n\nRule ${index}: the parking badge ${index} is renewed every ${index + 2} weeks at the front desk, and lost badges are replaced within a day.`,
+  ),
 ].join("\n\n");
 
 describe("re-indexing", () => {
@@ -242,7 +247,10 @@ describe("re-indexing reuses the parse of an unchanged file", () => {
   it("parses once while the parser version stays, and again when it changes", async () => {
     const { id, dependencies } = await storeMarkdown(GUIDE);
     let version: string | undefined = "1".repeat(32);
-    const withCache: IndexerDependencies = { ...dependencies, parsedDocuments: { cache: createParseCache(path.join(directory, "parsed")), parserVersion: () => Promise.resolve(version) } };
+    const withCache: IndexerDependencies = {
+      ...dependencies,
+      parsedDocuments: { cache: createParseCache(path.join(directory, "parsed")), parserVersion: () => Promise.resolve(version) },
+    };
     const counts = countReads(withCache);
     await indexDocument({ documentId: id, signal: new AbortController().signal, dependencies: withCache });
     const chunks = registry.listChunks(id).map((chunk) => chunk.text);
@@ -296,7 +304,10 @@ describe("re-indexing reuses the parse of an unchanged file", () => {
 
 const LONG_GUIDE = [
   "# Long guide",
-  ...Array.from({ length: 40 }, (_, index) => `## Part ${index}\n\nRule ${index}: the parking badge ${index} is renewed every ${index + 2} weeks at the front desk, and lost badges are replaced within a day.`),
+  ...Array.from(
+    { length: 40 },
+    (_, index) => `## Part ${index}\n\nRule ${index}: the parking badge ${index} is renewed every ${index + 2} weeks at the front desk, and lost badges are replaced within a day.`,
+  ),
 ].join("\n\n");
 
 // Many chunks, so that indexing takes several steps.

@@ -144,18 +144,20 @@ export async function indexDocument(options: { documentId: string; signal: Abort
     let vectorsEmbedded = 0;
     let vectorsWritten = 0;
     const windowStep = async (start: number): Promise<WindowedChunk[]> =>
-      timed("windows", () => Promise.all(
-        chunks.slice(start, start + CHUNKS_PER_STEP).map(async (chunk) => {
-          const windows: WindowedChunk["windows"] = [];
-          for (const passage of passagesByChunk.get(chunk.id) ?? []) {
-            const texts = await embedder.windowsFor({ text: chunk.text.slice(passage.start, passage.end), prefix: passage.context });
-            texts.forEach((text, window) =>
-              windows.push({ text, passageIndex: passage.passageIndex, passagePage: passage.page, windowIndex: windowIndexFor(passage.passageIndex, window) }),
-            );
-          }
-          return { chunk, windows };
-        }),
-      ));
+      timed("windows", () =>
+        Promise.all(
+          chunks.slice(start, start + CHUNKS_PER_STEP).map(async (chunk) => {
+            const windows: WindowedChunk["windows"] = [];
+            for (const passage of passagesByChunk.get(chunk.id) ?? []) {
+              const texts = await embedder.windowsFor({ text: chunk.text.slice(passage.start, passage.end), prefix: passage.context });
+              texts.forEach((text, window) =>
+                windows.push({ text, passageIndex: passage.passageIndex, passagePage: passage.page, windowIndex: windowIndexFor(passage.passageIndex, window) }),
+              );
+            }
+            return { chunk, windows };
+          }),
+        ),
+      );
     // A bounded pipeline, so the model is never idle on our account: the next step is windowed
     // (tokenizer, this thread) and the previous step written (Chroma) while the model embeds this one.
     let nextStep: Promise<WindowedChunk[]> | undefined = windowStep(0);
@@ -221,7 +223,9 @@ export async function indexDocument(options: { documentId: string; signal: Abort
     const stale = stored.map((record) => record.id).filter((id) => !written.has(id));
     if (stale.length > 0) await timed("deleteVectors", () => store.deleteVectors(stale));
     signal.throwIfAborted();
-    await timed("commit", () => Promise.resolve(registry.completeIndexing({ id: documentId, chunks, passages, embeddingModel: embedder.modelId, pageCount: parsed.pageCount, title })));
+    await timed("commit", () =>
+      Promise.resolve(registry.completeIndexing({ id: documentId, chunks, passages, embeddingModel: embedder.modelId, pageCount: parsed.pageCount, title })),
+    );
     logger.info("indexing.completed", {
       documentId,
       name: document.name,

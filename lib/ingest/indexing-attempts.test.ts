@@ -39,7 +39,9 @@ describe("runCountingAttempts", () => {
     const attempts = openIndexingAttempts(databaseFile());
     for (let run = 0; run < 5; run += 1) {
       await runCountingAttempts({ attempts, documentId: "doc-2", run: () => Promise.resolve(), fail: () => expect.unreachable() });
-      await expect(runCountingAttempts({ attempts, documentId: "doc-2", run: () => Promise.reject(new Error("transient")), fail: () => expect.unreachable() })).rejects.toThrow("transient");
+      await expect(runCountingAttempts({ attempts, documentId: "doc-2", run: () => Promise.reject(new Error("transient")), fail: () => expect.unreachable() })).rejects.toThrow(
+        "transient",
+      );
     }
     expect(attempts.begin("doc-2")).toBe(1);
     attempts.close();

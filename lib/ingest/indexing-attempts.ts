@@ -30,9 +30,7 @@ export function openIndexingAttempts(filePath: string): IndexingAttempts {
   database.pragma("busy_timeout = 5000");
   migrateModule(database, "indexing_attempts", ATTEMPT_MIGRATIONS);
   const statements = {
-    begin: database.prepare(
-      "INSERT INTO indexing_attempts (document_id, started) VALUES (?, 1) ON CONFLICT(document_id) DO UPDATE SET started = started + 1 RETURNING started",
-    ),
+    begin: database.prepare("INSERT INTO indexing_attempts (document_id, started) VALUES (?, 1) ON CONFLICT(document_id) DO UPDATE SET started = started + 1 RETURNING started"),
     end: database.prepare("DELETE FROM indexing_attempts WHERE document_id = ?"),
   };
   return {

@@ -34,7 +34,11 @@ export function createRetryingIndexRun(dependencies: IndexingRetryDependencies):
         fail: (interruptedRuns) => {
           logger.warn("indexing.interrupted", { documentId, interruptedRuns });
           if (registry.getDocument(documentId)) {
-            registry.failIndexing({ id: documentId, code: "indexing.interrupted", message: `Indexing this document stopped the server ${interruptedRuns} times; it is not indexed again automatically.` });
+            registry.failIndexing({
+              id: documentId,
+              code: "indexing.interrupted",
+              message: `Indexing this document stopped the server ${interruptedRuns} times; it is not indexed again automatically.`,
+            });
           }
         },
         run: () => dependencies.index(documentId, signal),

@@ -68,7 +68,6 @@ describe("parseWithBudget", () => {
   });
 });
 
-
 describe("prepareWithBudget (issue 16: chunking off the request thread)", () => {
   const chunking = { sizeTokens: 1000, overlapTokens: 200 };
 

@@ -96,11 +96,10 @@ function takeWorker(options: { workerFile: string; maxMemoryMb: number }): Poole
   }
   const dataLimitKb = (options.maxMemoryMb + NON_HEAP_ALLOWANCE_MB) * 1024;
   // The shell sets the limit, then becomes Node (exec), which inherits it and the IPC channel.
-  const child = spawn(
-    "/bin/sh",
-    ["-c", `ulimit -d ${dataLimitKb} && exec "$0" "$@"`, process.execPath, `--max-old-space-size=${options.maxMemoryMb}`, options.workerFile],
-    { stdio: ["ignore", "ignore", "pipe", "ipc"], serialization: "advanced" },
-  );
+  const child = spawn("/bin/sh", ["-c", `ulimit -d ${dataLimitKb} && exec "$0" "$@"`, process.execPath, `--max-old-space-size=${options.maxMemoryMb}`, options.workerFile], {
+    stdio: ["ignore", "ignore", "pipe", "ipc"],
+    serialization: "advanced",
+  });
   const pooled: PooledWorker = { child, maxMemoryMb: options.maxMemoryMb, jobs: 0, stderr: "" };
   child.stderr?.on("data", (chunk: Buffer) => {
     pooled.stderr = (pooled.stderr + chunk.toString("utf8")).slice(-4_000);
@@ -233,7 +232,10 @@ function runInWorker(options: {
   const id = (nextJobId += 1);
   const outOfMemory = () =>
     options.job.kind === "pdf" && !ranOutOfHeap(pooled.stderr)
-      ? new AppError("pdf.too_complex", `This PDF needs more than ${options.budget.maxMemoryMb + NON_HEAP_ALLOWANCE_MB} MB of memory to read (a stream inflates far beyond its size); it cannot be indexed.`)
+      ? new AppError(
+          "pdf.too_complex",
+          `This PDF needs more than ${options.budget.maxMemoryMb + NON_HEAP_ALLOWANCE_MB} MB of memory to read (a stream inflates far beyond its size); it cannot be indexed.`,
+        )
       : new AppError("parse.too_large", `Parsing needed more than ${options.budget.maxMemoryMb} MB of memory, the limit for one document.`);
   return new Promise<WorkerResult>((resolve, reject) => {
     let settled = false;
@@ -251,10 +253,7 @@ function runInWorker(options: {
       outcome();
     };
     const timer = setTimeout(() => {
-      finish(
-        () => reject(new AppError("parse.timeout", `Parsing took longer than ${Math.round(options.budget.timeoutMs / 1000)} s, the limit for one document.`)),
-        false,
-      );
+      finish(() => reject(new AppError("parse.timeout", `Parsing took longer than ${Math.round(options.budget.timeoutMs / 1000)} s, the limit for one document.`)), false);
     }, options.budget.timeoutMs);
     const onAbort = () => finish(() => reject(options.signal?.reason instanceof Error ? options.signal.reason : new Error("aborted")), false);
     const onMessage = (message: WorkerResult & { id: number; type: string; code?: string; message?: string; internal?: string; pagesDone?: number }) => {

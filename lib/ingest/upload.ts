@@ -67,7 +67,7 @@ async function receiveFiles(options: { request: Request; services: UploadDepende
   const { maxBytes, maxFiles } = services.config.upload;
   const contentType = request.headers.get("content-type") ?? "";
   if (mediaTypeOf(contentType) !== "multipart/form-data") {
-    throw new AppError("request.not_multipart", "Upload files as multipart/form-data (field name \"file\" or \"files\").");
+    throw new AppError("request.not_multipart", 'Upload files as multipart/form-data (field name "file" or "files").');
   }
   const announced = Number(request.headers.get("content-length") ?? "NaN");
   if (Number.isFinite(announced) && announced > maxBytes * maxFiles + REQUEST_OVERHEAD_BYTES) {
@@ -158,14 +158,12 @@ async function receiveFiles(options: { request: Request; services: UploadDepende
     throw new AppError("request.malformed_multipart", "The multipart body is malformed or was cut off.", { cause: error });
   }
   // The body may have been read to its end before a limit was noticed: refuse all the same.
-  const refusal = tooManyFiles
-    ? new AppError("upload.too_many_files", `At most ${maxFiles} files can be uploaded in one request.`)
-    : received.find((file) => file.error)?.error;
+  const refusal = tooManyFiles ? new AppError("upload.too_many_files", `At most ${maxFiles} files can be uploaded in one request.`) : received.find((file) => file.error)?.error;
   if (refusal) {
     await removeTemporaryFiles(received);
     throw refusal;
   }
-  if (received.length === 0) throw new AppError("upload.no_files", "The request contains no file (use the field name \"file\").");
+  if (received.length === 0) throw new AppError("upload.no_files", 'The request contains no file (use the field name "file").');
   return received;
 }
 

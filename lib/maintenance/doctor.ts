@@ -16,14 +16,7 @@ import { parseVectorId } from "@/lib/vector-store/vector-id";
  */
 
 export type DriftKind =
-  | "orphan_vectors"
-  | "orphan_file"
-  | "missing_file"
-  | "missing_vectors"
-  | "unexpected_vectors"
-  | "stale_vectors"
-  | "unsearchable_vectors"
-  | "unfinished_document";
+  "orphan_vectors" | "orphan_file" | "missing_file" | "missing_vectors" | "unexpected_vectors" | "stale_vectors" | "unsearchable_vectors" | "unfinished_document";
 
 export interface Drift {
   kind: DriftKind;
@@ -127,7 +120,12 @@ export async function runDoctor(options: { services: DoctorDependencies; repair:
       // Written anew from what Chroma stores (no re-embedding); re-indexed only if that fails.
       const stillLost = repair ? await vectorStore.rewriteVectors(unsearchable) : unsearchable;
       if (repair && stillLost.length > 0) await reindex(document.id);
-      drift.push({ kind: "unsearchable_vectors", documentId: document.id, detail: `${document.name}: ${unsearchable.length} vector(s) stored but not found by search`, repaired: repair });
+      drift.push({
+        kind: "unsearchable_vectors",
+        documentId: document.id,
+        detail: `${document.name}: ${unsearchable.length} vector(s) stored but not found by search`,
+        repaired: repair,
+      });
       continue;
     }
     if (repair) await reindex(document.id);

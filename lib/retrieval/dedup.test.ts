@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { groupNearDuplicates, jaccard, shingles, similarAtLeast } from "@/lib/retrieval/dedup";
 
-const PLAN =
-  "Balance billing is when a provider bills you for the difference between what they charge and what your insurance company is willing to pay for the service.";
+const PLAN = "Balance billing is when a provider bills you for the difference between what they charge and what your insurance company is willing to pay for the service.";
 
 describe("near-duplicate grouping", () => {
   it("measures word 3-shingle overlap regardless of case, punctuation and layout", () => {

@@ -70,12 +70,7 @@ export function similarAtLeast(options: { left: Set<string>; right: Set<string>;
  * Groups ranked items (best first) whose `text` is near-identical. Returns the group leaders in
  * order, each with its duplicates (in rank order) and stops once `limit` groups are complete.
  */
-export function groupNearDuplicates<T>(options: {
-  items: T[];
-  text: (item: T) => string;
-  limit: number;
-  similarity?: number;
-}): { leader: T; duplicates: T[] }[] {
+export function groupNearDuplicates<T>(options: { items: T[]; text: (item: T) => string; limit: number; similarity?: number }): { leader: T; duplicates: T[] }[] {
   const threshold = options.similarity ?? DUPLICATE_SIMILARITY;
   const groups: { leader: T; duplicates: T[]; shingles: Set<string> }[] = [];
   for (const item of options.items) {

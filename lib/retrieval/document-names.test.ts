@@ -21,7 +21,14 @@ describe("documentNameWords", () => {
 
   it("finds nothing distinctive in one document or in identical names", () => {
     expect(documentNameWords(new Map([["only", "Employee Handbook"]])).get("only")?.size).toBe(0);
-    expect(documentNameWords(new Map([["a", "Contoso Electronics"], ["b", "Contoso Electronics"]])).get("a")?.size).toBe(0);
+    expect(
+      documentNameWords(
+        new Map([
+          ["a", "Contoso Electronics"],
+          ["b", "Contoso Electronics"],
+        ]),
+      ).get("a")?.size,
+    ).toBe(0);
   });
 });
 

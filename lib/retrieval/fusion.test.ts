@@ -41,8 +41,7 @@ describe("fuseScores", () => {
       ["lexical", 12],
       ["semantic", 2],
     ]);
-    const rank = (weights: { vector: number; keyword: number }) =>
-      [...fuseScores({ vector, keyword, weights })].sort((left, right) => right[1] - left[1]).map(([key]) => key);
+    const rank = (weights: { vector: number; keyword: number }) => [...fuseScores({ vector, keyword, weights })].sort((left, right) => right[1] - left[1]).map(([key]) => key);
     expect(rank({ vector: 1, keyword: 0 })[0]).toBe("semantic");
     expect(rank({ vector: 0, keyword: 1 })[0]).toBe("lexical");
     expect(DEFAULT_FUSION_WEIGHTS.vector + DEFAULT_FUSION_WEIGHTS.keyword).toBeCloseTo(1, 10);

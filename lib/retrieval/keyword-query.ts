@@ -19,7 +19,12 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
 
 /** The distinct content words of `text`, in order of first appearance. */
 export function contentWords(text: string): string[] {
-  const words = text.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "").match(/[\p{L}\p{N}]+/gu) ?? [];
+  const words =
+    text
+      .toLowerCase()
+      .normalize("NFKD")
+      .replace(/\p{M}/gu, "")
+      .match(/[\p{L}\p{N}]+/gu) ?? [];
   const seen = new Set<string>();
   const result: string[] = [];
   for (const word of words) {
@@ -51,7 +56,12 @@ export function keywordTerms(query: string, options: { isCommon?: (word: string)
  * only the common "authorization" with the question.
  */
 export function joinedCompoundTerms(query: string, isIndexed: (word: string) => boolean): string[] {
-  const compounds = query.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "").match(/[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)+/gu) ?? [];
+  const compounds =
+    query
+      .toLowerCase()
+      .normalize("NFKD")
+      .replace(/\p{M}/gu, "")
+      .match(/[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)+/gu) ?? [];
   const joined = new Set(compounds.map((compound) => compound.replaceAll("-", "")));
   return [...joined].filter((word) => isIndexed(word));
 }

@@ -70,6 +70,14 @@ describe("periodPriors", () => {
 
   it("does nothing without a requested period or without documents that have periods", () => {
     expect(periodPriors({ query: "What is the copay?", titles: TITLES }).size).toBe(0);
-    expect(periodPriors({ query: "the latest report", titles: new Map([["a", "Employee Handbook"], ["b", "Benefits"]]) }).size).toBe(0);
+    expect(
+      periodPriors({
+        query: "the latest report",
+        titles: new Map([
+          ["a", "Employee Handbook"],
+          ["b", "Benefits"],
+        ]),
+      }).size,
+    ).toBe(0);
   });
 });

@@ -4,9 +4,7 @@ import { mergePartResults, questionParts, uncoveredWords } from "@/lib/retrieval
 describe("questionParts", () => {
   it("splits a question that joins a second question with ', and what/how …'", () => {
     expect(
-      questionParts(
-        "How does choosing an in-network provider affect the out-of-pocket costs, and what are the covered services under hospice care according to the plan?",
-      ),
+      questionParts("How does choosing an in-network provider affect the out-of-pocket costs, and what are the covered services under hospice care according to the plan?"),
     ).toEqual(["How does choosing an in-network provider affect the out-of-pocket costs", "what are the covered services under hospice care according to the plan?"]);
     expect(questionParts("How does the plan address TMJ symptoms and what are the covered services for TMJ treatment?")).toHaveLength(2);
   });

@@ -92,7 +92,15 @@ async function addDocument(options: { id: string; name: string; title: string; p
     const pageStart = text.length;
     for (const sentence of sentences) {
       if (text.length > pageStart) text += " ";
-      passages.push({ chunkId, documentId: options.id, passageIndex: passages.length, start: text.length, end: text.length + sentence.length, page: Number(page), context: options.title });
+      passages.push({
+        chunkId,
+        documentId: options.id,
+        passageIndex: passages.length,
+        start: text.length,
+        end: text.length + sentence.length,
+        page: Number(page),
+        context: options.title,
+      });
       text += sentence;
     }
     pageSpans.push({ page: Number(page), start: pageStart, end: text.length });
@@ -323,10 +331,20 @@ describe("searchChunks", () => {
 
   it("lifts another document's passage that says the names a question uses, as it lifts the named documents", async () => {
     const booklet = (id: string, name: string) =>
-      addDocument({ id, name: `${id}.pdf`, title: `${name} Plan Booklet`, pages: { 1: [`${name} plan booklet.`], 2: [`Which drugs the ${name} plan covers: the drugs in the ${name} plans formulary.`] } });
+      addDocument({
+        id,
+        name: `${id}.pdf`,
+        title: `${name} Plan Booklet`,
+        pages: { 1: [`${name} plan booklet.`], 2: [`Which drugs the ${name} plan covers: the drugs in the ${name} plans formulary.`] },
+      });
     await booklet("alpha", "Alpha");
     await booklet("beta", "Beta");
-    await addDocument({ id: "options", name: "options.pdf", title: "Plan Options", pages: { 1: ["Choosing your plan."], 2: ["Alpha covers specialty drugs; Beta covers only generic drugs."] } });
+    await addDocument({
+      id: "options",
+      name: "options.pdf",
+      title: "Plan Options",
+      pages: { 1: ["Choosing your plan."], 2: ["Alpha covers specialty drugs; Beta covers only generic drugs."] },
+    });
     await addDocument({ id: "handbook", name: "handbook.pdf", title: "Employee Handbook", pages: { 1: ["Employee handbook."], 2: ["Specialty coffee is served on Fridays."] } });
     await addDocument({ id: "travel", name: "travel.pdf", title: "Travel Rules", pages: { 1: ["Travel rules."], 2: ["Drugs may not be carried across borders."] } });
     const question = "Which of the Alpha and Beta plans covers specialty drugs?";
@@ -339,7 +357,8 @@ describe("searchChunks", () => {
   });
 
   it("takes \"the latest report\" of a named company as that company's latest, not the library's", async () => {
-    const filing = (id: string, title: string, text: string) => addDocument({ id, name: `${title}.pdf`, title, pages: { 1: [`${title.split(" ")[0] ?? ""} quarterly report.`], 2: [text] } });
+    const filing = (id: string, title: string, text: string) =>
+      addDocument({ id, name: `${title}.pdf`, title, pages: { 1: [`${title.split(" ")[0] ?? ""} quarterly report.`], 2: [text] } });
     await filing("acme-q1", "Acme 2023 Q1", "Acme revenue was 5 million dollars in the quarter.");
     await filing("acme-q2", "Acme 2023 Q2", "Acme revenue was 5 million dollars in the quarter.");
     await filing("globex-q3", "Globex 2023 Q3", "Globex revenue was 9 million dollars.");

@@ -50,10 +50,7 @@ describe("unknownWords and correctQuery", () => {
   const known = (word: string) => (vocabulary.has(word) ? 1 : 0);
 
   it("only looks at long alphabetic content words that match no passage", () => {
-    expect(unknownWords("Does the plan cover gendr affirming care in 2024?", (word) => (word === "gendr" || word === "affirming" ? 0 : 1))).toEqual([
-      "gendr",
-      "affirming",
-    ]);
+    expect(unknownWords("Does the plan cover gendr affirming care in 2024?", (word) => (word === "gendr" || word === "affirming" ? 0 : 1))).toEqual(["gendr", "affirming"]);
     expect(unknownWords("What are the health services?", known)).toEqual([]);
   });
 

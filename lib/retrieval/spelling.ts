@@ -64,8 +64,7 @@ export function closestWord(word: string, vocabulary: ReadonlyMap<string, number
     const better =
       !best ||
       distance < best.distance ||
-      (distance === best.distance &&
-        (dropped !== best.dropped ? dropped : count > best.count || (count === best.count && candidate < best.word)));
+      (distance === best.distance && (dropped !== best.dropped ? dropped : count > best.count || (count === best.count && candidate < best.word)));
     if (better) best = { word: candidate, distance, dropped, count };
   }
   return best?.word;
@@ -77,11 +76,7 @@ export function unknownWords(query: string, passagesContaining: (word: string) =
 }
 
 /** The question with each unknown word replaced by its closest known word, and the replacements made. */
-export function correctQuery(options: {
-  query: string;
-  unknown: string[];
-  vocabulary: ReadonlyMap<string, number>;
-}): { query: string; corrections: Map<string, string> } {
+export function correctQuery(options: { query: string; unknown: string[]; vocabulary: ReadonlyMap<string, number> }): { query: string; corrections: Map<string, string> } {
   const corrections = new Map<string, string>();
   for (const word of options.unknown) {
     const replacement = closestWord(word, options.vocabulary);

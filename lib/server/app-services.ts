@@ -199,7 +199,23 @@ function createAppServices(config: AppConfig): AppServices {
   });
   // Waiting uploads hold a connection, not disk: a few hundred may queue behind the ones received.
   const uploadSlots = new Semaphore(config.upload.maxConcurrent, MAXIMUM_WAITING_UPLOADS);
-  return { config, registry, conversations, fileStore, parseCache, embedder, queue, getVectorStore, temporaryDirectory, chromaServer, rateLimiters, uploadSlots, vectorStoreHealth, searchCache, shutdown };
+  return {
+    config,
+    registry,
+    conversations,
+    fileStore,
+    parseCache,
+    embedder,
+    queue,
+    getVectorStore,
+    temporaryDirectory,
+    chromaServer,
+    rateLimiters,
+    uploadSlots,
+    vectorStoreHealth,
+    searchCache,
+    shutdown,
+  };
 }
 
 const GLOBAL_KEY = Symbol.for("cited.app-services");

@@ -78,9 +78,7 @@ export function openConversationStore(filePath: string): ConversationStore {
     insertConversation: database.prepare("INSERT OR IGNORE INTO conversations (id, title, created_at, updated_at) VALUES (?, ?, ?, ?)"),
     touch: database.prepare("UPDATE conversations SET updated_at = ? WHERE id = ?"),
     nextPosition: database.prepare("SELECT COALESCE(MAX(position) + 1, 0) AS next FROM conversation_messages WHERE conversation_id = ?"),
-    insertMessage: database.prepare(
-      "INSERT OR IGNORE INTO conversation_messages (id, conversation_id, position, role, message, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-    ),
+    insertMessage: database.prepare("INSERT OR IGNORE INTO conversation_messages (id, conversation_id, position, role, message, created_at) VALUES (?, ?, ?, ?, ?, ?)"),
     delete: database.prepare("DELETE FROM conversations WHERE id = ?"),
     truncateAfter: database.prepare(
       `DELETE FROM conversation_messages WHERE conversation_id = @conversationId AND position >

@@ -106,27 +106,20 @@ describe("createLocalFileStore", () => {
     expect(await store.exists(sha256("never stored"))).toBe(false);
   });
 
-  it.each([
-    "../../etc/passwd",
-    "../secret.txt",
-    "..",
-    "",
-    "ABCDEF".repeat(10) + "ABCD",
-    "a".repeat(63),
-    "a".repeat(65),
-    `${"a".repeat(62)}/x`,
-    `${"a".repeat(64)}\n`,
-  ])("rejects %j as a content hash", async (invalid) => {
-    await expect(store.read(invalid)).rejects.toThrow(/Invalid content hash/);
-    await expect(store.remove(invalid)).rejects.toThrow(/Invalid content hash/);
-    expect(() => store.openReadStream(invalid)).toThrow(/Invalid content hash/);
-    expect(await store.exists(invalid)).toBe(false);
-    const temporaryPath = await temporaryFile("payload");
-    await expect(store.importFile({ temporaryPath, sha256: invalid })).rejects.toThrow(/Invalid content hash/);
-    // The rejected upload is left where it was, and nothing was written into the store.
-    expect(await pathExists(temporaryPath)).toBe(true);
-    expect(await store.list()).toEqual([]);
-  });
+  it.each(["../../etc/passwd", "../secret.txt", "..", "", "ABCDEF".repeat(10) + "ABCD", "a".repeat(63), "a".repeat(65), `${"a".repeat(62)}/x`, `${"a".repeat(64)}\n`])(
+    "rejects %j as a content hash",
+    async (invalid) => {
+      await expect(store.read(invalid)).rejects.toThrow(/Invalid content hash/);
+      await expect(store.remove(invalid)).rejects.toThrow(/Invalid content hash/);
+      expect(() => store.openReadStream(invalid)).toThrow(/Invalid content hash/);
+      expect(await store.exists(invalid)).toBe(false);
+      const temporaryPath = await temporaryFile("payload");
+      await expect(store.importFile({ temporaryPath, sha256: invalid })).rejects.toThrow(/Invalid content hash/);
+      // The rejected upload is left where it was, and nothing was written into the store.
+      expect(await pathExists(temporaryPath)).toBe(true);
+      expect(await store.list()).toEqual([]);
+    },
+  );
 
   it("never reads, reports or deletes a file outside the store through a traversal", async () => {
     // Unchecked, "../secret.txt" would resolve to <root>/../../secret.txt: plant a file at each level above the root.

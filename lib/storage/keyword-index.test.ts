@@ -81,7 +81,13 @@ describe("keyword index", () => {
   });
 
   it("indexes each chunk whole when no passages are given", () => {
-    registry.completeIndexing({ id: "doc-1", chunks: [chunk("doc-1", 0, "Parking is free."), chunk("doc-1", 1, "Lunch is at noon.")], embeddingModel: "m", pageCount: 2, title: null });
+    registry.completeIndexing({
+      id: "doc-1",
+      chunks: [chunk("doc-1", 0, "Parking is free."), chunk("doc-1", 1, "Lunch is at noon.")],
+      embeddingModel: "m",
+      pageCount: 2,
+      title: null,
+    });
     expect(search("parking")).toEqual([expect.objectContaining({ chunkId: "doc-1:0", passageIndex: 0, start: 0, end: 16 })]);
     expect(registry.getPassages(["doc-1:1"]).get("doc-1:1")).toEqual([{ chunkId: "doc-1:1", documentId: "doc-1", passageIndex: 0, start: 0, end: 17, page: 2 }]);
   });
@@ -151,7 +157,13 @@ describe("keyword index", () => {
   });
 
   it("reads each term's scores from the index once, not once per query", () => {
-    registry.completeIndexing({ id: "doc-1", chunks: [chunk("doc-1", 0, "Dental cleanings."), chunk("doc-1", 1, "Vision exams."), chunk("doc-1", 2, "Dental and vision.")], embeddingModel: "m", pageCount: 3, title: null });
+    registry.completeIndexing({
+      id: "doc-1",
+      chunks: [chunk("doc-1", 0, "Dental cleanings."), chunk("doc-1", 1, "Vision exams."), chunk("doc-1", 2, "Dental and vision.")],
+      embeddingModel: "m",
+      pageCount: 3,
+      title: null,
+    });
     registry.searchKeywords({ terms: ["dental"], limit: 10 });
     registry.searchKeywords({ terms: ["vision"], limit: 10 });
     // Every statement shares one prototype: count the runs of those that score with bm25().
@@ -230,10 +242,27 @@ describe("keyword coverage", () => {
 
 describe("document covers", () => {
   it("holds each document's first page, or first chunk without pages, and follows writes", () => {
-    registry.completeIndexing({ id: "doc-1", chunks: [chunk("doc-1", 0, "Apple Inc. Form 10-Q"), chunk("doc-1", 1, "Net sales rose.")], embeddingModel: "m", pageCount: 2, title: "A" });
+    registry.completeIndexing({
+      id: "doc-1",
+      chunks: [chunk("doc-1", 0, "Apple Inc. Form 10-Q"), chunk("doc-1", 1, "Net sales rose.")],
+      embeddingModel: "m",
+      pageCount: 2,
+      title: "A",
+    });
     const pageless = { ...chunk("doc-2", 0, "Amazon.com, Inc."), pageStart: null, pageEnd: null, pageSpans: [] };
-    registry.completeIndexing({ id: "doc-2", chunks: [pageless, { ...chunk("doc-2", 1, "Books."), pageStart: null, pageEnd: null, pageSpans: [] }], embeddingModel: "m", pageCount: null, title: "B" });
-    expect(registry.documentCovers()).toEqual(new Map([["doc-1", "Apple Inc. Form 10-Q"], ["doc-2", "Amazon.com, Inc."]]));
+    registry.completeIndexing({
+      id: "doc-2",
+      chunks: [pageless, { ...chunk("doc-2", 1, "Books."), pageStart: null, pageEnd: null, pageSpans: [] }],
+      embeddingModel: "m",
+      pageCount: null,
+      title: "B",
+    });
+    expect(registry.documentCovers()).toEqual(
+      new Map([
+        ["doc-1", "Apple Inc. Form 10-Q"],
+        ["doc-2", "Amazon.com, Inc."],
+      ]),
+    );
     registry.deleteDocument("doc-1");
     expect([...registry.documentCovers().keys()]).toEqual(["doc-2"]);
   });
@@ -241,7 +270,13 @@ describe("document covers", () => {
 
 describe("passage counts", () => {
   it("counts the passages holding a word and in all, following writes", () => {
-    registry.completeIndexing({ id: "doc-1", chunks: [chunk("doc-1", 0, "Apple sells phones."), chunk("doc-1", 1, "Apple sells laptops.")], embeddingModel: "m", pageCount: 2, title: "A" });
+    registry.completeIndexing({
+      id: "doc-1",
+      chunks: [chunk("doc-1", 0, "Apple sells phones."), chunk("doc-1", 1, "Apple sells laptops.")],
+      embeddingModel: "m",
+      pageCount: 2,
+      title: "A",
+    });
     registry.completeIndexing({ id: "doc-2", chunks: [chunk("doc-2", 0, "Amazon sells books.")], embeddingModel: "m", pageCount: 1, title: "B" });
     expect([registry.passagesContaining("apple"), registry.passagesContaining("sells"), registry.passagesContaining("unicorn")]).toEqual([2, 3, 0]);
     expect(registry.passageCount()).toBe(3);
@@ -345,7 +380,11 @@ describe("read caches", () => {
     expect(first.map((match) => match.chunkId)).toEqual(["doc-1:0"]);
     const conversations = openConversationStore(path.join(directory, "app.db"));
     try {
-      conversations.appendMessages({ conversationId: "c-1", title: "Parking", messages: [{ id: "m-1", role: "user", parts: [{ type: "text", text: "Where are parking badges issued?" }] }] });
+      conversations.appendMessages({
+        conversationId: "c-1",
+        title: "Parking",
+        messages: [{ id: "m-1", role: "user", parts: [{ type: "text", text: "Where are parking badges issued?" }] }],
+      });
     } finally {
       conversations.close();
     }
@@ -357,7 +396,11 @@ describe("read caches", () => {
     } finally {
       other.close();
     }
-    expect(search("parking badges").map((match) => match.chunkId).sort()).toEqual(["doc-1:0", "doc-2:0"]);
+    expect(
+      search("parking badges")
+        .map((match) => match.chunkId)
+        .sort(),
+    ).toEqual(["doc-1:0", "doc-2:0"]);
   });
 });
 

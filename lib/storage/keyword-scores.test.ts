@@ -15,7 +15,18 @@ function bruteForce(lists: [number, number][][], limit: number, accept: (rowId: 
 
 describe("topRowsBySummedScore", () => {
   it("sums each row's scores over the lists and keeps the best, ties to the lower rowid", () => {
-    const lists = [termScoresFrom([[1, 0.5], [3, 2], [7, 1]]), termScoresFrom([[3, 0.25], [5, 1.5], [7, 0.5]])];
+    const lists = [
+      termScoresFrom([
+        [1, 0.5],
+        [3, 2],
+        [7, 1],
+      ]),
+      termScoresFrom([
+        [3, 0.25],
+        [5, 1.5],
+        [7, 0.5],
+      ]),
+    ];
     expect(topRowsBySummedScore({ lists, limit: 10 })).toEqual([
       { rowId: 3, score: 2.25 },
       { rowId: 5, score: 1.5 },
@@ -39,7 +50,13 @@ describe("topRowsBySummedScore", () => {
   });
 
   it("leaves out rows `accept` rejects before they count towards the limit", () => {
-    const lists = [termScoresFrom([[1, 3], [2, 2], [3, 1]])];
+    const lists = [
+      termScoresFrom([
+        [1, 3],
+        [2, 2],
+        [3, 1],
+      ]),
+    ];
     expect(topRowsBySummedScore({ lists, limit: 1, accept: (rowId) => rowId !== 1 })).toEqual([{ rowId: 2, score: 2 }]);
   });
 
@@ -64,10 +81,20 @@ describe("topRowsBySummedScore", () => {
   });
 
   it("sorts a list given out of rowid order, and negates bm25() ranks when asked", () => {
-    const list = termScoresFrom([[9, 1], [2, 2], [5, 3]]);
+    const list = termScoresFrom([
+      [9, 1],
+      [2, 2],
+      [5, 3],
+    ]);
     expect([...list.rowIds]).toEqual([2, 5, 9]);
     expect([...list.scores]).toEqual([2, 3, 1]);
-    const negated = termScoresFrom([[9, -1], [2, -2]], { negate: true });
+    const negated = termScoresFrom(
+      [
+        [9, -1],
+        [2, -2],
+      ],
+      { negate: true },
+    );
     expect([...negated.rowIds]).toEqual([2, 9]);
     expect([...negated.scores]).toEqual([2, 1]);
   });

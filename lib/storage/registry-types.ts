@@ -125,14 +125,7 @@ export interface DocumentRepository extends DocumentReader {
    * Replaces a document's chunks and keyword index and marks it ready, atomically. Without
    * `passages`, every chunk is keyword-indexed whole as one passage.
    */
-  completeIndexing(options: {
-    id: string;
-    chunks: ChunkRecord[];
-    passages?: NewPassage[];
-    embeddingModel: string;
-    pageCount: number | null;
-    title: string | null;
-  }): void;
+  completeIndexing(options: { id: string; chunks: ChunkRecord[]; passages?: NewPassage[]; embeddingModel: string; pageCount: number | null; title: string | null }): void;
   failIndexing(options: { id: string; code: string; message: string }): void;
   /** Removes a document with its chunks, passages and keyword index; idempotent. */
   deleteDocument(id: string): void;

@@ -89,9 +89,7 @@ export function createSqliteDocumentRepository(options: {
     listDocumentsByStatus(statuses) {
       if (statuses.length === 0) return [];
       const placeholders = statuses.map(() => "?").join(", ");
-      const rows = database
-        .prepare(`SELECT * FROM documents WHERE status IN (${placeholders}) ORDER BY created_at`)
-        .all(...statuses) as DocumentRow[];
+      const rows = database.prepare(`SELECT * FROM documents WHERE status IN (${placeholders}) ORDER BY created_at`).all(...statuses) as DocumentRow[];
       return rows.map(toDocument);
     },
     updateProgress(id: string, progress: DocumentProgress) {
@@ -130,8 +128,7 @@ export function createSqliteDocumentRepository(options: {
           texts.set(chunk.id, chunk.text);
         }
         const passages: NewPassage[] =
-          options.passages ??
-          options.chunks.map((chunk) => ({ ...wholeChunkPassage(chunk), context: [options.title, chunk.section].filter(Boolean).join(" — ") }));
+          options.passages ?? options.chunks.map((chunk) => ({ ...wholeChunkPassage(chunk), context: [options.title, chunk.section].filter(Boolean).join(" — ") }));
         indexPassages(passages, texts);
         statements.completeDocument.run({
           id: options.id,
@@ -181,7 +178,11 @@ export function createSqliteDocumentRepository(options: {
       changes.refresh();
       const result = new Map<string, PassageRecord[]>();
       for (const [chunkId, passages] of passagesOf(chunkIds)) {
-        if (passages.length > 0) result.set(chunkId, passages.map((passage) => passage.record));
+        if (passages.length > 0)
+          result.set(
+            chunkId,
+            passages.map((passage) => passage.record),
+          );
       }
       return result;
     },

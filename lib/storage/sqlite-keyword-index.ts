@@ -98,10 +98,18 @@ export function createSqliteKeywordIndex(options: {
     ),
   };
 
-  const postingsCache = caches.cache<string, WordPostings>("content", { maximumEntries: MAXIMUM_CACHED_TERMS, maximumSize: MAXIMUM_CACHED_POSTINGS, sizeOf: (postings) => postings.rowIds.length });
+  const postingsCache = caches.cache<string, WordPostings>("content", {
+    maximumEntries: MAXIMUM_CACHED_TERMS,
+    maximumSize: MAXIMUM_CACHED_POSTINGS,
+    sizeOf: (postings) => postings.rowIds.length,
+  });
   const countCache = caches.cache<string, number>("content", { maximumEntries: MAXIMUM_CACHED_COUNTS });
   const keywordResultCache = caches.cache<string, KeywordMatch[]>("content", { maximumEntries: MAXIMUM_CACHED_RESULTS });
-  const termScoresCache = caches.cache<string, TermScores>("content", { maximumEntries: MAXIMUM_CACHED_TERMS, maximumSize: MAXIMUM_CACHED_TERM_SCORES, sizeOf: (scores) => scores.rowIds.length });
+  const termScoresCache = caches.cache<string, TermScores>("content", {
+    maximumEntries: MAXIMUM_CACHED_TERMS,
+    maximumSize: MAXIMUM_CACHED_TERM_SCORES,
+    sizeOf: (scores) => scores.rowIds.length,
+  });
   /** Passages by FTS rowid, for keyword results (the same passages rank for many questions). */
   const passageByRow = caches.cache<number, PassageRecord>("content", { maximumEntries: MAXIMUM_CACHED_PASSAGE_ROWS });
   const passageTotal = caches.value("content", () => (statements.countPassages.get() as { count: number }).count);
@@ -197,7 +205,16 @@ export function createSqliteKeywordIndex(options: {
     for (const { rowId, score } of top) {
       const passage = passageByRow.get(rowId);
       // A literal: a spread plus a property takes V8's slow copy path (docs/performance.md).
-      if (passage) matches.push({ chunkId: passage.chunkId, documentId: passage.documentId, passageIndex: passage.passageIndex, start: passage.start, end: passage.end, page: passage.page, score });
+      if (passage)
+        matches.push({
+          chunkId: passage.chunkId,
+          documentId: passage.documentId,
+          passageIndex: passage.passageIndex,
+          start: passage.start,
+          end: passage.end,
+          page: passage.page,
+          score,
+        });
     }
     return matches;
   };

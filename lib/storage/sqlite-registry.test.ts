@@ -139,7 +139,10 @@ describe("openSqliteRegistry: documents", () => {
     documents.updateProgress("doc-3", { status: "embedding" });
     documents.failIndexing({ id: "doc-4", code: "pdf.invalid", message: "Broken" });
     const ids = (statuses: Parameters<DocumentRegistry["listDocumentsByStatus"]>[0]) =>
-      documents.listDocumentsByStatus(statuses).map((document) => document.id).sort();
+      documents
+        .listDocumentsByStatus(statuses)
+        .map((document) => document.id)
+        .sort();
     expect(ids(["parsing", "embedding"])).toEqual(["doc-2", "doc-3"]);
     expect(ids(["queued"])).toEqual(["doc-1"]);
     expect(ids(["failed", "queued"])).toEqual(["doc-1", "doc-4"]);
@@ -183,7 +186,7 @@ describe("openSqliteRegistry: indexing results", () => {
         { page: 5, start: 482, end: 501 },
       ],
       section: "Benefits > Dental > Orthodontics",
-      text: "Unicode ✓ — 日本語 and \"quotes\"\n\nnew paragraph",
+      text: 'Unicode ✓ — 日本語 and "quotes"\n\nnew paragraph',
     });
     documents.completeIndexing({ id: "doc-1", chunks: [withoutPages, withPages], embeddingModel: "m", pageCount: null, title: null });
     expect(documents.listChunks("doc-1")).toEqual([withoutPages, withPages]);
@@ -296,9 +299,7 @@ describe("openSqliteRegistry: chunks", () => {
 
   it("refuses a chunk for a document that does not exist", () => {
     const documents = open();
-    expect(() =>
-      documents.completeIndexing({ id: "ghost", chunks: [chunk("ghost", 0)], embeddingModel: "m", pageCount: null, title: null }),
-    ).toThrow(/FOREIGN KEY/);
+    expect(() => documents.completeIndexing({ id: "ghost", chunks: [chunk("ghost", 0)], embeddingModel: "m", pageCount: null, title: null })).toThrow(/FOREIGN KEY/);
   });
 });
 

@@ -41,14 +41,8 @@ describe("splitSentences", () => {
   });
 
   it("does not end a sentence at common abbreviations", () => {
-    expect(texts("Dr. Smith met Mrs. Jones and Prof. Lee. They talked.")).toEqual([
-      "Dr. Smith met Mrs. Jones and Prof. Lee.",
-      "They talked.",
-    ]);
-    expect(texts("Fruit, i.e. Apples, etc. Are healthy. Everyone agrees.")).toEqual([
-      "Fruit, i.e. Apples, etc. Are healthy.",
-      "Everyone agrees.",
-    ]);
+    expect(texts("Dr. Smith met Mrs. Jones and Prof. Lee. They talked.")).toEqual(["Dr. Smith met Mrs. Jones and Prof. Lee.", "They talked."]);
+    expect(texts("Fruit, i.e. Apples, etc. Are healthy. Everyone agrees.")).toEqual(["Fruit, i.e. Apples, etc. Are healthy.", "Everyone agrees."]);
     expect(texts("See Fig. 3 for the results. It shows growth.")).toEqual(["See Fig. 3 for the results.", "It shows growth."]);
   });
 
@@ -71,12 +65,7 @@ describe("splitSentences", () => {
   });
 
   it("keeps closing quotes and brackets with their sentence", () => {
-    expect(texts('He said "Stop." Then he left. (It was late.) Everyone slept.')).toEqual([
-      'He said "Stop."',
-      "Then he left.",
-      "(It was late.)",
-      "Everyone slept.",
-    ]);
+    expect(texts('He said "Stop." Then he left. (It was late.) Everyone slept.')).toEqual(['He said "Stop."', "Then he left.", "(It was late.)", "Everyone slept."]);
   });
 
   it("splits at ellipses and repeated punctuation", () => {
@@ -84,12 +73,7 @@ describe("splitSentences", () => {
   });
 
   it("splits at CJK full stops with or without following whitespace", () => {
-    expect(texts("東京は大きい。大阪も大きい！京都は古い？ 奈良も古い。")).toEqual([
-      "東京は大きい。",
-      "大阪も大きい！",
-      "京都は古い？",
-      "奈良も古い。",
-    ]);
+    expect(texts("東京は大きい。大阪も大きい！京都は古い？ 奈良も古い。")).toEqual(["東京は大きい。", "大阪も大きい！", "京都は古い？", "奈良も古い。"]);
   });
 
   it("splits at blank lines even without punctuation", () => {
@@ -105,12 +89,7 @@ describe("splitSentences", () => {
   });
 
   it("keeps a numbered list item's number with its text", () => {
-    expect(texts("Steps:\n1. Open the app.\n2. Click save.\n3) Close it.")).toEqual([
-      "Steps:",
-      "1. Open the app.",
-      "2. Click save.",
-      "3) Close it.",
-    ]);
+    expect(texts("Steps:\n1. Open the app.\n2. Click save.\n3) Close it.")).toEqual(["Steps:", "1. Open the app.", "2. Click save.", "3) Close it."]);
     expect(texts("1. Install it.\n  2. Run it.")).toEqual(["1. Install it.", "2. Run it."]);
   });
 

@@ -29,7 +29,6 @@ vi.mock("tiktoken", async (importOriginal) => {
 const { boundedPieces, countTokens, MAXIMUM_ENCODED_PIECE, splitByTokens } = await import("@/lib/text/tokens");
 const { chunkBlocks } = await import("@/lib/ingest/chunker");
 
-
 describe("bounded token counting", () => {
   it("never hands the encoder a run longer than the bound: letters, spaces, punctuation, CJK", () => {
     for (const text of [unbrokenLetters(200_000), " ".repeat(50_000), "!".repeat(50_000), "漢字".repeat(25_000)]) {

@@ -58,7 +58,7 @@ function numberOrNull(value: unknown): number | null {
 }
 
 function metadataText(value: unknown): string {
-  return typeof value === "string" ? value : JSON.stringify(value) ?? "";
+  return typeof value === "string" ? value : (JSON.stringify(value) ?? "");
 }
 
 function toStoreError(error: unknown): AppError {
@@ -217,24 +217,22 @@ export async function openChromaVectorStore(options: {
         ids: records.map((record) => record.id),
         embeddings: records.map((record) => record.vector),
         documents: records.map((record) => record.text),
-        metadatas: records.map(
-          (record): Metadata => ({
-            documentId: record.documentId,
-            chunkId: record.chunkId,
-            chunkIndex: record.chunkIndex,
-            windowIndex: record.windowIndex,
-            passageIndex: record.passageIndex ?? 0,
-            // Chroma metadata has no null: a page-less passage simply has no passagePage.
-            ...(typeof record.passagePage === "number" ? { passagePage: record.passagePage } : {}),
-            source: record.source,
-            pageStart: record.pageStart,
-            pageEnd: record.pageEnd,
-            section: record.section,
-            tokenCount: record.tokenCount,
-            createdAt: record.createdAt,
-            embeddingModel: options.embeddingModel,
-          }),
-        ),
+        metadatas: records.map((record): Metadata => ({
+          documentId: record.documentId,
+          chunkId: record.chunkId,
+          chunkIndex: record.chunkIndex,
+          windowIndex: record.windowIndex,
+          passageIndex: record.passageIndex ?? 0,
+          // Chroma metadata has no null: a page-less passage simply has no passagePage.
+          ...(typeof record.passagePage === "number" ? { passagePage: record.passagePage } : {}),
+          source: record.source,
+          pageStart: record.pageStart,
+          pageEnd: record.pageEnd,
+          section: record.section,
+          tokenCount: record.tokenCount,
+          createdAt: record.createdAt,
+          embeddingModel: options.embeddingModel,
+        })),
       }),
     );
   };
@@ -243,9 +241,7 @@ export async function openChromaVectorStore(options: {
     const lost: string[] = [];
     for (let start = 0; start < records.length; start += PROBE_BATCH) {
       const batch = records.slice(start, start + PROBE_BATCH);
-      const result = await guard(() =>
-        sendQuery({ query_embeddings: batch.map((record) => record.vector), n_results: PROBE_NEIGHBOURS, include: ["distances"] }),
-      );
+      const result = await guard(() => sendQuery({ query_embeddings: batch.map((record) => record.vector), n_results: PROBE_NEIGHBOURS, include: ["distances"] }));
       batch.forEach((record, index) => {
         if (!probeFound({ id: record.id, neighbours: result.ids?.[index] ?? [], distances: result.distances?.[index] ?? [], asked: PROBE_NEIGHBOURS })) lost.push(record.id);
       });
@@ -301,10 +297,7 @@ export async function openChromaVectorStore(options: {
     async upsert(records) {
       for (const record of records) {
         if (record.vector.length !== options.dimensions) {
-          throw new AppError(
-            "embedding.model_mismatch",
-            `A ${record.vector.length}-dimensional vector cannot be stored in ${collectionName} (${options.dimensions} dimensions).`,
-          );
+          throw new AppError("embedding.model_mismatch", `A ${record.vector.length}-dimensional vector cannot be stored in ${collectionName} (${options.dimensions} dimensions).`);
         }
       }
       // A vector the index still misses stays stored: keyword search finds its passage, and the

@@ -48,8 +48,6 @@ describe("collectionNameFor", () => {
   });
 
   it("is deterministic", () => {
-    expect(collectionNameFor({ model: "text-embedding-3-large", dimensions: 3072 })).toBe(
-      collectionNameFor({ model: "text-embedding-3-large", dimensions: 3072 }),
-    );
+    expect(collectionNameFor({ model: "text-embedding-3-large", dimensions: 3072 })).toBe(collectionNameFor({ model: "text-embedding-3-large", dimensions: 3072 }));
   });
 });

@@ -11,7 +11,9 @@ describe("probeFound", () => {
     expect(probeFound({ id: "d:0:0", neighbours: ["d:1:0", "d:2:0"], distances: [0.3, 0.5], asked: 10 })).toBe(false);
     expect(probeFound({ id: "d:0:0", neighbours: [], distances: [], asked: 10 })).toBe(false);
     // A full answer of near (not identical) neighbours without it is still a loss.
-    expect(probeFound({ id: "d:0:0", neighbours: Array.from({ length: 10 }, (_, index) => `e:${index}:0`), distances: Array.from({ length: 10 }, () => 0.01), asked: 10 })).toBe(false);
+    expect(probeFound({ id: "d:0:0", neighbours: Array.from({ length: 10 }, (_, index) => `e:${index}:0`), distances: Array.from({ length: 10 }, () => 0.01), asked: 10 })).toBe(
+      false,
+    );
   });
 
   it("gives the benefit of the doubt when every neighbour asked for is an identical copy", () => {

@@ -67,20 +67,34 @@ export async function startProductionApp(options: {
   const port = await freePort();
   let output = "";
   const started = performance.now();
-  const child = spawn(process.execPath, [...(options.nodeArguments ?? []), path.join(options.projectRoot, "node_modules", "next", "dist", "bin", "next"), "start", "--port", String(port), "--hostname", "127.0.0.1"], {
-    cwd: options.projectRoot,
-    // Open and unthrottled: the tools measure the app, not sign-in or rate limits (an AUTH_TOKEN
-    // from the shell is dropped; a test asking for access control sets one in `environment`).
-    env: { ...process.env, AUTH_TOKEN: "", DATA_DIR: dataDirectory, PORT: String(port), LOG_LEVEL: "warn", ...(options.rateLimits ? {} : WITHOUT_RATE_LIMITS), ...options.environment },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArguments ?? []), path.join(options.projectRoot, "node_modules", "next", "dist", "bin", "next"), "start", "--port", String(port), "--hostname", "127.0.0.1"],
+    {
+      cwd: options.projectRoot,
+      // Open and unthrottled: the tools measure the app, not sign-in or rate limits (an AUTH_TOKEN
+      // from the shell is dropped; a test asking for access control sets one in `environment`).
+      env: {
+        ...process.env,
+        AUTH_TOKEN: "",
+        DATA_DIR: dataDirectory,
+        PORT: String(port),
+        LOG_LEVEL: "warn",
+        ...(options.rateLimits ? {} : WITHOUT_RATE_LIMITS),
+        ...options.environment,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   child.stdout.on("data", (data: Buffer) => (output = (output + data.toString()).slice(-20_000)));
   child.stderr.on("data", (data: Buffer) => (output = (output + data.toString()).slice(-20_000)));
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`The app exited during start-up:\n${output}`);
-    const healthy = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(5_000) }).then((response) => response.ok).catch(() => false);
+    const healthy = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(5_000) })
+      .then((response) => response.ok)
+      .catch(() => false);
     if (healthy) break;
     if (Date.now() > deadline) {
       child.kill("SIGKILL");

@@ -81,7 +81,10 @@ export function messageContent(message: ChatCompletionsBody["messages"][number])
 /** A deterministic, normalised bag-of-words vector: equal texts get equal vectors. */
 export function fakeEmbedding(text: string, dimensions = EMBEDDING_DIMENSIONS): number[] {
   const vector = new Array<number>(dimensions).fill(0);
-  const words = text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const words = text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
   for (const word of words.length > 0 ? words : [""]) {
     const digest = createHash("sha256").update(word).digest();
     const index = digest.readUInt32BE(0) % dimensions;

@@ -21,11 +21,7 @@ export async function makeHandbookPdf(): Promise<Uint8Array> {
       "Within the country the daily meal allowance is forty euros per day.",
       "Receipts are not needed for the per diem, but the travel dates must be recorded.",
     ],
-    [
-      "Expense reports",
-      "Expense reports must be submitted within thirty days after the trip ends.",
-      "Late reports are approved only by the finance director.",
-    ],
+    ["Expense reports", "Expense reports must be submitted within thirty days after the trip ends.", "Late reports are approved only by the finance director."],
   ];
   const pdf = await PDFDocument.create();
   const font = await pdf.embedFont(StandardFonts.Helvetica);

@@ -50,7 +50,13 @@ describe("citation markers in Markdown", () => {
       type: "root",
       children: [
         { type: "paragraph", children: [{ type: "text", value: "Sixty-five euros [1]. Both [2, 3]." }] },
-        { type: "paragraph", children: [{ type: "inlineCode", value: "array[1]" }, { type: "link", children: [{ type: "text", value: "see [4]" }] }] },
+        {
+          type: "paragraph",
+          children: [
+            { type: "inlineCode", value: "array[1]" },
+            { type: "link", children: [{ type: "text", value: "see [4]" }] },
+          ],
+        },
       ],
     });
     const first = tree.children?.[0]?.children ?? [];

@@ -160,7 +160,7 @@ describe.skipIf(skipReason !== null)("web app in a browser (production build, ex
     await screenshot(page, "pdf-viewer", { dark: true });
   });
 
-  it("lists the closest passages under a \"not in the documents\" answer, and opens one in the viewer", async () => {
+  it('lists the closest passages under a "not in the documents" answer, and opens one in the viewer', async () => {
     await page.goto(`${app.baseUrl}/`);
     await page.getByRole("heading", { name: "Ask your documents" }).waitFor();
     // The expense-report page is about this in other words ("Expense reports must be submitted

@@ -47,7 +47,7 @@ async function makeDocx(): Promise<Uint8Array> {
         new TextRun(" within one hour [click](javascript:window.__xss=1)."),
       ],
     }),
-    new Paragraph({ children: [new TextRun("<script>alert(5)</script><a href=\"javascript:alert(6)\">Badge photos</a> are taken by the reception staff.")] }),
+    new Paragraph({ children: [new TextRun('<script>alert(5)</script><a href="javascript:alert(6)">Badge photos</a> are taken by the reception staff.')] }),
   ]);
 }
 
@@ -70,9 +70,8 @@ async function expectInert(page: Page, trap: Trap): Promise<void> {
     handlers: [...document.querySelectorAll("[onerror], [onload], [onclick]")].length,
     hostileElements: [...document.querySelectorAll("main img[src='x'], main svg[onload], main iframe")].length,
     // Next's own inline scripts carry the page data (payloads included) as JSON strings: data, not code.
-    scripts: [...document.querySelectorAll("script")]
-      .map((script) => (script.textContent ?? "").trim())
-      .filter((text) => !/^\(?self\.__next_f/.test(text) && /__xss ?=/.test(text)).length,
+    scripts: [...document.querySelectorAll("script")].map((script) => (script.textContent ?? "").trim()).filter((text) => !/^\(?self\.__next_f/.test(text) && /__xss ?=/.test(text))
+      .length,
   }));
   expect(injected).toEqual({ javascriptLinks: [], handlers: 0, hostileElements: 0, scripts: 0 });
 }
@@ -153,8 +152,17 @@ describe.skipIf(skipReason !== null)("hostile documents in the browser (producti
 
   it("returns search results as JSON that the browser never renders as a page", async () => {
     const results = await page.evaluate(async () => {
-      const response = await fetch("/api/search", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "visitor badges returned at the reception desk", threshold: 0 }) });
-      return { status: response.status, type: response.headers.get("content-type"), nosniff: response.headers.get("x-content-type-options"), body: (await response.json()) as { results: { text: string }[] } };
+      const response = await fetch("/api/search", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: "visitor badges returned at the reception desk", threshold: 0 }),
+      });
+      return {
+        status: response.status,
+        type: response.headers.get("content-type"),
+        nosniff: response.headers.get("x-content-type-options"),
+        body: (await response.json()) as { results: { text: string }[] },
+      };
     });
     expect(results.status).toBe(200);
     expect(results.type).toContain("application/json");
@@ -215,7 +223,9 @@ describe.skipIf(skipReason !== null)("hostile documents in the browser (producti
     for (const [kind, id] of Object.entries(ids)) {
       const response = await fetch(`${app.baseUrl}/api/documents/${id}/file`);
       expect(response.status).toBe(200);
-      expect(response.headers.get("content-type")).toBe(kind === "markdown" ? "text/markdown; charset=utf-8" : "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+      expect(response.headers.get("content-type")).toBe(
+        kind === "markdown" ? "text/markdown; charset=utf-8" : "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+      );
       expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename\*=UTF-8''/);
       expect(response.headers.get("x-content-type-options")).toBe("nosniff");
       const policies = (response.headers.get("content-security-policy") ?? "").split(",").map((policy) => policy.trim());

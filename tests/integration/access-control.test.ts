@@ -353,7 +353,12 @@ function listeningAddresses(port: number): string[] {
       const [hexAddress, hexPort] = local.split(":");
       if (!hexAddress || !hexPort || Number.parseInt(hexPort, 16) !== port) continue;
       if (hexAddress.length === 8) {
-        addresses.push((hexAddress.match(/../g) ?? []).reverse().map((byte) => Number.parseInt(byte, 16)).join("."));
+        addresses.push(
+          (hexAddress.match(/../g) ?? [])
+            .reverse()
+            .map((byte) => Number.parseInt(byte, 16))
+            .join("."),
+        );
       } else {
         addresses.push(hexAddress === "00000000000000000000000001000000" ? "::1" : hexAddress === "0".repeat(32) ? "::" : `ipv6:${hexAddress}`);
       }
@@ -425,15 +430,21 @@ describe.skipIf(skip || !existsSync("/proc/net/tcp"))("open mode: npm start with
 });
 
 /** A request sent from a chosen loopback address (127.0.0.2, 127.0.0.3, …): a distinct client as the socket sees it. */
-function requestFrom(app: RunningApp, options: { localAddress: string; method: string; path: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; body: string }> {
+function requestFrom(
+  app: RunningApp,
+  options: { localAddress: string; method: string; path: string; headers?: Record<string, string>; body?: string },
+): Promise<{ status: number; body: string }> {
   const url = new URL(app.baseUrl);
   return new Promise((resolve, reject) => {
-    const request = http.request({ host: url.hostname, port: url.port, path: options.path, method: options.method, headers: options.headers, localAddress: options.localAddress }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
-      response.on("error", reject);
-    });
+    const request = http.request(
+      { host: url.hostname, port: url.port, path: options.path, method: options.method, headers: options.headers, localAddress: options.localAddress },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+        response.on("error", reject);
+      },
+    );
     request.on("error", reject);
     request.end(options.body);
   });

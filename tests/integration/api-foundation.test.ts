@@ -40,7 +40,8 @@ async function makeDocx(): Promise<Uint8Array> {
 
 function form(files: { name: string; bytes: Uint8Array | string; type?: string }[]): FormData {
   const body = new FormData();
-  for (const file of files) body.append("file", new Blob([typeof file.bytes === "string" ? file.bytes : new Uint8Array(file.bytes)], { type: file.type ?? "application/octet-stream" }), file.name);
+  for (const file of files)
+    body.append("file", new Blob([typeof file.bytes === "string" ? file.bytes : new Uint8Array(file.bytes)], { type: file.type ?? "application/octet-stream" }), file.name);
   return body;
 }
 

@@ -29,9 +29,24 @@ interface Summary {
 }
 
 interface BenchReport {
-  embedding: { raw: { batchSize: number; wordPiecesPerSecond: number }[]; pipeline: { msPerChunk: number; msPerWindow: number; wordPiecesPerSecond: number }; pipelineShareOfRaw: number };
+  embedding: {
+    raw: { batchSize: number; wordPiecesPerSecond: number }[];
+    pipeline: { msPerChunk: number; msPerWindow: number; wordPiecesPerSecond: number };
+    pipelineShareOfRaw: number;
+  };
   coldStart: { healthMs: number; firstSearchMs: number };
-  indexing: { documents: number; megabytes: number; seconds: number; secondsPerMegabyte: number; peakRssMegabytes: number; modelBusySeconds: number; windowsEmbedded: number; wordPiecesEmbedded: number; floorSecondsPerMegabyte: number; pipelineEfficiency: number };
+  indexing: {
+    documents: number;
+    megabytes: number;
+    seconds: number;
+    secondsPerMegabyte: number;
+    peakRssMegabytes: number;
+    modelBusySeconds: number;
+    windowsEmbedded: number;
+    wordPiecesEmbedded: number;
+    floorSecondsPerMegabyte: number;
+    pipelineEfficiency: number;
+  };
   reindex: { seconds: number; ratioToFirstIndexing: number };
   search: Record<string, Record<string, Summary>>;
   chat: { firstSourceMs: Summary; firstTextMs: Summary; firstAnswerMs: Summary };
@@ -83,7 +98,15 @@ describe.skipIf(reason !== undefined)("bench --quick (production build)", () => 
     expect(report.embedding.pipeline).toEqual({ batchSize: 32, msPerChunk: number, msPerWindow: number, wordPiecesPerSecond: number });
     expect(report.embedding.pipelineShareOfRaw).toBeGreaterThan(0);
     expect(report.coldStart).toMatchObject({ healthMs: number, firstSearchMs: number });
-    expect(report.indexing).toMatchObject({ documents: 3, megabytes: number, seconds: number, secondsPerMegabyte: number, peakRssMegabytes: number, modelBusySeconds: number, pipelineEfficiency: number });
+    expect(report.indexing).toMatchObject({
+      documents: 3,
+      megabytes: number,
+      seconds: number,
+      secondsPerMegabyte: number,
+      peakRssMegabytes: number,
+      modelBusySeconds: number,
+      pipelineEfficiency: number,
+    });
     // The model was busy during indexing, never longer than the wall time it ran in.
     expect(report.indexing.windowsEmbedded).toBeGreaterThan(0);
     expect(report.indexing.wordPiecesEmbedded).toBeGreaterThan(report.indexing.windowsEmbedded);

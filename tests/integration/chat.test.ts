@@ -93,7 +93,8 @@ async function fixtures(): Promise<Fixture[]> {
     },
     {
       name: "parking.md",
-      bytes: "# Parking\n\nParking spaces in the underground garage are assigned by the facilities team.\n\nElectric cars can be charged for free at the parking spaces on level minus one.\n",
+      bytes:
+        "# Parking\n\nParking spaces in the underground garage are assigned by the facilities team.\n\nElectric cars can be charged for free at the parking spaces on level minus one.\n",
     },
   ];
 }
@@ -160,7 +161,7 @@ const normalise = (text: string) => text.replace(/\s+/g, " ").trim();
 /** The closest passages of a "not in the documents" answer (its `data-related` chunk), or none. */
 function relatedOf(stream: ParsedUIMessageStream): ChatRelatedPassage[] {
   const chunk = stream.chunks.find((candidate) => candidate.type === "data-related");
-  return ((chunk?.data as { passages?: ChatRelatedPassage[] } | undefined)?.passages ?? []);
+  return (chunk?.data as { passages?: ChatRelatedPassage[] } | undefined)?.passages ?? [];
 }
 
 interface StoredConversation {
@@ -415,7 +416,9 @@ describe.skipIf(reason !== undefined)("POST /api/chat (production build)", () =>
     });
 
     it("refuses a conversation whose last message is not the user's", async () => {
-      const result = await chat(extractive, { messages: [userMessage("Hello there, what is the policy?"), { id: "a1", role: "assistant", parts: [{ type: "text", text: "Hi." }] }] });
+      const result = await chat(extractive, {
+        messages: [userMessage("Hello there, what is the policy?"), { id: "a1", role: "assistant", parts: [{ type: "text", text: "Hi." }] }],
+      });
       expect(result.status).toBe(400);
       expect(result.error?.code).toBe("chat.invalid_request");
     });
@@ -488,7 +491,10 @@ describe.skipIf(reason !== undefined)("POST /api/chat (production build)", () =>
       expect(content.slice(sourcesEnd)).toContain(`Question: ${question}`);
       expect(content.slice(sourcesEnd)).not.toContain("HACKED");
       // Nowhere else in the request.
-      const elsewhere = body.messages.filter((message) => message !== last).map(messageContent).join("\n");
+      const elsewhere = body.messages
+        .filter((message) => message !== last)
+        .map(messageContent)
+        .join("\n");
       expect(elsewhere).not.toContain("HACKED");
     });
 
@@ -506,7 +512,7 @@ describe.skipIf(reason !== undefined)("POST /api/chat (production build)", () =>
       // System + kept history + the question with sources.
       expect(body.messages.length).toBeLessThan(history.length + 2);
       expect(body.messages.length).toBeGreaterThanOrEqual(3);
-      expect(messageContent(body.messages[body.messages.length - 1] ?? { role: "user", content: "" })).toContain("<source id=\"1\">");
+      expect(messageContent(body.messages[body.messages.length - 1] ?? { role: "user", content: "" })).toContain('<source id="1">');
     });
 
     it("makes no model request when nothing passes the threshold", async () => {

@@ -56,7 +56,11 @@ describe("embedded Chroma and the vector store", () => {
   it("upserts without duplicating, queries by cosine distance, filters by document and deletes", async () => {
     const store = await openChromaVectorStore({ connection: { url, requestTimeoutMs: 10_000 }, embeddingModel: "test-model", dimensions: 8 });
     expect(store.collectionName).toBe("cited_test-model_8");
-    await store.upsert([record({ documentId: "a", chunkIndex: 0, hot: 0 }), record({ documentId: "a", chunkIndex: 1, hot: 1 }), record({ documentId: "b", chunkIndex: 0, hot: 2 })]);
+    await store.upsert([
+      record({ documentId: "a", chunkIndex: 0, hot: 0 }),
+      record({ documentId: "a", chunkIndex: 1, hot: 1 }),
+      record({ documentId: "b", chunkIndex: 0, hot: 2 }),
+    ]);
     // The same ids again (a re-index) must replace, not add.
     await store.upsert([record({ documentId: "a", chunkIndex: 0, hot: 0 }), record({ documentId: "a", chunkIndex: 1, hot: 1 })]);
     expect(await store.countDocumentVectors("a")).toBe(2);
@@ -195,7 +199,12 @@ describe("embedded Chroma and the vector store", () => {
     let healthy = false;
     while (Date.now() < deadline && !healthy) {
       await new Promise((resolve) => setTimeout(resolve, 300));
-      healthy = server.pid !== undefined && server.pid !== pid && (await fetch(`${url}/api/v2/heartbeat`).then((response) => response.ok).catch(() => false));
+      healthy =
+        server.pid !== undefined &&
+        server.pid !== pid &&
+        (await fetch(`${url}/api/v2/heartbeat`)
+          .then((response) => response.ok)
+          .catch(() => false));
     }
     expect(healthy).toBe(true);
     const store = await openChromaVectorStore({ connection: { url, requestTimeoutMs: 10_000 }, embeddingModel: "test-model", dimensions: 8 });
@@ -204,9 +213,9 @@ describe("embedded Chroma and the vector store", () => {
 
   it("turns an unreachable server into store.unavailable quickly", async () => {
     const started = Date.now();
-    await expect(
-      openChromaVectorStore({ connection: { url: "http://127.0.0.1:9", requestTimeoutMs: 1_000 }, embeddingModel: "test-model", dimensions: 8 }),
-    ).rejects.toMatchObject({ code: "store.unavailable" });
+    await expect(openChromaVectorStore({ connection: { url: "http://127.0.0.1:9", requestTimeoutMs: 1_000 }, embeddingModel: "test-model", dimensions: 8 })).rejects.toMatchObject({
+      code: "store.unavailable",
+    });
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 

@@ -79,7 +79,12 @@ describe("the embedded Chroma server's lifetime", () => {
     // A stand-in for the app: starts the server, says its pid, and is then killed with SIGKILL.
     const parent = spawn(
       process.execPath,
-      ["-e", `const c = require("node:child_process").spawn(process.argv[1], JSON.parse(process.argv[2]), { stdio: "ignore" }); console.log(c.pid); setInterval(() => {}, 1000);`, command, JSON.stringify(args)],
+      [
+        "-e",
+        `const c = require("node:child_process").spawn(process.argv[1], JSON.parse(process.argv[2]), { stdio: "ignore" }); console.log(c.pid); setInterval(() => {}, 1000);`,
+        command,
+        JSON.stringify(args),
+      ],
       { stdio: ["ignore", "pipe", "ignore"] },
     );
     const serverPid = await new Promise<number>((resolve) => parent.stdout.once("data", (data: Buffer) => resolve(Number(data.toString().trim()))));

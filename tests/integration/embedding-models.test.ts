@@ -66,7 +66,13 @@ describe.skipIf(skip)("switching the embedding model", () => {
   it("after a switch to OpenAI embeddings, shows needs-reindex, searches only the new collection, and reindexes with retries", async () => {
     const app = await startApp({
       dataDirectory,
-      environment: { OPENAI_API_KEY: "test-key", OPENAI_BASE_URL: openai.baseUrl, CHAT_MODEL: "test-model", EMBEDDING_PROVIDER: "openai", EMBEDDING_MODEL: "text-embedding-3-small" },
+      environment: {
+        OPENAI_API_KEY: "test-key",
+        OPENAI_BASE_URL: openai.baseUrl,
+        CHAT_MODEL: "test-model",
+        EMBEDDING_PROVIDER: "openai",
+        EMBEDDING_MODEL: "text-embedding-3-small",
+      },
     });
     try {
       const health = (await (await fetch(`${app.baseUrl}/api/health`)).json()) as { embedding: { model: string; dimensions: number }; vectorStore: { collection: string } };

@@ -200,7 +200,9 @@ describe.skipIf(reason !== undefined)("faults: crashes, a dying vector store, an
     const orphan = await chromaRecord(dataDirectory);
     first.process.kill("SIGKILL");
     await new Promise((resolve) => first.process.once("exit", resolve));
-    console.log(`faults (a): killed with ${atKill.map((document) => `${document.name}=${document.status}(${document.progress.chunksEmbedded}/${document.progress.chunksTotal})`).join(", ")}`);
+    console.log(
+      `faults (a): killed with ${atKill.map((document) => `${document.name}=${document.status}(${document.progress.chunksEmbedded}/${document.progress.chunksTotal})`).join(", ")}`,
+    );
     expect(atKill.some((document) => document.status !== "ready")).toBe(true);
     // The embedded Chroma server does not outlive the app it belonged to: it stops itself.
     await waitUntil(async () => !(await isRunning(orphan.pid)), 20_000, "the orphaned Chroma server to stop");
@@ -265,7 +267,9 @@ describe.skipIf(reason !== undefined)("faults: crashes, a dying vector store, an
     }
     expect(recovered).toBe(true);
     const refusals = observed.filter((entry) => entry.status !== 200);
-    console.log(`faults (b): ${refusals.length} refusals while Chroma was down, slowest answer ${Math.max(...observed.map((entry) => entry.milliseconds))} ms, back after ${Date.now() - killedAt} ms`);
+    console.log(
+      `faults (b): ${refusals.length} refusals while Chroma was down, slowest answer ${Math.max(...observed.map((entry) => entry.milliseconds))} ms, back after ${Date.now() - killedAt} ms`,
+    );
     expect(refusals.length).toBeGreaterThan(0);
     for (const entry of refusals) expect(entry, JSON.stringify(entry)).toMatchObject({ status: 503, code: "store.unavailable" });
     for (const entry of observed) expect(entry.milliseconds, JSON.stringify(entry)).toBeLessThan(5_000);
@@ -274,7 +278,11 @@ describe.skipIf(reason !== undefined)("faults: crashes, a dying vector store, an
     const final = await waitForDocuments({ baseUrl: running.baseUrl, ids: during.ids, timeoutMs: 120_000 });
     expect(final[during.ids[0] ?? ""]?.status).toBe("ready");
     const searchNewDocument = async () => {
-      const found = await fetch(`${running.baseUrl}/api/search`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "When is the generator in building B tested?", threshold: 0 }) });
+      const found = await fetch(`${running.baseUrl}/api/search`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: "When is the generator in building B tested?", threshold: 0 }),
+      });
       return ((await found.json()) as { results: { documentName: string; score: number }[] }).results;
     };
     const results = await searchNewDocument();
@@ -285,7 +293,9 @@ describe.skipIf(reason !== undefined)("faults: crashes, a dying vector store, an
       const own = await store.get({ where: { documentId: during.ids[0] ?? "" }, include: ["embeddings"] });
       const probe = own.embeddings[0];
       const nearest = probe ? await store.query({ queryEmbeddings: [probe], nResults: 5, include: ["distances"] }) : undefined;
-      console.log(`faults (b) diagnosis: results ${JSON.stringify(results.map((result) => [result.documentName, result.score]))}; own vectors ${own.ids.length}; nearest to its own vector ${JSON.stringify(nearest?.ids[0])} ${JSON.stringify(nearest?.distances[0])}`);
+      console.log(
+        `faults (b) diagnosis: results ${JSON.stringify(results.map((result) => [result.documentName, result.score]))}; own vectors ${own.ids.length}; nearest to its own vector ${JSON.stringify(nearest?.ids[0])} ${JSON.stringify(nearest?.distances[0])}`,
+      );
       console.log(`faults (b) diagnosis, doctor: ${(await runDoctor(dataDirectory, false)).output}`);
     }
     expect(results[0]?.documentName).toBe("during-outage.md");

@@ -52,7 +52,8 @@ interface UploadResponse {
 
 async function post(app: RunningApp, route: string, body: Buffer | string, contentType: string): Promise<{ status: number; json: Record<string, unknown>; milliseconds: number }> {
   const started = Date.now();
-  const send = () => fetch(`${app.baseUrl}${route}`, { method: "POST", headers: { "content-type": contentType }, body: new Uint8Array(typeof body === "string" ? Buffer.from(body) : body) });
+  const send = () =>
+    fetch(`${app.baseUrl}${route}`, { method: "POST", headers: { "content-type": contentType }, body: new Uint8Array(typeof body === "string" ? Buffer.from(body) : body) });
   // A request can hit a keep-alive connection the server closed while the test was busy (idle
   // timeout): that is the client's race, not a refusal, so it is sent again once.
   const response = await send().catch(async (error: unknown) => {
@@ -114,7 +115,11 @@ function bombPayload(): Buffer {
  * Announces `announcedBytes` in Content-Length, then streams up to `streamBytes` slowly and
  * aborts. Resolves with the response and how much of the body had been written when it came.
  */
-function announceHugeUpload(options: { app: RunningApp; announcedBytes: number | "chunked"; streamBytes: number }): Promise<{ status: number; body: string; sentWhenAnswered: number; milliseconds: number }> {
+function announceHugeUpload(options: {
+  app: RunningApp;
+  announcedBytes: number | "chunked";
+  streamBytes: number;
+}): Promise<{ status: number; body: string; sentWhenAnswered: number; milliseconds: number }> {
   const { app, announcedBytes, streamBytes } = options;
   const url = new URL(app.baseUrl);
   const boundary = `----cited-${randomBytes(8).toString("hex")}`;
@@ -168,7 +173,11 @@ function announceHugeUpload(options: { app: RunningApp; announcedBytes: number |
 
 function chatMessages(count: number, text: (index: number) => string): { messages: { id: string; role: string; parts: { type: string; text: string }[] }[] } {
   return {
-    messages: Array.from({ length: count }, (_, index) => ({ id: `m${index}`, role: index % 2 === 0 || index === count - 1 ? "user" : "assistant", parts: [{ type: "text", text: text(index) }] })),
+    messages: Array.from({ length: count }, (_, index) => ({
+      id: `m${index}`,
+      role: index % 2 === 0 || index === count - 1 ? "user" : "assistant",
+      parts: [{ type: "text", text: text(index) }],
+    })),
   };
 }
 
@@ -198,7 +207,9 @@ describe.skipIf(reason !== undefined)("hostile and malformed input (production b
   });
 
   afterAll(async () => {
-    console.log(`hardening-bad-input: peak RSS of the app (MB) ${JSON.stringify(Object.fromEntries(Object.entries(peaks).map(([key, value]) => [key, Math.round(value / MEGABYTE)])))}`);
+    console.log(
+      `hardening-bad-input: peak RSS of the app (MB) ${JSON.stringify(Object.fromEntries(Object.entries(peaks).map(([key, value]) => [key, Math.round(value / MEGABYTE)])))}`,
+    );
     await app?.stop();
   });
 
@@ -223,7 +234,10 @@ describe.skipIf(reason !== undefined)("hostile and malformed input (production b
     });
 
     it("refuses a ZIP archive that is not a Word document", async () => {
-      const zip = buildZip([{ name: "notes.txt", data: Buffer.from("hello") }, { name: "photo.jpg", data: randomBytes(2_000) }]);
+      const zip = buildZip([
+        { name: "notes.txt", data: Buffer.from("hello") },
+        { name: "photo.jpg", data: randomBytes(2_000) },
+      ]);
       const result = await upload(app, [{ filename: "report.docx", bytes: zip }]);
       expect(result.status).toBe(415);
       expect(result.error?.code).toBe("upload.content_mismatch");
@@ -248,7 +262,11 @@ describe.skipIf(reason !== undefined)("hostile and malformed input (production b
       const exePdf = Buffer.concat([Buffer.from("MZ"), Buffer.alloc(60, 0), Buffer.from("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n")]);
       const htmlPdf = Buffer.from('<html><!-- %PDF-1.4 --><body><img src=x onerror="alert(1)"></body></html>\n%%EOF\n');
       const zipPdf = Buffer.concat([buildZip([{ name: "word/document.xml", data: Buffer.from("<w:document/>") }]), Buffer.from("%PDF-1.4\n%%EOF\n")]);
-      for (const [filename, bytes] of [["dual.pdf", exePdf], ["page.pdf", htmlPdf], ["archive.pdf", zipPdf]] as const) {
+      for (const [filename, bytes] of [
+        ["dual.pdf", exePdf],
+        ["page.pdf", htmlPdf],
+        ["archive.pdf", zipPdf],
+      ] as const) {
         const result = await upload(app, [{ filename, bytes }]);
         expect(result.status, filename).toBe(415);
         expect(result.error?.code, filename).toBe("upload.content_mismatch");
@@ -424,7 +442,12 @@ describe.skipIf(reason !== undefined)("hostile and malformed input (production b
     });
 
     it("refuses an oversized search body", async () => {
-      const { status, json } = await post(app, "/api/search", JSON.stringify({ query: "vacation", documentIds: Array.from({ length: 200_000 }, (_, index) => `id-${index}`) }), "application/json");
+      const { status, json } = await post(
+        app,
+        "/api/search",
+        JSON.stringify({ query: "vacation", documentIds: Array.from({ length: 200_000 }, (_, index) => `id-${index}`) }),
+        "application/json",
+      );
       expect(status).toBe(413);
       expect((json.error as ErrorJson).code).toBe("request.too_large");
     });

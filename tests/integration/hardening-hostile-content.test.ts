@@ -59,7 +59,6 @@ async function probeWhile<T>(app: RunningApp, done: Promise<T>): Promise<{ resul
   return { result: await outcome, slowestMs, probes };
 }
 
-
 const reason = hasProductionBuild() ? undefined : "no production build (run `npm run build` first; `npm test` does)";
 if (reason) console.log(`hardening-hostile-content: skipped — ${reason}`);
 
@@ -133,7 +132,12 @@ describe.skipIf(reason !== undefined)("documents built to hurt the server (produ
     it("refuses a cross-site form post of a file (no preflight needed) with 403 request.cross_site, storing nothing", async () => {
       const before = ((await (await fetch(`${app.baseUrl}/api/documents`)).json()) as { documents: unknown[] }).documents.length;
       const { body, contentType } = multipart("planted.txt", Buffer.from("Planted by another site."));
-      const refused = await raw({ method: "POST", path: "/api/documents", headers: { host: ownHost(), origin: "https://evil.example", "sec-fetch-site": "cross-site", "content-type": contentType }, body });
+      const refused = await raw({
+        method: "POST",
+        path: "/api/documents",
+        headers: { host: ownHost(), origin: "https://evil.example", "sec-fetch-site": "cross-site", "content-type": contentType },
+        body,
+      });
       expect(refused.status).toBe(403);
       expect((JSON.parse(refused.body) as { error: { code: string } }).error.code).toBe("request.cross_site");
       // A page on another port of the same machine is same-site, not same-origin: refused too.
@@ -145,7 +149,12 @@ describe.skipIf(reason !== undefined)("documents built to hurt the server (produ
 
     it("refuses a chat sent as text/plain with application/json in a parameter (a form's simple request)", async () => {
       const chat = JSON.stringify({ messages: [{ id: "m1", role: "user", parts: [{ type: "text", text: "How many vacation days?" }] }] });
-      const response = await raw({ method: "POST", path: "/api/chat", headers: { host: ownHost(), "content-type": "text/plain; x=application/json" }, body: new TextEncoder().encode(chat) });
+      const response = await raw({
+        method: "POST",
+        path: "/api/chat",
+        headers: { host: ownHost(), "content-type": "text/plain; x=application/json" },
+        body: new TextEncoder().encode(chat),
+      });
       expect(response.status).toBe(400);
     });
 
@@ -156,7 +165,12 @@ describe.skipIf(reason !== undefined)("documents built to hurt the server (produ
         expect(rebound.status, path).toBe(421);
       }
       expect((await raw({ method: "GET", path: "/api/documents", headers: { host: `localhost:${port}` } })).status).toBe(200);
-      const own = await raw({ method: "POST", path: "/api/search", headers: { host: ownHost(), origin: app.baseUrl, "sec-fetch-site": "same-origin", "content-type": "application/json" }, body: new TextEncoder().encode(JSON.stringify({ query: "vacation" })) });
+      const own = await raw({
+        method: "POST",
+        path: "/api/search",
+        headers: { host: ownHost(), origin: app.baseUrl, "sec-fetch-site": "same-origin", "content-type": "application/json" },
+        body: new TextEncoder().encode(JSON.stringify({ query: "vacation" })),
+      });
       expect(own.status).toBe(200);
     });
   });

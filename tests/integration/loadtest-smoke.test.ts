@@ -44,7 +44,12 @@ describe.skipIf(reason !== undefined)("load test with small counts (production b
     const options = ["--duration", "15", "--seed", "2", "--uploads", "3", "--upload-waves", "2", "--chats", "2", "--search-rate", "10", "--json", reportPath];
     let output = "";
     try {
-      const result = await run(process.execPath, [tsx, ...argumentsList, ...options], { cwd: projectRoot, env: { ...process.env, LOG_LEVEL: "warn" }, maxBuffer: 16 * 1024 * 1024, timeout: 840_000 });
+      const result = await run(process.execPath, [tsx, ...argumentsList, ...options], {
+        cwd: projectRoot,
+        env: { ...process.env, LOG_LEVEL: "warn" },
+        maxBuffer: 16 * 1024 * 1024,
+        timeout: 840_000,
+      });
       output = result.stdout + result.stderr;
     } catch (error) {
       // Exit code 1 may only mean a latency target was missed on this machine; the report decides.
@@ -52,9 +57,11 @@ describe.skipIf(reason !== undefined)("load test with small counts (production b
       output = `${failure.stdout ?? ""}${failure.stderr ?? ""}`;
       if (failure.code !== 1) throw new Error(`loadtest failed (exit ${String(failure.code)}):\n${output}`);
     }
-    const report = JSON.parse(await fs.readFile(reportPath, "utf8").catch(() => {
-      throw new Error(`loadtest wrote no report:\n${output}`);
-    })) as LoadtestReport;
+    const report = JSON.parse(
+      await fs.readFile(reportPath, "utf8").catch(() => {
+        throw new Error(`loadtest wrote no report:\n${output}`);
+      }),
+    ) as LoadtestReport;
 
     const serverErrors = Object.entries(report.statuses).filter(([status]) => Number(status) >= 500);
     expect(serverErrors, output).toEqual([]);

@@ -76,9 +76,7 @@ describe("parseDocx", () => {
       }),
     ]);
     const parsed = await parseDocx(bytes);
-    expect(parsed.blocks).toEqual([
-      { kind: "table", text: ["| Wide |  | C |", "| --- | --- | --- |", "| Tall | B2 | C2 |", "|  | B3 | C3 |"].join("\n") },
-    ]);
+    expect(parsed.blocks).toEqual([{ kind: "table", text: ["| Wide |  | C |", "| --- | --- | --- |", "| Tall | B2 | C2 |", "|  | B3 | C3 |"].join("\n") }]);
   });
 
   it("renders lists as Markdown list items", async () => {
@@ -112,8 +110,8 @@ describe("parseDocx", () => {
   });
 
   it("decodes entities and keeps special characters", async () => {
-    const parsed = await parseDocx(await buildDocx([new Paragraph("Fish & chips <cheap> \"quoted\" — 5 € café")]));
-    expect(parsed.blocks).toEqual([{ kind: "paragraph", text: "Fish & chips <cheap> \"quoted\" — 5 € café" }]);
+    const parsed = await parseDocx(await buildDocx([new Paragraph('Fish & chips <cheap> "quoted" — 5 € café')]));
+    expect(parsed.blocks).toEqual([{ kind: "paragraph", text: 'Fish & chips <cheap> "quoted" — 5 € café' }]);
   });
 
   it("rejects a document without text as docx.no_text", async () => {

@@ -267,7 +267,5 @@ export async function parseDocx(bytes: Uint8Array): Promise<ParsedDocument> {
     // Mammoth (1.13) reads ISO Strict documents as well, so an empty result means an empty document.
     throw new AppError("docx.no_text", "The document has no text.");
   }
-  return collector.title === undefined
-    ? { kind: "docx", blocks, pageCount: null }
-    : { kind: "docx", blocks, pageCount: null, title: collector.title };
+  return collector.title === undefined ? { kind: "docx", blocks, pageCount: null } : { kind: "docx", blocks, pageCount: null, title: collector.title };
 }

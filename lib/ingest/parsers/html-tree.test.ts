@@ -3,9 +3,7 @@ import { decodeEntities, parseHtml } from "@/lib/ingest/parsers/html-tree";
 
 describe("decodeEntities", () => {
   it("decodes named, decimal and hexadecimal references and leaves unknown ones", () => {
-    expect(decodeEntities("a &amp; b &lt;c&gt; &quot;d&quot; &#39;e&#x27; &#x1F600; &unknown; &nbsp;")).toBe(
-      "a & b <c> \"d\" 'e' \u{1F600} &unknown; \u00A0",
-    );
+    expect(decodeEntities("a &amp; b &lt;c&gt; &quot;d&quot; &#39;e&#x27; &#x1F600; &unknown; &nbsp;")).toBe("a & b <c> \"d\" 'e' \u{1F600} &unknown; \u00A0");
     expect(decodeEntities("&#0; &#xD800;")).toBe("\uFFFD \uFFFD");
   });
 });
@@ -40,7 +38,17 @@ describe("parseHtml", () => {
         type: "element",
         name: "div",
         attributes: {},
-        children: [{ type: "element", name: "p", attributes: {}, children: [{ type: "text", text: "one" }, { type: "element", name: "script", attributes: {}, children: [] }] }],
+        children: [
+          {
+            type: "element",
+            name: "p",
+            attributes: {},
+            children: [
+              { type: "text", text: "one" },
+              { type: "element", name: "script", attributes: {}, children: [] },
+            ],
+          },
+        ],
       },
       { type: "text", text: "two " },
       { type: "text", text: "<" },

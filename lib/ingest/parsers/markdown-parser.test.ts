@@ -76,7 +76,7 @@ describe("parseMarkdown", () => {
   });
 
   it("skips YAML front matter and takes its title", () => {
-    const parsed = parseMarkdown(['---', 'title: "Release Notes"', "tags: [a, b]", "---", "# Version 2", "Changes."].join("\n"));
+    const parsed = parseMarkdown(["---", 'title: "Release Notes"', "tags: [a, b]", "---", "# Version 2", "Changes."].join("\n"));
     expect(parsed.title).toBe("Release Notes");
     expect(parsed.blocks.map((block) => block.text)).toEqual(["Version 2", "Changes."]);
   });

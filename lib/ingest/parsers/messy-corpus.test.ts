@@ -51,7 +51,10 @@ describeCorpus("messy corpus", () => {
   });
 
   it("rejects the image-only scan without a text layer as pdf.no_text", async () => {
-    await expect(parseFile("scanned-ocr-test.pdf")).rejects.toMatchObject({ code: "pdf.no_text", message: expect.stringMatching(/^No extractable text \(scanned document\?\)/) as unknown });
+    await expect(parseFile("scanned-ocr-test.pdf")).rejects.toMatchObject({
+      code: "pdf.no_text",
+      message: expect.stringMatching(/^No extractable text \(scanned document\?\)/) as unknown,
+    });
   });
 
   it("reads the invisible OCR text of scanned-image-only.pdf (its scan carries a 6-character text layer)", async () => {
@@ -82,7 +85,10 @@ describeCorpus("messy corpus", () => {
     const pagesWithText = new Set(parsed.blocks.map((block) => block.page));
     expect([...pagesWithText].sort((left, right) => (left ?? 0) - (right ?? 0))).toEqual(Array.from({ length: 14 }, (_, index) => index + 1));
     // Left column of page 1 ends its abstract before the right column starts its introduction.
-    const pageOne = parsed.blocks.filter((block) => block.page === 1).map((block) => block.text).join("\n");
+    const pageOne = parsed.blocks
+      .filter((block) => block.page === 1)
+      .map((block) => block.text)
+      .join("\n");
     expect(pageOne.indexOf("Dynamic languages such as JavaScript")).toBeGreaterThan(-1);
     expect(pageOne.indexOf("Dynamic languages such as JavaScript")).toBeLessThan(pageOne.indexOf("1. Introduction"));
   });

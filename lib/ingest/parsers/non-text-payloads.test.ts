@@ -53,7 +53,13 @@ describe("non-text payloads", () => {
     expect(fromDocx).toContain("is rotated yearly.");
     expect(fromDocx).not.toMatch(ENCODED_RUN);
 
-    const pdf = await buildPdf([[{ text: "Appendix: signing key", y: 720 }, { text: randomBytes(150).toString("base64"), y: 700, size: 4 }, { text: "Keep it offline.", y: 680 }]]);
+    const pdf = await buildPdf([
+      [
+        { text: "Appendix: signing key", y: 720 },
+        { text: randomBytes(150).toString("base64"), y: 700, size: 4 },
+        { text: "Keep it offline.", y: 680 },
+      ],
+    ]);
     const fromPdf = allText((await parseDocument({ kind: "pdf", bytes: pdf })).blocks);
     expect(fromPdf).toContain("Appendix: signing key");
     expect(fromPdf).toContain("Keep it offline.");

@@ -36,17 +36,9 @@ describe("parsePdf", () => {
   });
 
   it("joins lines into paragraphs and splits paragraphs at larger vertical gaps", async () => {
-    const bytes = await buildPdf([
-      paragraphsPage([
-        ["The first paragraph starts here", "and continues on a second line."],
-        ["The second paragraph is short."],
-      ]),
-    ]);
+    const bytes = await buildPdf([paragraphsPage([["The first paragraph starts here", "and continues on a second line."], ["The second paragraph is short."]])]);
     const parsed = await parsePdf(bytes);
-    expect(parsed.blocks.map((block) => block.text)).toEqual([
-      "The first paragraph starts here and continues on a second line.",
-      "The second paragraph is short.",
-    ]);
+    expect(parsed.blocks.map((block) => block.text)).toEqual(["The first paragraph starts here and continues on a second line.", "The second paragraph is short."]);
   });
 
   it("joins hyphenated line ends only when the next line starts in lower case", async () => {
@@ -61,10 +53,7 @@ describe("parsePdf", () => {
   });
 
   it("keeps a compound's hyphen at a line end when the document writes the compound elsewhere, even on another page", async () => {
-    const bytes = await buildPdf([
-      paragraphsPage([["Choose an in-", "network doctor to pay less."]]),
-      paragraphsPage([["In-network care costs less than other care."]]),
-    ]);
+    const bytes = await buildPdf([paragraphsPage([["Choose an in-", "network doctor to pay less."]]), paragraphsPage([["In-network care costs less than other care."]])]);
     const parsed = await parsePdf(bytes);
     expect(parsed.blocks.map((block) => block.text)).toEqual(["Choose an in-network doctor to pay less.", "In-network care costs less than other care."]);
   });

@@ -26,8 +26,7 @@ export interface PdfParseOptions extends PdfOpenOptions {
 
 const ENCRYPTED_MESSAGE = "This PDF is encrypted with a password; remove the password and upload it again.";
 const INVALID_MESSAGE = "This file is damaged or is not a valid PDF, so its text cannot be read.";
-const NO_TEXT_MESSAGE =
-  "No extractable text (scanned document?). This PDF contains only images of text; run it through OCR (text recognition) and upload the result.";
+const NO_TEXT_MESSAGE = "No extractable text (scanned document?). This PDF contains only images of text; run it through OCR (text recognition) and upload the result.";
 
 let diagnostics: "errors" | "infos" = "errors";
 
@@ -74,10 +73,7 @@ function toOpenError(error: unknown): AppError {
   return new AppError("pdf.invalid", INVALID_MESSAGE, { cause: error });
 }
 
-async function openDocument(
-  bytes: Uint8Array,
-  password: string | undefined,
-): Promise<{ document: PDFDocumentProxy; close: () => Promise<void> }> {
+async function openDocument(bytes: Uint8Array, password: string | undefined): Promise<{ document: PDFDocumentProxy; close: () => Promise<void> }> {
   const pdfJs = await loadPdfJs();
   let task: ReturnType<PdfJs["getDocument"]>;
   try {

@@ -16,11 +16,7 @@ function item(text: string, x: number, y: number, options: { size?: number; dir?
 
 describe("buildPageParagraphs", () => {
   it("ends a line at hasEOL and at a baseline change", () => {
-    const paragraphs = buildPageParagraphs([
-      item("First line", 50, 700, { hasEOL: true }),
-      item("second line", 50, 688),
-      item("third line", 50, 676),
-    ]);
+    const paragraphs = buildPageParagraphs([item("First line", 50, 700, { hasEOL: true }), item("second line", 50, 688), item("third line", 50, 676)]);
     expect(paragraphs).toEqual(["First line second line third line"]);
   });
 
@@ -61,7 +57,11 @@ describe("buildPageParagraphs", () => {
 
   it("leaves right-to-left lines that are already in reading order alone and spaces script changes", () => {
     // Word exports Arabic in logical order, right to left, without spaces between differently scripted runs.
-    const paragraphs = buildPageParagraphs([item("البرمجة بلغة", 200, 700, { dir: "rtl", width: 60 }), item("Python", 160, 700, { width: 39.9 }), item("مفيدة", 100, 700, { dir: "rtl", width: 60 })]);
+    const paragraphs = buildPageParagraphs([
+      item("البرمجة بلغة", 200, 700, { dir: "rtl", width: 60 }),
+      item("Python", 160, 700, { width: 39.9 }),
+      item("مفيدة", 100, 700, { dir: "rtl", width: 60 }),
+    ]);
     expect(paragraphs).toEqual(["البرمجة بلغة Python مفيدة"]);
   });
 

@@ -13,12 +13,9 @@ describe("kindFromExtension", () => {
     expect(kindFromExtension(name)).toBe(kind);
   });
 
-  it.each(["setup.exe", "old.doc", "sheet.xlsx", "README", ".pdf", "x.constructor", "x.__proto__", "x.toString"])(
-    "does not accept %s",
-    (name) => {
-      expect(kindFromExtension(name)).toBeUndefined();
-    },
-  );
+  it.each(["setup.exe", "old.doc", "sheet.xlsx", "README", ".pdf", "x.constructor", "x.__proto__", "x.toString"])("does not accept %s", (name) => {
+    expect(kindFromExtension(name)).toBeUndefined();
+  });
 
   it("lists every accepted extension for messages", () => {
     expect(ALLOWED_EXTENSIONS).toEqual(["pdf", "docx", "md", "markdown", "txt", "text"]);

@@ -69,10 +69,7 @@ export async function checkDocxPackage(options: { name: string; filePath: string
     const contents = await readCentralDirectory({ zipFile, name, limits });
     const mainPart = findMainDocumentPart(contents);
     if (mainPart === undefined) {
-      throw new AppError(
-        "upload.content_mismatch",
-        `"${name}" is a ZIP archive but not a Word document. Upload a Word document saved as .docx.`,
-      );
+      throw new AppError("upload.content_mismatch", `"${name}" is a ZIP archive but not a Word document. Upload a Word document saved as .docx.`);
     }
     if (mainPart.uncompressedSize > limits.docxMaxUncompressedBytes) {
       throw zipBomb({
@@ -99,11 +96,9 @@ function invalidDocx(name: string, cause: unknown): AppError {
 }
 
 function zipBomb(options: { name: string; reason: "entry_count" | "total_size" | "compression_ratio"; problem: string }): AppError {
-  return new AppError(
-    "docx.zip_bomb",
-    `"${options.name}" ${options.problem}. It was refused because it could exhaust the server's memory when unpacked.`,
-    { details: { reason: options.reason } },
-  );
+  return new AppError("docx.zip_bomb", `"${options.name}" ${options.problem}. It was refused because it could exhaust the server's memory when unpacked.`, {
+    details: { reason: options.reason },
+  });
 }
 
 /** Walks the central directory, enforcing the bomb limits on declared sizes as it goes. */

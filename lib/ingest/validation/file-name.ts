@@ -53,11 +53,7 @@ function truncateKeepingExtension(name: string): string {
 /** Turns a client-supplied file name into a safe display name, or throws `upload.invalid_name`. */
 export function sanitizeFileName(rawName: string): string {
   // Normalise last: removing a control character can bring a base letter and a combining mark together.
-  const cleaned = rawName
-    .replace(LONE_SURROGATES, "")
-    .replace(WHITESPACE_CONTROLS, " ")
-    .replace(CONTROL_AND_BIDI, "")
-    .normalize("NFC");
+  const cleaned = rawName.replace(LONE_SURROGATES, "").replace(WHITESPACE_CONTROLS, " ").replace(CONTROL_AND_BIDI, "").normalize("NFC");
   const withoutLeadingDots = lastPathSegment(cleaned)
     .replace(/\s+/g, " ")
     .replace(/^[.\s]+/, "")
@@ -65,10 +61,7 @@ export function sanitizeFileName(rawName: string): string {
   const name = truncateKeepingExtension(withoutLeadingDots);
 
   if (name === "") {
-    throw new AppError(
-      "upload.invalid_name",
-      `The file name "${displayName(rawName)}" has no usable characters. Rename the file and upload it again.`,
-    );
+    throw new AppError("upload.invalid_name", `The file name "${displayName(rawName)}" has no usable characters. Rename the file and upload it again.`);
   }
   return name;
 }

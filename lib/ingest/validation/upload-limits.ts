@@ -10,9 +10,6 @@ export const MEBIBYTE = 1024 * 1024;
 /** "50 MB", "1.5 MB", or enough significant digits for tiny limits. */
 export function formatMegabytes(bytes: number): string {
   const megabytes = bytes / MEBIBYTE;
-  const formatted =
-    megabytes >= 1
-      ? megabytes.toLocaleString("en-US", { maximumFractionDigits: 1 })
-      : megabytes.toLocaleString("en-US", { maximumSignificantDigits: 2 });
+  const formatted = megabytes >= 1 ? megabytes.toLocaleString("en-US", { maximumFractionDigits: 1 }) : megabytes.toLocaleString("en-US", { maximumSignificantDigits: 2 });
   return `${formatted} MB`;
 }

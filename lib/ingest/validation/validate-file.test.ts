@@ -242,9 +242,7 @@ describe("validateUploadedFile: DOCX", () => {
   });
 
   it("rejects an archive whose headers declare a huge uncompressed size", async () => {
-    const content = buildZip([
-      { name: "word/document.xml", data: Buffer.from("<w:document/>"), declaredUncompressedSize: 0xfffffff0 },
-    ]);
+    const content = buildZip([{ name: "word/document.xml", data: Buffer.from("<w:document/>"), declaredUncompressedSize: 0xfffffff0 }]);
     const promise = validateContent({ name: "bomb.docx", content });
     await expect(promise).rejects.toMatchObject({ code: "docx.zip_bomb", details: { reason: "total_size" } });
     await expect(promise).rejects.toThrow(/"bomb\.docx" unpacks to more than the limit of 200 MB/);
@@ -265,9 +263,7 @@ describe("validateUploadedFile: DOCX", () => {
   });
 
   it("rejects an archive with more entries than allowed", async () => {
-    const content = buildZip(
-      Array.from({ length: 20_000 }, (_, index) => ({ name: `word/part${index}.xml`, data: Buffer.from("a"), method: 0 as const })),
-    );
+    const content = buildZip(Array.from({ length: 20_000 }, (_, index) => ({ name: `word/part${index}.xml`, data: Buffer.from("a"), method: 0 as const })));
     const promise = validateContent({ name: "entries.docx", content });
     await expect(promise).rejects.toMatchObject({ code: "docx.zip_bomb", details: { reason: "entry_count" } });
     await expect(promise).rejects.toThrow(/20000 parts, more than the 10000/);
@@ -288,9 +284,7 @@ describe("validateUploadedFile: DOCX", () => {
 
   it("rejects a main document part declared larger than the uncompressed limit", async () => {
     const content = buildZip([{ name: "word/document.xml", data: Buffer.alloc(2 * MEBIBYTE, 0x61), method: 0 }]);
-    await expect(
-      validateContent({ name: "long.docx", content, limits: { docxMaxUncompressedBytes: MEBIBYTE } }),
-    ).rejects.toMatchObject({ code: "docx.zip_bomb" });
+    await expect(validateContent({ name: "long.docx", content, limits: { docxMaxUncompressedBytes: MEBIBYTE } })).rejects.toMatchObject({ code: "docx.zip_bomb" });
   });
 
   it("stops inflating a metadata part that is larger than its declared size", async () => {

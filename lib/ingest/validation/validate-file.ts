@@ -41,10 +41,7 @@ export async function validateUploadedFile(options: ValidateUploadedFileOptions)
   if (kind === undefined) {
     const extension = fileExtension(name);
     const what = extension === "" ? "has no file extension" : `is a .${extension} file`;
-    throw new AppError(
-      "upload.unsupported_type",
-      `"${name}" ${what}, which is not supported. Upload ${ALLOWED_EXTENSIONS_TEXT} files.`,
-    );
+    throw new AppError("upload.unsupported_type", `"${name}" ${what}, which is not supported. Upload ${ALLOWED_EXTENSIONS_TEXT} files.`);
   }
 
   // The on-disk size is what the parsers will read; the counted size is checked too in case they differ.
@@ -53,11 +50,7 @@ export async function validateUploadedFile(options: ValidateUploadedFileOptions)
     throw new AppError("upload.empty_file", `"${name}" is empty (0 bytes). Check the file and upload it again.`);
   }
   if (Math.max(sizeOnDisk, options.size) > limits.maxBytes) {
-    throw new AppError(
-      "upload.too_large",
-      `"${name}" is larger than the upload limit of ${formatMegabytes(limits.maxBytes)}.`,
-      { details: { maxBytes: limits.maxBytes } },
-    );
+    throw new AppError("upload.too_large", `"${name}" is larger than the upload limit of ${formatMegabytes(limits.maxBytes)}.`, { details: { maxBytes: limits.maxBytes } });
   }
 
   switch (kind) {
@@ -115,7 +108,11 @@ function describeForeignContent(head: Buffer): string | undefined {
   if (startsWith(head, Buffer.from("{\\rtf", "latin1"))) return "an RTF document";
   if (startsWith(head, PDF_HEADER)) return "a PDF file";
   // Markup may follow a BOM or blank lines.
-  const text = head.subarray(0, 64).toString("latin1").replace(/^(\xEF\xBB\xBF|\s)+/, "").toLowerCase();
+  const text = head
+    .subarray(0, 64)
+    .toString("latin1")
+    .replace(/^(\xEF\xBB\xBF|\s)+/, "")
+    .toLowerCase();
   if (text.startsWith("<!doctype html") || text.startsWith("<html")) return "a web page (HTML)";
   if (text.startsWith("<")) return "an XML or HTML file";
   return undefined;
@@ -128,10 +125,7 @@ async function checkPdfHeader(options: { name: string; filePath: string }): Prom
   // with "%PDF-" somewhere near its start is a polyglot, not a PDF with a stray prefix.
   const foreign = headerOffset === 0 ? undefined : describeForeignContent(head);
   if (headerOffset >= 0 && headerOffset <= PDF_HEADER_SEARCH_BYTES && foreign === undefined) return;
-  throw new AppError(
-    "upload.content_mismatch",
-    `"${options.name}" is named .pdf but is ${foreign ?? "not a PDF file"}. Upload the original PDF.`,
-  );
+  throw new AppError("upload.content_mismatch", `"${options.name}" is named .pdf but is ${foreign ?? "not a PDF file"}. Upload the original PDF.`);
 }
 
 async function checkPlainText(options: { name: string; filePath: string }): Promise<void> {
@@ -141,21 +135,14 @@ async function checkPlainText(options: { name: string; filePath: string }): Prom
     throw new AppError("text.invalid_encoding", `"${name}" is saved as UTF-16. Save it as UTF-8 and upload it again.`);
   }
   if (bytes.includes(0)) {
-    throw new AppError(
-      "text.invalid_encoding",
-      `"${name}" contains binary data (NUL bytes), so it is not a text file. Upload a UTF-8 text file.`,
-    );
+    throw new AppError("text.invalid_encoding", `"${name}" contains binary data (NUL bytes), so it is not a text file. Upload a UTF-8 text file.`);
   }
   let text: string;
   try {
     // The decoder drops a leading UTF-8 BOM, which editors on Windows often write.
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch (error) {
-    throw new AppError(
-      "text.invalid_encoding",
-      `"${name}" is not valid UTF-8 text. Save it with UTF-8 encoding and upload it again.`,
-      { cause: error },
-    );
+    throw new AppError("text.invalid_encoding", `"${name}" is not valid UTF-8 text. Save it with UTF-8 encoding and upload it again.`, { cause: error });
   }
   if (text.trim() === "") {
     throw new AppError("text.no_text", `"${name}" contains only whitespace, so there is nothing to index.`);
@@ -166,8 +153,5 @@ async function checkDocxSignature(options: { name: string; filePath: string }): 
   const head = await readHead(options.filePath, 64);
   if (startsWith(head, ZIP_LOCAL_FILE_HEADER)) return;
   const foreign = describeForeignContent(head);
-  throw new AppError(
-    "upload.content_mismatch",
-    `"${options.name}" is named .docx but is ${foreign ?? "not a Word document"}. Upload a Word document saved as .docx.`,
-  );
+  throw new AppError("upload.content_mismatch", `"${options.name}" is named .docx but is ${foreign ?? "not a Word document"}. Upload a Word document saved as .docx.`);
 }

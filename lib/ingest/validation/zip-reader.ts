@@ -20,11 +20,7 @@ export const ZIP_EMPTY_ARCHIVE = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
  */
 export async function openZip(filePath: string): Promise<ZipFile> {
   const zipFile = await new Promise<ZipFile>((resolve, reject) => {
-    yauzl.open(
-      filePath,
-      { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false },
-      (error, opened) => (error ? reject(error) : resolve(opened)),
-    );
+    yauzl.open(filePath, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false }, (error, opened) => (error ? reject(error) : resolve(opened)));
   });
   zipFile.on("error", () => undefined);
   return zipFile;

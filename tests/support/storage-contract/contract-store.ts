@@ -43,5 +43,12 @@ export function passageOf(chunk: ChunkRecord, passageIndex: number, range: { sta
 
 /** `completeIndexing` options for `chunks` with the defaults the suites do not vary. */
 export function indexed(id: string, chunks: ChunkRecord[], options: { passages?: NewPassage[]; title?: string | null; pageCount?: number | null } = {}) {
-  return { id, chunks, passages: options.passages, embeddingModel: "m", pageCount: options.pageCount === undefined ? chunks.length : options.pageCount, title: options.title ?? null };
+  return {
+    id,
+    chunks,
+    passages: options.passages,
+    embeddingModel: "m",
+    pageCount: options.pageCount === undefined ? chunks.length : options.pageCount,
+    title: options.title ?? null,
+  };
 }

@@ -89,24 +89,42 @@ export function describeDocumentRepositoryContract(name: string, open: OpenContr
     it("stores a document's chunks in chunk order, exactly, and marks it ready", () => {
       documents.createDocument(newDocument(1));
       documents.updateProgress("doc-1", { status: "embedding", chunksTotal: 3, chunksEmbedded: 1 });
-      const pageless = chunkOf("doc-1", 0, "Unicode ✓ — 日本語 and \"quotes\"\n\nnew paragraph", { pageStart: null, pageEnd: null, pageSpans: [], section: "Benefits > Dental" });
-      const spanning = chunkOf("doc-1", 1, "Two pages.", { pageEnd: 3, pageSpans: [{ page: 2, start: 0, end: 4 }, { page: 3, start: 5, end: 10 }] });
+      const pageless = chunkOf("doc-1", 0, 'Unicode ✓ — 日本語 and "quotes"\n\nnew paragraph', { pageStart: null, pageEnd: null, pageSpans: [], section: "Benefits > Dental" });
+      const spanning = chunkOf("doc-1", 1, "Two pages.", {
+        pageEnd: 3,
+        pageSpans: [
+          { page: 2, start: 0, end: 4 },
+          { page: 3, start: 5, end: 10 },
+        ],
+      });
       const last = chunkOf("doc-1", 2, "Last.");
       documents.completeIndexing(indexed("doc-1", [last, pageless, spanning], { pageCount: 7, title: "Handbook" }));
       const document = documents.getDocument("doc-1");
       expect(document).toMatchObject({ status: "ready", chunkCount: 3, chunksEmbedded: 3, chunksTotal: 3, embeddingModel: "m", pageCount: 7, title: "Handbook", errorCode: null });
       expect(document?.indexedAt).not.toBeNull();
       expect(documents.listChunks("doc-1")).toEqual([pageless, spanning, last]);
-      expect(documents.getChunks([spanning.id, pageless.id])).toEqual(new Map([[spanning.id, spanning], [pageless.id, pageless]]));
+      expect(documents.getChunks([spanning.id, pageless.id])).toEqual(
+        new Map([
+          [spanning.id, spanning],
+          [pageless.id, pageless],
+        ]),
+      );
     });
 
     it("replaces a document's chunks and passages when indexing completes again", () => {
       documents.createDocument(newDocument(1));
-      documents.completeIndexing(indexed("doc-1", [0, 1, 2].map((index) => chunkOf("doc-1", index, `Old ${index}.`))));
+      documents.completeIndexing(
+        indexed(
+          "doc-1",
+          [0, 1, 2].map((index) => chunkOf("doc-1", index, `Old ${index}.`)),
+        ),
+      );
       documents.completeIndexing({ ...indexed("doc-1", [chunkOf("doc-1", 0, "New text.")]), embeddingModel: "m2" });
       expect(documents.listChunks("doc-1").map((chunk) => chunk.text)).toEqual(["New text."]);
       expect(documents.getChunks(["doc-1:0", "doc-1:1"]).size).toBe(1);
-      expect(documents.getPassages(["doc-1:0", "doc-1:1"])).toEqual(new Map([["doc-1:0", [{ chunkId: "doc-1:0", documentId: "doc-1", passageIndex: 0, start: 0, end: 9, page: 1 }]]]));
+      expect(documents.getPassages(["doc-1:0", "doc-1:1"])).toEqual(
+        new Map([["doc-1:0", [{ chunkId: "doc-1:0", documentId: "doc-1", passageIndex: 0, start: 0, end: 9, page: 1 }]]]),
+      );
       expect(documents.getDocument("doc-1")).toMatchObject({ chunkCount: 1, embeddingModel: "m2", pageCount: 1 });
     });
 
@@ -134,7 +152,13 @@ export function describeDocumentRepositoryContract(name: string, open: OpenContr
       documents.createDocument(newDocument(1));
       documents.completeIndexing(indexed("doc-1", [chunkOf("doc-1", 0, "Zero."), chunkOf("doc-1", 1, "One.")]));
       documents.failIndexing({ id: "doc-1", code: "embedding.failed", message: "The embedding service returned an error." });
-      expect(documents.getDocument("doc-1")).toMatchObject({ status: "failed", errorCode: "embedding.failed", errorMessage: "The embedding service returned an error.", chunkCount: 0, chunksEmbedded: 0 });
+      expect(documents.getDocument("doc-1")).toMatchObject({
+        status: "failed",
+        errorCode: "embedding.failed",
+        errorMessage: "The embedding service returned an error.",
+        chunkCount: 0,
+        chunksEmbedded: 0,
+      });
       expect(documents.listChunks("doc-1")).toEqual([]);
       expect(documents.getChunks(["doc-1:0", "doc-1:1"]).size).toBe(0);
       expect(documents.getPassages(["doc-1:0"]).size).toBe(0);
@@ -164,7 +188,10 @@ export function describeDocumentRepositoryContract(name: string, open: OpenContr
       documents.completeIndexing(indexed("doc-2", [whole]));
       const passages = documents.getPassages(["doc-1:0", "doc-2:0", "unknown", "doc-1:0"]);
       expect([...passages.keys()].sort()).toEqual(["doc-1:0", "doc-2:0"]);
-      expect(passages.get("doc-1:0")?.map((passage) => [passage.passageIndex, passage.start, passage.end])).toEqual([[0, 0, 15], [1, 16, 32]]);
+      expect(passages.get("doc-1:0")?.map((passage) => [passage.passageIndex, passage.start, passage.end])).toEqual([
+        [0, 0, 15],
+        [1, 16, 32],
+      ]);
       expect(passages.get("doc-2:0")).toEqual([{ chunkId: "doc-2:0", documentId: "doc-2", passageIndex: 0, start: 0, end: 6, page: 1 }]);
     });
 

@@ -51,7 +51,12 @@ export function describeKeywordIndexContract(name: string, open: OpenContractSto
 
     it("keeps at most `limit` matches, the best ones, in descending score", () => {
       const texts = ["copay", "copay copay deductible", "copay deductible", "deductible plan", "copay plan plan plan", "nothing here"];
-      store.completeIndexing(indexed("doc-1", texts.map((text, index) => chunkOf("doc-1", index, text))));
+      store.completeIndexing(
+        indexed(
+          "doc-1",
+          texts.map((text, index) => chunkOf("doc-1", index, text)),
+        ),
+      );
       const all = search("copay deductible", undefined, 100);
       expect(all).toHaveLength(5);
       for (let index = 1; index < all.length; index += 1) expect(all[index]?.score).toBeLessThanOrEqual(all[index - 1]?.score ?? Infinity);
@@ -101,8 +106,16 @@ export function describeKeywordIndexContract(name: string, open: OpenContractSto
 
     it("weighs the question's words by rarity for each passage's coverage, with a document's name words", () => {
       const first = chunkOf("doc-1", 0, "Gender affirming care is covered. Dental care is covered.");
-      store.completeIndexing(indexed("doc-1", [first], { passages: [passageOf(first, 0, { start: 0, end: 33 }, "Plan"), passageOf(first, 1, { start: 34, end: first.text.length }, "Plan")], title: "Plan" }));
-      const both = [{ chunkId: "doc-1:0", passageIndex: 0 }, { chunkId: "doc-1:0", passageIndex: 1 }];
+      store.completeIndexing(
+        indexed("doc-1", [first], {
+          passages: [passageOf(first, 0, { start: 0, end: 33 }, "Plan"), passageOf(first, 1, { start: 34, end: first.text.length }, "Plan")],
+          title: "Plan",
+        }),
+      );
+      const both = [
+        { chunkId: "doc-1:0", passageIndex: 0 },
+        { chunkId: "doc-1:0", passageIndex: 1 },
+      ];
       const coverage = store.keywordCoverage({ words: ["gender", "affirming", "care", "plan"], passages: [...both, { chunkId: "unknown", passageIndex: 0 }] });
       expect([...coverage.keys()].sort()).toEqual(["doc-1:0#0", "doc-1:0#1"]);
       expect(coverage.get("doc-1:0#0")).toBeCloseTo(1, 10);
@@ -119,7 +132,12 @@ export function describeKeywordIndexContract(name: string, open: OpenContractSto
       store.completeIndexing(indexed("doc-1", [chunkOf("doc-1", 0, "Apple Inc. Form 10-Q"), chunkOf("doc-1", 1, "Net sales rose.")], { title: "A" }));
       const pageless = { pageStart: null, pageEnd: null, pageSpans: [] };
       store.completeIndexing(indexed("doc-2", [chunkOf("doc-2", 0, "Amazon.com, Inc.", pageless), chunkOf("doc-2", 1, "Books.", pageless)], { pageCount: null, title: "B" }));
-      expect(store.documentCovers()).toEqual(new Map([["doc-1", "Apple Inc. Form 10-Q"], ["doc-2", "Amazon.com, Inc."]]));
+      expect(store.documentCovers()).toEqual(
+        new Map([
+          ["doc-1", "Apple Inc. Form 10-Q"],
+          ["doc-2", "Amazon.com, Inc."],
+        ]),
+      );
       store.deleteDocument("doc-1");
       expect([...store.documentCovers().keys()]).toEqual(["doc-2"]);
     });
@@ -137,7 +155,11 @@ export function describeKeywordIndexContract(name: string, open: OpenContractSto
 
     it("lists every indexed word as written, and a new document's words once a minute has passed", () => {
       vi.useFakeTimers({ now: new Date("2026-01-01T00:00:00Z"), toFake: ["Date"] });
-      store.completeIndexing(indexed("doc-1", [chunkOf("doc-1", 0, "Gender-affirming care services are covered."), chunkOf("doc-1", 1, "Hearing services need a referral.")], { title: "Benefits Guide" }));
+      store.completeIndexing(
+        indexed("doc-1", [chunkOf("doc-1", 0, "Gender-affirming care services are covered."), chunkOf("doc-1", 1, "Hearing services need a referral.")], {
+          title: "Benefits Guide",
+        }),
+      );
       const words = store.indexedWords();
       expect([words.get("services"), words.get("gender"), words.get("benefits")]).toEqual([2, 1, 2]);
       expect(words.has("service")).toBe(false);

@@ -15,7 +15,11 @@ export const POST = apiHandler("/api/auth/sign-in", async (request: NextRequest)
   const input = await parseJsonBody(request, signInSchema, { maxBytes: 16 * 1024 });
   const session = signIn(getAccessServices(), { token: input.token, client: clientKey(request) });
   const response = NextResponse.json({ signedIn: true, expiresAt: session.expiresAt.toISOString() }, { headers: { "Cache-Control": "no-store" } });
-  response.cookies.set(sessionCookieName(isSecureRequest(request)), session.sessionId, sessionCookieAttributes({ secure: isSecureRequest(request), maxAgeSeconds: session.maxAgeSeconds }));
+  response.cookies.set(
+    sessionCookieName(isSecureRequest(request)),
+    session.sessionId,
+    sessionCookieAttributes({ secure: isSecureRequest(request), maxAgeSeconds: session.maxAgeSeconds }),
+  );
   return response;
 });
 
