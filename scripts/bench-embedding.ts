@@ -12,7 +12,8 @@
  */
 import path from "node:path";
 import { Worker } from "node:worker_threads";
-import { createLocalEmbedder, embeddingWorkerPath, localModelRoot, modelThreads } from "@/lib/embeddings/local-embedder";
+import { createLocalEmbedder, localModelRoot } from "@/lib/embeddings/local-embedder";
+import { embeddingWorkerPath, modelThreads } from "@/lib/embeddings/model-worker";
 import { BACKGROUND_NICE } from "@/lib/async/background-priority";
 import { buildWindows } from "@/lib/embeddings/window-builder";
 import { argument, messageOf, runMain } from "./support/cli";

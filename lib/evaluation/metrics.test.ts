@@ -1,17 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseCsv, parseCsvRecords } from "@/lib/evaluation/csv";
-import {
-  answerFactRecall,
-  answerWordRecall,
-  citationMatch,
-  citedInGoldDocuments,
-  firstHitRank,
-  isHit,
-  isHitOnePageOff,
-  statedNumbers,
-  summarize,
-  type QuestionOutcome,
-} from "@/lib/evaluation/metrics";
+import { answerFactRecall, answerWordRecall, statedNumbers } from "@/lib/evaluation/answer-recall";
+import { citationMatch, citedInGoldDocuments, firstHitRank, isHit, isHitOnePageOff, summarize, type QuestionOutcome } from "@/lib/evaluation/metrics";
 import { globToRegExp, parseCsvQuestions, parseJsonLinesQuestions, type EvaluationQuestion } from "@/lib/evaluation/questions";
 
 describe("parseCsv", () => {

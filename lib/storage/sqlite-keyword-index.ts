@@ -11,6 +11,8 @@ import { toPassage, type PassageRow } from "@/lib/storage/sqlite-rows";
  * list, keyword rankings, passages by rowid, counts, covers) is cached until the indexed content
  * changes here or in another process (sqlite-changes.ts): a search then costs no SQL for what
  * earlier ones read. Each cache is emptied when it reaches its bound rather than tracking recency.
+ * Over 300 lines because the queries and the caches that answer them belong together: split apart,
+ * each cache would sit away from the query it must match.
  */
 
 // BM25 weights of the FTS5 columns (context: title and section path; body: the passage). Equal

@@ -1,9 +1,9 @@
-import { ChromaClient, type Collection, type Metadata, type Where } from "chromadb";
-import { Agent, request } from "undici";
-import { createDeadline } from "@/lib/async/deadline";
+import type { Collection, Metadata, Where } from "chromadb";
 import { AppError, isAppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
+import { createChromaClient, createQueryTransport, type ChromaConnection } from "@/lib/vector-store/chroma-transport";
 import { collectionNameFor } from "@/lib/vector-store/collection-name";
+import { keepSearchable, probeFound } from "@/lib/vector-store/searchability";
 import { parseVectorId } from "@/lib/vector-store/vector-id";
 import type { VectorMatch, VectorRecord, VectorStore } from "@/lib/vector-store/types";
 
@@ -37,20 +37,11 @@ const PROBE_PAGE = 1_000;
 const PROBE_BATCH = 100;
 /** Neighbours asked for per probe: identical vectors (the same text twice) tie at distance 0. */
 const PROBE_NEIGHBOURS = 10;
-const SAME_VECTOR_DISTANCE = 1e-6;
 /**
  * Rewrites of a lost vector before the write gives up on it: one was enough in the churn
  * reproduction; in the densest part of a 100,000-vector library no number was (decision 0008).
  */
 const REWRITE_ATTEMPTS = 3;
-
-export interface ChromaConnection {
-  url: string;
-  tenant?: string;
-  database?: string;
-  authToken?: string;
-  requestTimeoutMs: number;
-}
 
 /** A numeric metadata value, or null when it is missing (Chroma stores no nulls). */
 function numberOrNull(value: unknown): number | null {
@@ -64,107 +55,6 @@ function metadataText(value: unknown): string {
 function toStoreError(error: unknown): AppError {
   if (isAppError(error)) return error;
   return new AppError("store.unavailable", "The vector database is not reachable right now; try again shortly.", { cause: error });
-}
-
-/**
- * Whether a query with a vector's own embedding found it: its id is among the neighbours, or every
- * neighbour asked for is an identical copy (more copies than neighbours can cut the own id off).
- */
-export function probeFound(options: { id: string; neighbours: string[]; distances: (number | null)[]; asked: number }): boolean {
-  if (options.neighbours.includes(options.id)) return true;
-  const farthest = options.distances[options.distances.length - 1];
-  return options.neighbours.length === options.asked && typeof farthest === "number" && farthest <= SAME_VECTOR_DISTANCE;
-}
-
-/**
- * Makes `records` findable by search: the ones a query with their own vector misses are deleted
- * and written again, up to `attempts` times; returns the ids still missed after that.
- * Chroma's index can lose a vector it stores (chroma-core/chroma#7758): `get` returns it, no
- * query reaches it, and upserting it again keeps its place in the index and does not help. A
- * delete and a new write give it a new place, which finds it again far more often (the
- * measurements: docs/reliability.md).
- */
-export async function keepSearchable<Item extends { id: string }>(options: {
-  records: Item[];
-  findLost: (records: Item[]) => Promise<string[]>;
-  rewrite: (records: Item[]) => Promise<void>;
-  attempts: number;
-}): Promise<string[]> {
-  let lost = new Set(await options.findLost(options.records));
-  for (let attempt = 0; attempt < options.attempts && lost.size > 0; attempt += 1) {
-    const again = options.records.filter((record) => lost.has(record.id));
-    await options.rewrite(again);
-    lost = new Set(await options.findLost(again));
-  }
-  return [...lost];
-}
-
-/** The part of the client's internal HTTP layer used to give every request a deadline. */
-interface InterceptableChromaClient {
-  apiClient: { interceptors: { request: { use: (interceptor: (request: Request) => Request) => void } } };
-}
-
-/** Creates a Chroma client with request timeouts for `connection`. */
-export function createChromaClient(connection: ChromaConnection): ChromaClient {
-  const url = new URL(connection.url);
-  const headers: Record<string, string> = {};
-  if (connection.authToken) {
-    headers.Authorization = `Bearer ${connection.authToken}`;
-    headers["X-Chroma-Token"] = connection.authToken;
-  }
-  const client = new ChromaClient({
-    host: url.hostname,
-    port: url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80,
-    ssl: url.protocol === "https:",
-    tenant: connection.tenant,
-    database: connection.database,
-    headers,
-  });
-  // The client builds a `Request` and fetches it itself, so fetch options such as an undici
-  // dispatcher with timeouts never reach the wire (a frozen server hung requests for minutes).
-  // The deadline therefore rides on each request's own signal: connect, headers and body.
-  (client as unknown as InterceptableChromaClient).apiClient.interceptors.request.use(
-    (request) =>
-      new Request(request, {
-        signal: createDeadline({ signal: request.signal, milliseconds: connection.requestTimeoutMs, message: "The vector store did not answer in time." }).signal,
-      }),
-  );
-  return client;
-}
-
-/** What Chroma's query endpoint answers when asked for ids and distances only. */
-interface QueryResponse {
-  ids?: string[][];
-  distances?: (number | null)[][];
-}
-
-/**
- * Nearest-neighbour queries sent straight to Chroma's REST API through a keep-alive undici pool.
- * Every search makes one, on the request thread, and the client's path (a `Request` built three
- * times, web streams, an abort signal per call for the deadline) cost that thread several times
- * the CPU of this one (docs/performance.md, *The vector query*).
- * The pool's connect, headers and body timeouts are the deadline; a failure of any kind is
- * `store.unavailable`, as with the client.
- */
-function createQueryTransport(options: { connection: ChromaConnection; collection: Collection }): (body: object) => Promise<QueryResponse> {
-  const { connection, collection } = options;
-  // The origin only, as the client (createChromaClient) is given host, port and protocol.
-  const endpoint = `${new URL(connection.url).origin}/api/v2/tenants/${encodeURIComponent(collection.tenant)}/databases/${encodeURIComponent(collection.database)}/collections/${encodeURIComponent(collection.id)}/query`;
-  const timeout = connection.requestTimeoutMs;
-  const dispatcher = new Agent({ connect: { timeout }, headersTimeout: timeout, bodyTimeout: timeout });
-  const headers: Record<string, string> = { "content-type": "application/json" };
-  if (connection.authToken) {
-    headers.authorization = `Bearer ${connection.authToken}`;
-    headers["x-chroma-token"] = connection.authToken;
-  }
-  return async (body) => {
-    const response = await request(endpoint, { method: "POST", dispatcher, headers, body: JSON.stringify(body) });
-    if (response.statusCode < 200 || response.statusCode >= 300) {
-      const detail = await response.body.text().catch(() => "");
-      throw new Error(`Chroma answered the query with HTTP ${response.statusCode}: ${detail.slice(0, 300)}`);
-    }
-    return (await response.body.json()) as QueryResponse;
-  };
 }
 
 /** Opens (creating if needed) the collection for one embedding model and returns a `VectorStore`. */

@@ -2,7 +2,8 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createChromaClient, openChromaVectorStore } from "@/lib/vector-store/chroma-vector-store";
+import { createChromaClient } from "@/lib/vector-store/chroma-transport";
+import { openChromaVectorStore } from "@/lib/vector-store/chroma-vector-store";
 import { EmbeddedChromaServer } from "@/lib/vector-store/embedded-chroma-server";
 import { sameVectorRecord, type VectorRecord } from "@/lib/vector-store/types";
 
