@@ -20,7 +20,7 @@ import { logger } from "@/lib/logger";
 import { MAXIMUM_QUERY_CHARACTERS } from "@/lib/retrieval/search";
 import { cachedSearchChunks, cachedSearchWithScope, type SearchCache } from "@/lib/retrieval/search-cache";
 import { titleFromQuestion, type ConversationStore } from "@/lib/storage/conversation-store";
-import type { DocumentRegistry } from "@/lib/storage/registry-types";
+import type { SearchLibrary } from "@/lib/storage/registry-types";
 import type { VectorStore } from "@/lib/vector-store/types";
 
 /**
@@ -37,7 +37,7 @@ export interface ChatDependencies {
   /** The chat and search settings, and the language model's (createChatModel). */
   config: AppConfig;
   /** Whole: the search reads it through lib/retrieval. */
-  registry: DocumentRegistry;
+  registry: SearchLibrary;
   conversations: Pick<ConversationStore, "get" | "truncateAfter" | "appendMessages">;
   embedder: Embedder;
   getVectorStore: () => Promise<VectorStore>;

@@ -2,12 +2,12 @@ import "server-only";
 import type { ChatPassagePlace, CitedUIMessage } from "@/lib/contracts/chat-message";
 import { AppError } from "@/lib/errors";
 import type { ConversationStore, ConversationSummary } from "@/lib/storage/conversation-store";
-import type { DocumentRegistry } from "@/lib/storage/registry-types";
+import type { DocumentReader } from "@/lib/storage/registry-types";
 
 /** What loading a conversation reads (lib/server/app-services.ts wires it). */
 export interface ConversationDependencies {
   conversations: Pick<ConversationStore, "get">;
-  registry: Pick<DocumentRegistry, "getDocument">;
+  registry: Pick<DocumentReader, "getDocument">;
 }
 
 /** A stored conversation with its messages; citations and closest passages of deleted documents are marked as such. */

@@ -6,12 +6,12 @@ import type { IndexingQueue } from "@/lib/ingest/indexing-queue";
 import type { ParseCache } from "@/lib/ingest/parse-cache";
 import { logger } from "@/lib/logger";
 import type { FileStore } from "@/lib/storage/file-store";
-import type { DocumentRecord, DocumentRegistry } from "@/lib/storage/registry-types";
+import type { DocumentRecord, DocumentRepository } from "@/lib/storage/registry-types";
 import type { VectorStore } from "@/lib/vector-store/types";
 
 /** What listing, deleting and re-indexing documents use (lib/server/app-services.ts wires it). */
 export interface DocumentDependencies {
-  registry: Pick<DocumentRegistry, "listDocuments" | "getDocument" | "deleteDocument" | "findDocumentBySha256" | "resetForIndexing">;
+  registry: Pick<DocumentRepository, "listDocuments" | "getDocument" | "deleteDocument" | "findDocumentBySha256" | "resetForIndexing">;
   /** The configured model, to tell which documents need re-indexing. */
   embedder: Pick<Embedder, "modelId">;
   queue: Pick<IndexingQueue, "cancel" | "enqueue">;

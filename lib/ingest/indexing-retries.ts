@@ -1,7 +1,7 @@
 import { runCountingAttempts, type IndexingAttempts } from "@/lib/ingest/indexing-attempts";
 import { isTransientIndexingError } from "@/lib/ingest/indexer";
 import { logger } from "@/lib/logger";
-import type { DocumentRegistry } from "@/lib/storage/registry-types";
+import type { DocumentRepository } from "@/lib/storage/registry-types";
 
 /**
  * What the indexing queue runs for a document: one indexing, counted (a document whose indexing
@@ -14,7 +14,7 @@ const RETRY_DELAY_MS = 2_000;
 const MAXIMUM_TRANSIENT_RETRIES = 30;
 
 export interface IndexingRetryDependencies {
-  registry: Pick<DocumentRegistry, "getDocument" | "failIndexing" | "updateProgress">;
+  registry: Pick<DocumentRepository, "getDocument" | "failIndexing" | "updateProgress">;
   attempts: IndexingAttempts;
   /** One indexing of the document (lib/ingest/indexer.ts). */
   index: (documentId: string, signal: AbortSignal) => Promise<void>;

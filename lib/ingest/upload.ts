@@ -20,7 +20,7 @@ import type { AppConfig } from "@/lib/config";
 import type { Embedder } from "@/lib/embeddings/types";
 import type { IndexingQueue } from "@/lib/ingest/indexing-queue";
 import type { FileStore } from "@/lib/storage/file-store";
-import type { DocumentRegistry } from "@/lib/storage/registry-types";
+import type { DocumentRepository } from "@/lib/storage/registry-types";
 
 /**
  * Receives a multipart upload without ever buffering it whole: each file streams to a temporary
@@ -32,7 +32,7 @@ import type { DocumentRegistry } from "@/lib/storage/registry-types";
 /** What receiving and accepting uploads use (lib/server/app-services.ts wires it). */
 export interface UploadDependencies {
   config: Pick<AppConfig, "upload" | "indexing" | "dataDirectory">;
-  registry: Pick<DocumentRegistry, "findDocumentBySha256" | "createDocument" | "getDocument">;
+  registry: Pick<DocumentRepository, "findDocumentBySha256" | "createDocument" | "getDocument">;
   fileStore: Pick<FileStore, "importFile">;
   queue: Pick<IndexingQueue, "enqueue">;
   /** The configured model, for the document views returned. */

@@ -3,7 +3,7 @@ import type { Embedder } from "@/lib/embeddings/types";
 import type { IndexingQueue } from "@/lib/ingest/indexing-queue";
 import type { ParseCache } from "@/lib/ingest/parse-cache";
 import type { FileStore } from "@/lib/storage/file-store";
-import type { DocumentRegistry } from "@/lib/storage/registry-types";
+import type { ChunkReader, DocumentRepository } from "@/lib/storage/registry-types";
 import type { VectorStore } from "@/lib/vector-store/types";
 import { parseVectorId } from "@/lib/vector-store/vector-id";
 
@@ -28,7 +28,7 @@ export interface Drift {
 
 /** What the consistency check reads and repairs (lib/server/app-services.ts wires it). */
 export interface DoctorDependencies {
-  registry: Pick<DocumentRegistry, "listDocuments" | "listChunks" | "resetForIndexing" | "failIndexing">;
+  registry: Pick<DocumentRepository, "listDocuments" | "resetForIndexing" | "failIndexing"> & Pick<ChunkReader, "listChunks">;
   fileStore: Pick<FileStore, "list" | "exists" | "remove">;
   parseCache: Pick<ParseCache, "remove">;
   /** The configured model: documents indexed with another are not checked against their chunks. */

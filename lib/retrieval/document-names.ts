@@ -39,8 +39,8 @@ export function documentNameWords(names: Map<string, string>): Map<string, Reado
 }
 
 // Search passes the same name-word map query after query until the documents change (it is
-// cached by their covers): count its words once per map, not once per query (200 documents'
-// covers took 4–5 ms a query at 100,000 chunks).
+// cached by their covers): count its words once per map, not once per query (counting every
+// document's covers each time grew with the library).
 const frequencyByNameWords = new WeakMap<Map<string, ReadonlySet<string>>, Map<string, number>>();
 
 /** In how many documents' name words each word is; treat as read-only. */

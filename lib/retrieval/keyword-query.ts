@@ -39,7 +39,7 @@ export function contentWords(text: string): string[] {
  * The keyword-query terms of a question (its content words), or undefined when it has none. Words
  * `isCommon` names are left out while another word remains: a word in most passages adds nothing
  * to BM25 (FTS5 gives it an IDF of about zero), yet its scores fill memory and time for every
- * passage it matches (over 100 ms per query at 100,000 passages when FTS5 scored them per query).
+ * passage it matches (docs/performance.md).
  */
 export function keywordTerms(query: string, options: { isCommon?: (word: string) => boolean } = {}): string[] | undefined {
   const words = contentWords(query);

@@ -103,7 +103,7 @@ describe("keyword index", () => {
     registry.resetForIndexing("doc-1");
     expect(search("lunch")).toEqual([]);
     registry.completeIndexing({ id: "doc-1", chunks: [chunk("doc-1", 0, "Lunch again.")], embeddingModel: "m", pageCount: 1, title: null });
-    registry.failIndexing({ id: "doc-1", code: "x", message: "y" });
+    registry.failIndexing({ id: "doc-1", code: "indexing.failed", message: "y" });
     expect(search("lunch")).toEqual([]);
     registry.deleteDocument("doc-2");
     expect(search("parking")).toEqual([]);

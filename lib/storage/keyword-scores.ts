@@ -4,8 +4,8 @@
  * saturating function of its frequency in the row and the row's length): a phrase the row lacks
  * adds exactly 0. Each phrase's term is what bm25() gives for a query of that phrase alone, so
  * the per-phrase scores can be read once per phrase and cached, and a query's ranking is a sum
- * of those lists instead of FTS5 scoring and sorting every row that holds any query word (over
- * 100 ms per query at 100,000 passages; docs/performance.md).
+ * of those lists instead of FTS5 scoring and sorting every row that holds any query word (which
+ * grows with the library; docs/performance.md).
  */
 
 /** One term's (word's or phrase's) BM25 score in each row holding it, rowids ascending. */
@@ -125,9 +125,8 @@ let scratch: { sums: Float64Array; seen: Uint8Array } | undefined;
  * adds its phrases' terms, so the sums equal bm25()'s to the bit. `accept` filters rows (e.g.
  * by document) before they count towards the limit.
  *
- * The lists are summed list by list into an array indexed by rowid: a few operations per row
- * (under 1 ms for the 150,000 rows of three common words' lists), where merging the lists row by
- * row cost a loop over every list per row.
+ * The lists are summed list by list into an array indexed by rowid: a few operations per row,
+ * where merging the lists row by row cost a loop over every list per row (docs/performance.md).
  */
 export function topRowsBySummedScore(options: { lists: readonly TermScores[]; limit: number; accept?: (rowId: number) => boolean }): ScoredRow[] {
   const { lists, limit, accept } = options;

@@ -1,4 +1,5 @@
 import type { DocumentKind } from "@/lib/contracts/documents";
+import type { ErrorCode } from "@/lib/errors";
 
 /**
  * The registry's public shapes: its records and the small interfaces features depend on
@@ -126,7 +127,7 @@ export interface DocumentRepository extends DocumentReader {
    * `passages`, every chunk is keyword-indexed whole as one passage.
    */
   completeIndexing(options: { id: string; chunks: ChunkRecord[]; passages?: NewPassage[]; embeddingModel: string; pageCount: number | null; title: string | null }): void;
-  failIndexing(options: { id: string; code: string; message: string }): void;
+  failIndexing(options: { id: string; code: ErrorCode; message: string }): void;
   /** Removes a document with its chunks, passages and keyword index; idempotent. */
   deleteDocument(id: string): void;
 }

@@ -77,8 +77,8 @@ export function createSqliteKeywordIndex(options: {
     ),
     insertPassageText: database.prepare(`INSERT INTO passages_fts (rowid, context, body) VALUES (?, ?, ?)`),
     countPassages: database.prepare(`SELECT count(*) AS count FROM passages`),
-    // Rowids only, in rowid order: joining passages here for each row's document cost ~10× the
-    // query itself for a common word in a 100,000-passage library; documents come from
+    // Rowids only, in rowid order: joining passages here for each row's document cost several
+    // times the query itself for a common word in a large library; documents come from
     // passageDocuments. Every keyword-index row has its passage row (inserted together, deleted by
     // trigger), so the counts equal those of the join.
     wordPostings: database.prepare(`SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?`).pluck(),
@@ -89,7 +89,7 @@ export function createSqliteKeywordIndex(options: {
     termScores: database.prepare(`SELECT rowid, bm25(passages_fts, ${BM25_WEIGHTS.context}, ${BM25_WEIGHTS.body}) FROM passages_fts WHERE passages_fts MATCH ?`).raw(),
     passagesByIds: database.prepare(`SELECT * FROM passages WHERE id IN (SELECT value FROM json_each(?))`),
     // The first page's passages, or the first chunk's for documents without pages. The first page
-    // per document is computed once (a correlated subquery per passage took 11 s at 100,000).
+    // per document is computed once (a correlated subquery per passage took seconds in a large library).
     documentCovers: database.prepare(
       `WITH first_pages AS (SELECT document_id, min(page) AS page FROM passages GROUP BY document_id)
        SELECT passages.document_id AS documentId, passages_fts.body AS body

@@ -67,7 +67,7 @@ export function describeDocumentRepositoryContract(name: string, open: OpenContr
       expect(() => documents.updateProgress("missing", { status: "ready", title: "X" })).not.toThrow();
       expect(documents.getDocument("missing")).toBeUndefined();
       expect(() => documents.resetForIndexing("missing")).not.toThrow();
-      expect(() => documents.failIndexing({ id: "missing", code: "x", message: "y" })).not.toThrow();
+      expect(() => documents.failIndexing({ id: "missing", code: "indexing.failed", message: "y" })).not.toThrow();
       expect(ids(documents.listDocuments())).toEqual(["doc-1"]);
     });
 
@@ -227,7 +227,7 @@ export function describeDocumentRepositoryContract(name: string, open: OpenContr
       expect(moves(() => documents.updateProgress("doc-1", { title: "Retitled" }))).toBe(true);
       expect(moves(() => documents.updateProgress("doc-1", { chunksEmbedded: 1 }))).toBe(false);
       expect(moves(() => documents.updateProgress("doc-1", { status: "embedding" }))).toBe(true);
-      expect(moves(() => documents.failIndexing({ id: "doc-1", code: "x", message: "y" }))).toBe(true);
+      expect(moves(() => documents.failIndexing({ id: "doc-1", code: "indexing.failed", message: "y" }))).toBe(true);
       expect(moves(() => documents.resetForIndexing("doc-1"))).toBe(true);
       expect(moves(() => documents.deleteDocument("doc-1"))).toBe(true);
     });

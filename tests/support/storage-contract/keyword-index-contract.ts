@@ -85,7 +85,7 @@ export function describeKeywordIndexContract(name: string, open: OpenContractSto
       expect(search("lunch")).toEqual([]);
       store.completeIndexing(indexed("doc-1", [chunkOf("doc-1", 0, "Lunch again.")]));
       expect(chunkIds(search("lunch"))).toEqual(["doc-1:0"]);
-      store.failIndexing({ id: "doc-1", code: "x", message: "y" });
+      store.failIndexing({ id: "doc-1", code: "indexing.failed", message: "y" });
       expect(search("lunch")).toEqual([]);
       store.deleteDocument("doc-2");
       expect(search("parking")).toEqual([]);
