@@ -10,7 +10,7 @@ import { PERIOD_WEIGHT } from "@/lib/retrieval/period-prior";
 import { WHOLE_QUESTION_LEAD, mergePartResults, questionParts, uncoveredWords } from "@/lib/retrieval/question-parts";
 import { correctSpelling, documentNaming, documentTitleWords, documentsNamedIn, searchableDocuments } from "@/lib/retrieval/search-library";
 import { resultPlaces, searchResults } from "@/lib/retrieval/search-results";
-import { MAXIMUM_QUERY_CHARACTERS, type ScopedSearch, type SearchOptions, type SearchResult } from "@/lib/retrieval/search-types";
+import { MAXIMUM_QUERY_CHARACTERS, type DocumentReference, type ScopedSearch, type SearchOptions, type SearchResult } from "@/lib/retrieval/search-types";
 import { closestWord } from "@/lib/retrieval/spelling";
 import type { SearchLibrary } from "@/lib/storage/registry-types";
 import type { VectorStore } from "@/lib/vector-store/types";
@@ -62,7 +62,7 @@ export type SearchChunksOptions = SearchOptions & {
 /** The results of one text's search and the documents its names made it prefer. */
 interface OneTextSearch {
   results: SearchResult[];
-  named: Set<string>;
+  preferredDocuments: DocumentReference[];
 }
 
 /**
@@ -85,13 +85,7 @@ export async function searchWithScope(options: SearchChunksOptions): Promise<Sco
   });
   const relevanceFactor = absent.length > 0 ? ABSENT_NAME_FACTOR : 1;
   const whole = await searchOneText({ ...options, query, priorCorrected: false, relevanceFactor });
-  const scoped = (results: SearchResult[]): ScopedSearch => ({
-    results,
-    preferredDocuments: options.registry
-      .listDocuments()
-      .filter((document) => whole.named.has(document.id))
-      .map((document) => ({ documentId: document.id, documentName: document.name })),
-  });
+  const scoped = (results: SearchResult[]): ScopedSearch => ({ results, preferredDocuments: whole.preferredDocuments });
   // Nothing found for the whole question (nothing relevant) or no room after its lead: no more searches.
   if (!options.coverEveryPart || whole.results.length === 0 || options.topK <= WHOLE_QUESTION_LEAD) return scoped(whole.results);
   // A part names its topic but rarely its document ("…under Northwind Health Plus, and what is
@@ -131,7 +125,7 @@ async function searchOneText(options: SearchChunksOptions & { priorCorrected: bo
   // Misspelled words match nothing: both retrievers see the question with them corrected.
   const searchText = correctSpelling(registry, options.query);
   const searchable = searchableDocuments(options);
-  if (searchable.size === 0) return { results: [], named: new Set() };
+  if (searchable.size === 0) return { results: [], preferredDocuments: [] };
   const { titles, nameWords } = documentNaming(registry, [...searchable.values()]);
   const priorText = options.priorText === undefined ? searchText : options.priorCorrected ? options.priorText : correctSpelling(registry, options.priorText);
   const named = documentsNamedIn({ text: priorText, searchable, nameWords });
@@ -171,5 +165,7 @@ async function searchOneText(options: SearchChunksOptions & { priorCorrected: bo
     nameWords,
     registry,
   });
-  return { results, named };
+  // In library order: `searchable` keeps the registry's.
+  const preferredDocuments = [...searchable.values()].filter((document) => named.has(document.id)).map((document) => ({ documentId: document.id, documentName: document.name }));
+  return { results, preferredDocuments };
 }
